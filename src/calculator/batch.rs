@@ -1,0 +1,180 @@
+//! Batch cases from CSV: a header row naming [`super::INPUT_COLUMNS`] in any order, one case per row,
+//! empty cell = not given. Unknown columns are an error (a misspelt `target_sl` must not be ignored).
+//!
+//! Every problem in the file is reported at once as `path:line:column: field: expected …, found …`.
+
+use super::{Case, CaseText, INPUT_COLUMNS};
+use crate::error::{Diagnostic, Diagnostics, Location};
+use std::path::Path;
+
+/// One parsed row and the line it came from.
+#[derive(Debug, Clone)]
+pub struct BatchCase {
+    pub line: u64,
+    pub text: CaseText,
+    pub case: Case,
+}
+
+/// Reads every case of a batch file; `path` only names the file in diagnostics.
+pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagnostics> {
+    let at = |line: u64, column: Option<u64>, message: String| Diagnostic {
+        location: Location {
+            path: path.to_path_buf(),
+            line,
+            column,
+        },
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(contents.as_bytes());
+    let mut records = reader.records();
+    let mut problems = Vec::new();
+
+    let header = match records.next() {
+        Some(Ok(record)) => record,
+        Some(Err(e)) => {
+            return Err(Diagnostics(vec![at(
+                1,
+                None,
+                format!("not valid CSV: {e}"),
+            )]))
+        }
+        None => {
+            return Err(Diagnostics(vec![at(
+                1,
+                None,
+                format!(
+                    "expected a header row naming columns such as {}, found an empty file",
+                    INPUT_COLUMNS[..3].join(", ")
+                ),
+            )]))
+        }
+    };
+    let mut columns: Vec<Option<&'static str>> = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        let known = INPUT_COLUMNS
+            .iter()
+            .copied()
+            .find(|c| c.eq_ignore_ascii_case(name));
+        if known.is_none() {
+            problems.push(at(
+                1,
+                Some(i as u64 + 1),
+                format!(
+                    "unknown column '{name}': expected one of {}",
+                    INPUT_COLUMNS.join(", ")
+                ),
+            ));
+        } else if columns.contains(&known) {
+            problems.push(at(
+                1,
+                Some(i as u64 + 1),
+                format!("column '{name}' appears twice"),
+            ));
+        }
+        columns.push(known);
+    }
+    for required in ["volume", "aht"] {
+        if !columns.contains(&Some(required)) {
+            problems.push(at(
+                1,
+                None,
+                format!("missing column '{required}' (required)"),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+
+    let mut cases = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(at(line, None, format!("not valid CSV: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != columns.len() {
+            problems.push(at(
+                line,
+                None,
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    columns.len(),
+                    record.len()
+                ),
+            ));
+            continue;
+        }
+        let mut text = CaseText::default();
+        for (column, value) in columns.iter().zip(record.iter()) {
+            if let Some(column) = column {
+                text.set(column, Some(value.to_string()));
+            }
+        }
+        match text.parse() {
+            Ok(case) => cases.push(BatchCase { line, text, case }),
+            Err(case_problems) => {
+                for p in case_problems {
+                    let column = p
+                        .column
+                        .and_then(|c| columns.iter().position(|k| *k == Some(c)))
+                        .map(|i| i as u64 + 1);
+                    problems.push(at(line, column, p.error.to_string()));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let csv = "aht,volume,agents\n3m,100,14\n3m,-4,x\n";
+        let err = parse_batch(Path::new("cases.csv"), csv).expect_err("bad rows");
+        let lines: Vec<String> = err.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "cases.csv:3:2: volume: expected a positive number of contacts per interval, found '-4'",
+                "cases.csv:3:3: agents: expected a whole number of agents (1 or more) or a range such as 10..20, found 'x'",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_columns() {
+        let err =
+            parse_batch(Path::new("c.csv"), "volume,target_sll\n1,80%\n").expect_err("bad header");
+        let lines: Vec<String> = err.0.iter().map(|d| d.to_string()).collect();
+        assert!(lines[0].starts_with("c.csv:1:2: unknown column 'target_sll'"));
+        assert_eq!(lines[1], "c.csv:1: missing column 'aht' (required)");
+    }
+
+    #[test]
+    fn order_free_and_blank_cells() {
+        let csv = "target_sl,aht,volume,threshold\n80%,180,100,\n";
+        let cases = parse_batch(Path::new("c.csv"), csv).expect("valid");
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].line, 2);
+        assert_eq!(cases[0].case.targets.service_level, Some(0.8));
+    }
+}

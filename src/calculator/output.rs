@@ -1,0 +1,339 @@
+//! Result rows of the calculator and their CSV, JSON and terminal-table forms.
+//!
+//! CSV and JSON carry full precision (shortest round-trip decimals), probabilities as fractions, times in
+//! seconds; an infinite value (unstable Erlang C) is `inf` in CSV and `null` in JSON. The column set is
+//! the same for every row and model, so a batch file always yields one rectangular table.
+
+use super::{Case, CaseText, Evaluation, INPUT_COLUMNS};
+use crate::queueing::SlConvention;
+use crate::units::format_duration;
+use std::fmt::Write as _;
+
+/// Result columns after the echoed inputs, in order.
+pub const RESULT_COLUMNS: [&str; 19] = [
+    "model",
+    "agents",
+    "productive_agents",
+    "fractional_agents",
+    "fractional_productive_agents",
+    "meets_targets",
+    "traffic_erlangs",
+    "p_wait",
+    "service_level",
+    "asa_s",
+    "occupancy",
+    "p_abandon",
+    "sl_offered",
+    "sl_answered",
+    "sl_excl_abandon_within",
+    "sl_wait_within",
+    "sl_virtual",
+    "asa_answered_s",
+    "asa_all_s",
+];
+
+/// One output cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Int(u64),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    fn csv(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x) => format_number(*x),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+
+    fn json(&self) -> String {
+        match self {
+            Cell::Empty => "null".to_string(),
+            Cell::Text(t) => serde_json::Value::String(t.clone()).to_string(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x) if x.is_finite() => format_number(*x),
+            Cell::Num(_) => "null".to_string(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// Shortest decimal that reads back as the same `f64`; `inf` for infinity.
+pub fn format_number(x: f64) -> String {
+    if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Input echo plus results, one cell per column of [`INPUT_COLUMNS`] then [`RESULT_COLUMNS`].
+pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = text
+        .cells
+        .iter()
+        .map(|c| {
+            c.as_ref()
+                .map_or(Cell::Empty, |t| Cell::Text(t.trim().to_string()))
+        })
+        .collect();
+    let k = &evaluation.kpis;
+    let sl = &k.service_level;
+    let (fractional_scheduled, fractional_productive) = match evaluation.fractional {
+        Some((productive, scheduled)) => (Cell::Num(scheduled), Cell::Num(productive)),
+        None => (Cell::Empty, Cell::Empty),
+    };
+    cells.extend([
+        Cell::Text(case.queue.model_name()),
+        Cell::Int(evaluation.agents),
+        Cell::Int(evaluation.productive_agents),
+        fractional_scheduled,
+        fractional_productive,
+        evaluation.meets_targets.map_or(Cell::Empty, Cell::Bool),
+        Cell::Num(k.traffic_erlangs),
+        Cell::Num(k.p_wait),
+        Cell::Num(sl.get(case.targets.convention)),
+        Cell::Num(k.asa_answered_s),
+        Cell::Num(k.occupancy),
+        Cell::Num(k.p_abandon),
+        Cell::Num(sl.offered),
+        Cell::Num(sl.answered),
+        Cell::Num(sl.excl_abandon_within),
+        Cell::Num(sl.wait_within),
+        Cell::Num(sl.virtual_wait),
+        Cell::Num(k.asa_answered_s),
+        Cell::Num(k.asa_all_s),
+    ]);
+    cells
+}
+
+fn all_columns() -> impl Iterator<Item = &'static str> {
+    INPUT_COLUMNS.iter().chain(RESULT_COLUMNS.iter()).copied()
+}
+
+/// RFC 4180 CSV with a header row.
+pub fn to_csv(rows: &[Vec<Cell>]) -> String {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = writer.write_record(all_columns());
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(Cell::csv));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A JSON array of objects, keys in column order.
+pub fn to_json(rows: &[Vec<Cell>]) -> String {
+    let mut out = String::from("[\n");
+    for (i, row) in rows.iter().enumerate() {
+        out.push_str("  {");
+        for (j, (column, cell)) in all_columns().zip(row).enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "\"{column}\": {}", cell.json());
+        }
+        out.push('}');
+        if i + 1 < rows.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("]\n");
+    out
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.2} %", 100.0 * x)
+}
+
+fn seconds(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2} s")
+    } else {
+        "inf".to_string()
+    }
+}
+
+/// The heading line of a case: model, volume, interval, AHT, load.
+fn heading(case: &Case, text: &CaseText) -> String {
+    let q = &case.queue;
+    let mut line = format!(
+        "{} · {} contacts per {} · AHT {} · {:.2} Erlangs",
+        q.model_name(),
+        text.get("volume").unwrap_or("?"),
+        format_duration(interval_s(text)),
+        format_duration(q.aht_s()),
+        q.offered_load()
+    );
+    if let Some(p) = q.patience_s() {
+        let _ = write!(line, " · patience {}", format_duration(p));
+    }
+    if let Some(c) = q.concurrency() {
+        let _ = write!(line, " · up to {} chats per agent", c.max_chats());
+    }
+    line
+}
+
+fn interval_s(text: &CaseText) -> f64 {
+    text.get("interval")
+        .and_then(|t| crate::units::parse_duration(t).ok())
+        .unwrap_or(super::DEFAULT_INTERVAL_S)
+}
+
+/// A readable report of one case's evaluations (one staffing, or a what-if table).
+pub fn to_table(
+    text: &CaseText,
+    case: &Case,
+    evaluations: &[Evaluation],
+    required: Option<u64>,
+) -> String {
+    let mut out = heading(case, text);
+    out.push('\n');
+    let targets = &case.targets;
+    let t = format_duration(targets.threshold_s);
+    let convention = targets.convention;
+    let erlang_a = case.queue.patience_s().is_some();
+    if let [e] = evaluations {
+        let k = &e.kpis;
+        out.push('\n');
+        let mut line = |label: &str, value: String| {
+            let _ = writeln!(out, "  {label:<20}{value}");
+        };
+        match e.fractional {
+            Some((fp, fs)) if case.shrinkage.share() > 0.0 => {
+                line(
+                    "required agents",
+                    format!(
+                        "{} scheduled ({} productive at {} shrinkage)",
+                        e.agents,
+                        e.productive_agents,
+                        percent(case.shrinkage.share())
+                    ),
+                );
+                line(
+                    "before rounding",
+                    format!("{fs:.2} scheduled, {fp:.2} productive"),
+                );
+            }
+            Some((fp, _)) => {
+                line("required agents", e.agents.to_string());
+                line("before rounding", format!("{fp:.2}"));
+            }
+            None if case.shrinkage.share() > 0.0 => line(
+                "agents",
+                format!(
+                    "{} scheduled ({} productive at {} shrinkage)",
+                    e.agents,
+                    e.productive_agents,
+                    percent(case.shrinkage.share())
+                ),
+            ),
+            None => line("agents", e.agents.to_string()),
+        }
+        line(
+            "service level",
+            format!(
+                "{}  answered within {t} ({convention}: {})",
+                percent(k.service_level.get(convention)),
+                convention.describe()
+            ),
+        );
+        line("ASA", seconds(k.asa_answered_s));
+        line("P(wait)", percent(k.p_wait));
+        line("occupancy", percent(k.occupancy));
+        if erlang_a {
+            line("abandonment", percent(k.p_abandon));
+            line("mean wait, all", seconds(k.asa_all_s));
+            for c in SlConvention::ALL {
+                line(
+                    &format!("SL {c}"),
+                    format!("{}  {}", percent(k.service_level.get(c)), c.describe()),
+                );
+            }
+        }
+        if !k.stable {
+            line(
+                "warning",
+                "load >= agents: the queue grows without bound".to_string(),
+            );
+        }
+        if let Some(meets) = e.meets_targets {
+            if e.fractional.is_none() {
+                line("targets", if meets { "met" } else { "NOT met" }.to_string());
+            }
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "\n  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}{}",
+            "agents",
+            "productive",
+            format!("SL {t}"),
+            "ASA",
+            "P(wait)",
+            "occupancy",
+            if erlang_a {
+                format!(" {:>10}", "abandon")
+            } else {
+                String::new()
+            }
+        );
+        for e in evaluations {
+            let k = &e.kpis;
+            let _ = write!(
+                out,
+                "  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                e.agents,
+                e.productive_agents,
+                percent(k.service_level.get(convention)),
+                seconds(k.asa_answered_s),
+                percent(k.p_wait),
+                percent(k.occupancy)
+            );
+            if erlang_a {
+                let _ = write!(out, " {:>10}", percent(k.p_abandon));
+            }
+            if required == Some(e.agents) {
+                out.push_str("  <- fewest meeting the targets");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A compact table of a batch: one line per case.
+pub fn batch_table(rows: &[(u64, &Case, &Evaluation)]) -> String {
+    let mut out = format!(
+        "{:>5} {:<18} {:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
+        "line", "model", "erlangs", "agents", "product.", "SL", "ASA", "occupancy", "abandon"
+    );
+    for (line, case, e) in rows {
+        let k = &e.kpis;
+        let _ = writeln!(
+            out,
+            "{:>5} {:<18} {:>10.2} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}",
+            line,
+            case.queue.model_name(),
+            k.traffic_erlangs,
+            e.agents,
+            e.productive_agents,
+            percent(k.service_level.get(case.targets.convention)),
+            seconds(k.asa_answered_s),
+            percent(k.occupancy),
+            percent(k.p_abandon)
+        );
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! Command-line front end: clap arguments → library calls → files and exit codes.
+//!
+//! Exit codes: 0 success; 1 solved but a target could not be met; 2 bad usage, bad input or I/O error.
+
+mod erlang;
+mod write;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vuoro",
+    version,
+    about = "Staffing for multichannel contact centers: Erlang B/C/A, requirements, schedules, rosters.",
+    after_help = "Examples:\n  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14\n  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --shrinkage 30%\n  vuoro erlang --batch forecasts/voice-monday.csv --format csv --out results.csv"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Erlang C / Erlang A / chat calculator: KPIs at a staffing, required agents for targets, what-if tables.
+    Erlang(erlang::ErlangArgs),
+}
+
+/// An error that already knows its exit code and message.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn input(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Erlang(args) => erlang::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

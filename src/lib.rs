@@ -1,0 +1,14 @@
+//! vuoro — staffing for multichannel contact centers, from interval forecasts to weekly rosters.
+//!
+//! The library is pure: it reads from strings and readers and returns typed values and errors; files,
+//! exit codes and terminal output belong to the binary.
+//!
+//! * [`queueing`] — Erlang B / C / A, chat concurrency, required staff for targets, shrinkage.
+//! * [`units`] — durations and shares as planners write them (`20s`, `3m`, `1h30m`, `80%`).
+//! * [`calculator`] — the `vuoro erlang` cases: one case, what-if tables and CSV batches.
+//! * [`error`] — typed errors with file locations.
+
+pub mod calculator;
+pub mod error;
+pub mod queueing;
+pub mod units;
