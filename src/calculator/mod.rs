@@ -178,7 +178,10 @@ impl CaseText {
                 ..e
             }),
         );
-        if matches!(agents, Some(AgentsSpec::Required)) && targets.is_empty() {
+        let any_target_written = ["target_sl", "target_asa", "max_abandon", "max_occupancy"]
+            .iter()
+            .any(|c| self.get(c).is_some());
+        if matches!(agents, Some(AgentsSpec::Required)) && !any_target_written {
             semantic(
                 column_index("agents"),
                 Err(InvalidValue::new(
@@ -214,7 +217,7 @@ impl CaseText {
                 if let (Ok(q), Some(p)) = (&queue, patience) {
                     queue = q.clone().with_patience(p);
                 }
-                if let (Ok(q), Some(k)) = (&queue, concurrency) {
+                if let (Ok(q), Some(k)) = (&queue, concurrency.filter(|k| *k > 1)) {
                     queue = Concurrency::linear(k, aht, non_overlap.unwrap_or(0.0))
                         .map(|c| q.clone().with_concurrency(c));
                 }

@@ -106,39 +106,101 @@ pub(crate) fn wait_figures(
     let asa_answered_s = x * patience_s * sums.u.ratio(served_mass);
     let asa_all_s = patience_s * p_abandon;
 
-    // Threshold-dependent parts: the same series at z = y e^{-θt}, weighted by K = u^x e^{y(1-u)}.
-    let theta_t = threshold_s / patience_s;
-    let (p_late, p_served_late, p_abandon_late) = if threshold_s == 0.0 {
-        (p_wait, sums.t.mul_f64(x).ratio(total), p_abandon)
+    // Threshold-dependent parts. `late` = P(V > t), from the same series at z = y e^{-θt} weighted by
+    // K = u^x e^{y(1-u)}; `within` and `served_within` = P(0 < V ≤ t) and P(answered, 0 < V ≤ t).
+    let p_idle = idle.ratio(total);
+    let p_served_waiting = sums.t.mul_f64(x).ratio(total);
+    let u = (-threshold_s / patience_s).exp();
+    let (p_late, within, served_within) = if threshold_s == 0.0 {
+        (p_wait, 0.0, 0.0)
     } else {
-        let u = (-theta_t).exp();
-        let one_minus_u = -(-theta_t).exp_m1();
+        let v = -(-threshold_s / patience_s).exp_m1();
         let later = waiting_sums(x, y * u);
-        let k = Scaled::exp(y * one_minus_u - nu * threshold_s);
+        let k = Scaled::exp(y * v - nu * threshold_s);
         let late_mass = later.r.add(later.t.mul_f64(x));
-        (
-            k.mul(late_mass).ratio(total),
-            k.mul(later.t).mul_f64(x * u).ratio(total),
-            k.mul(later.r).mul_f64(u).ratio(total),
-        )
+        let p_late = k.mul(late_mass).ratio(total);
+        let served_late = k.mul(later.t).mul_f64(x * u).ratio(total);
+        let within = (p_wait - p_late).max(0.0);
+        let served_within = (p_served_waiting - served_late).max(0.0);
+        // Differences that lost more than two digits are summed again from positive terms.
+        let cancelled = within < 1e-2 * p_wait || served_within < 1e-2 * p_served_waiting;
+        match cancelled
+            .then(|| within_threshold_sums(x, y, u, v, waiting))
+            .flatten()
+        {
+            Some((w, sw)) => (p_late, w.ratio(total), sw.ratio(total)),
+            None => (p_late, within, served_within),
+        }
     };
-    let answered_within = (p_served - p_served_late).max(0.0);
-    let abandoned_within = (p_abandon - p_abandon_late).max(0.0);
-    let u = (-theta_t).exp();
+    // Every convention as a ratio of positive parts: no service level is formed as 1 − (something).
+    let answered_within = p_idle + served_within;
+    let virtual_within = p_idle + within;
     WaitFigures {
         stable: true,
         p_wait,
         p_abandon,
         service_level: ServiceLevels {
-            offered: answered_within,
+            offered: answered_within.min(1.0),
             answered: (answered_within / p_served).min(1.0),
-            excl_abandon_within: (answered_within / (1.0 - abandoned_within)).min(1.0),
-            wait_within: (1.0 - u * p_late).clamp(0.0, 1.0),
-            virtual_wait: (1.0 - p_late).clamp(0.0, 1.0),
+            // Offered − abandoned within t = no wait + answered within t + still waiting at t (u·late).
+            excl_abandon_within: (answered_within / (answered_within + u * p_late)).min(1.0),
+            wait_within: (virtual_within + (1.0 - u) * p_late).min(1.0),
+            virtual_wait: virtual_within.min(1.0),
         },
         asa_answered_s,
         asa_all_s,
     }
+}
+
+/// `Σ_j q_j P(0 < V_j ≤ t)` and `Σ_j q_j P(answered, 0 < V_j ≤ t)` as sums of positive terms.
+///
+/// With `v = 1 − u`, `P(V_j ≤ t) = I_v(j+1, x)`, the upper tail of a negative binomial:
+/// `I_v(j+1, x) = Σ_{m>j} nb_m(x)`, `nb_m(r) = Γ(r+m)/(Γ(r) m!) v^m u^r`. Tilting each stage by
+/// `e^{−θV}` shifts `x` to `x + 1`, so `E[e^{−θV_j}; V_j ≤ t] = x/(x+j+1) · I_v(j+1, x+1)`. Swapping
+/// the sums: `Σ_m nb_m(x) Q_m` and `Σ_m nb_m(x+1) P_m` with partial sums `Q_m = Σ_{j<m} q_j` and
+/// `P_m = Σ_{j<m} q_j x/(x+j+1)`. Used only where the direct difference cancels; `None` when the
+/// negative binomial is too wide to sum (then the difference is kept).
+fn within_threshold_sums(
+    x: f64,
+    y: f64,
+    u: f64,
+    v: f64,
+    waiting: Scaled,
+) -> Option<(Scaled, Scaled)> {
+    let mean = x * v / u;
+    let spread = (x * v).sqrt() / u;
+    if !(mean + 12.0 * spread < 2.0e6) {
+        return None;
+    }
+    let ln_u = u.ln();
+    let (mut nb, mut nb_shifted) = (Scaled::exp(x * ln_u), Scaled::exp((x + 1.0) * ln_u));
+    let (mut q, mut partial_q, mut partial_p) =
+        (Scaled::new(1.0), Scaled::new(0.0), Scaled::new(0.0));
+    let (mut within, mut served_within) = (Scaled::new(0.0), Scaled::new(0.0));
+    let mut m = 0.0f64;
+    loop {
+        m += 1.0;
+        // Partial sums up to j = m − 1, then q_m.
+        partial_q = partial_q.add(q);
+        partial_p = partial_p.add(q.mul_f64(x / (x + m)));
+        q = q.mul_f64(y / (x + m));
+        nb = nb.mul_f64((x + m - 1.0) * v / m);
+        nb_shifted = nb_shifted.mul_f64((x + m) * v / m);
+        within = within.add(nb.mul(partial_q));
+        served_within = served_within.add(nb_shifted.mul(partial_p));
+        if m > mean {
+            // Remaining terms: nb falls at least geometrically with ratio ≤ max(next ratio, v), and
+            // every partial sum is at most the full waiting mass.
+            let ratio = ((x + m + 1.0) * v / (m + 1.0)).max(v);
+            if ratio < 1.0 {
+                let tail = |n: Scaled| n.mul(waiting).mul_f64(ratio / (1.0 - ratio));
+                if tail(nb).ratio(within) <= TAIL && tail(nb_shifted).ratio(served_within) <= TAIL {
+                    break;
+                }
+            }
+        }
+    }
+    Some((within, served_within))
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! of `π_N`. With the idle mass `s = Σ_{k<N} π_k/π_N` from [`super::erlang_b`]:
 //!
 //! * `P(wait) = C = M / (s + M)`, which for `ν = nμ` is the classic `C(n, a) = n B / (n − a(1 − B))`;
-//! * `P(W > t) = C e^{−(ν − λ) t}`, so the service level is `1 − C e^{−(n − a) t / AHT}`;
+//! * `P(W > t) = C e^{−(ν − λ) t}`, so the service level is `1 − C e^{−(n − a) t / AHT}`, evaluated as
+//!   `(1 − C) + C (1 − e^{−(n − a) t / AHT})` so that no digits cancel;
 //! * `ASA = C / (ν − λ) = C · AHT / (n − a)`.
 //!
 //! Source: A. K. Erlang (1917); L. Kleinrock, *Queueing Systems* vol. 1 (1975), §3.5; R. B. Cooper,
@@ -49,12 +50,15 @@ pub(crate) fn wait_figures(idle: Scaled, lambda: f64, nu: f64, threshold_s: f64)
     let spare = nu - lambda;
     let waiting = Scaled::new(nu / spare);
     let p_wait = waiting.ratio(idle.add(waiting));
-    let late = p_wait * (-spare * threshold_s).exp();
+    // 1 − C e^{−δ} = (1 − C) + C (1 − e^{−δ}): both parts positive, so a service level near 0 (load just
+    // below the agents) keeps its digits.
+    let p_no_wait = idle.ratio(idle.add(waiting));
+    let served_late_share = -(-spare * threshold_s).exp_m1();
     WaitFigures {
         stable: true,
         p_wait,
         p_abandon: 0.0,
-        service_level: ServiceLevels::uniform(1.0 - late),
+        service_level: ServiceLevels::uniform((p_no_wait + p_wait * served_late_share).min(1.0)),
         asa_answered_s: p_wait / spare,
         asa_all_s: p_wait / spare,
     }

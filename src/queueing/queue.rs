@@ -43,9 +43,9 @@ impl Queue {
         Ok(self)
     }
 
-    /// Agents serve several chats at once. One chat at a time (`k = 1`) keeps the plain Erlang model.
+    /// Agents serve several chats at once (the chat model; with `k = 1` it equals Erlang C / A).
     pub fn with_concurrency(mut self, concurrency: Concurrency) -> Queue {
-        self.concurrency = (concurrency.max_chats() > 1).then_some(concurrency);
+        self.concurrency = Some(concurrency);
         self
     }
 

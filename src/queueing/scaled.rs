@@ -7,8 +7,11 @@
 
 /// Rescale when a mantissa passes `2^RESCALE_BITS`; multiplying by a power of two is exact.
 const RESCALE_BITS: i32 = 600;
-const RESCALE_LIMIT: f64 = 4.149_515_568_880_993e180; // 2^600
-const RESCALE_FACTOR: f64 = 2.409_919_865_102_884_6e-181; // 2^-600
+const RESCALE_LIMIT: f64 = f64::from_bits(((1023 + RESCALE_BITS) as u64) << 52); // 2^600
+const RESCALE_FACTOR: f64 = f64::from_bits(((1023 - RESCALE_BITS) as u64) << 52); // 2^-600
+/// ln 2 split so that `k · LN2_HI` is exact for the exponents met here (fdlibm's Cody–Waite constants).
+const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
+const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
 
 /// `mantissa · 2^exponent`, with `mantissa >= 0`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +68,7 @@ impl Scaled {
         // `k` can exceed i32 only for absurd inputs; clamp keeps the value saturating.
         let k = k.clamp(-2.0e9, 2.0e9);
         Scaled {
-            mantissa: (x - k * std::f64::consts::LN_2).exp(),
+            mantissa: ((x - k * LN2_HI) - k * LN2_LO).exp(),
             exponent: k as i32,
         }
     }

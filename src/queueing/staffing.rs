@@ -128,7 +128,11 @@ impl Targets {
             .max_occupancy
             .filter(|t| kpis.occupancy > t + TARGET_SLACK)
             .map(|_| "max_occupancy");
-        [sl, asa, abandon, occupancy].into_iter().flatten()
+        // An unstable queue fails every target, including ones its limit figures would pass (abandonment 0).
+        let unstable = (!kpis.stable).then_some("stability");
+        [unstable, sl, asa, abandon, occupancy]
+            .into_iter()
+            .flatten()
     }
 }
 
