@@ -19,7 +19,7 @@ const RELATIVE: f64 = 1e-9;
 
 fn close(got: f64, want: f64, rel: f64) -> bool {
     if want.is_infinite() || got.is_infinite() {
-        return got == want;
+        return got.to_bits() == want.to_bits();
     }
     (got - want).abs() <= rel * want.abs().max(1e-300)
 }

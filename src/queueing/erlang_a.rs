@@ -169,7 +169,8 @@ fn within_threshold_sums(
 ) -> Option<(Scaled, Scaled)> {
     let mean = x * v / u;
     let spread = (x * v).sqrt() / u;
-    if !(mean + 12.0 * spread < 2.0e6) {
+    let width = mean + 12.0 * spread;
+    if width.is_nan() || width >= 2.0e6 {
         return None;
     }
     let ln_u = u.ln();

@@ -12,8 +12,10 @@
 //! let queue = Queue::new(100.0, 1800.0, 180.0).unwrap();
 //! let targets = Targets { service_level: Some(0.8), threshold_s: 20.0, ..Targets::default() };
 //! let staffing = required_agents(&queue, &targets).unwrap();
-//! assert_eq!(staffing.productive_agents, 13);
-//! assert!((queue.evaluate(14, 20.0).service_level.offered - 0.8884).abs() < 5e-5);
+//! assert_eq!(staffing.productive_agents, 14);
+//! assert!((staffing.kpis.service_level.offered - 0.8884).abs() < 5e-5);
+//! // Before rounding: 13.05 agents (planners add these across intervals before rounding).
+//! assert!((staffing.fractional_agents - 13.05).abs() < 0.01);
 //! ```
 
 pub mod chat;
