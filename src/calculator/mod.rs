@@ -19,9 +19,10 @@ pub const DEFAULT_INTERVAL_S: f64 = 1800.0;
 /// Service-level threshold when none is given.
 pub const DEFAULT_THRESHOLD_S: f64 = 20.0;
 
-/// The input columns of a case, in output order. `agents` and targets are optional; so is everything but
-/// `volume` and `aht`.
-pub const INPUT_COLUMNS: [&str; 14] = [
+/// The input columns of a case, in output order. Everything but `volume` and `aht` is optional;
+/// `label` is free text echoed to the output (an interval such as `Mon 08:00`, a queue name).
+pub const INPUT_COLUMNS: [&str; 15] = [
+    "label",
     "volume",
     "interval",
     "aht",
@@ -41,7 +42,7 @@ pub const INPUT_COLUMNS: [&str; 14] = [
 /// A case as written: one optional text per input column (`None` or blank = not given).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseText {
-    pub cells: [Option<String>; 14],
+    pub cells: [Option<String>; 15],
 }
 
 impl CaseText {

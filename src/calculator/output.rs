@@ -76,12 +76,13 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
-/// Input echo plus results, one cell per column of [`INPUT_COLUMNS`] then [`RESULT_COLUMNS`].
+/// Input echo plus results, one cell per column of [`INPUT_COLUMNS`] (but `agents`) then [`RESULT_COLUMNS`].
 pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = text
-        .cells
+    let mut cells: Vec<Cell> = INPUT_COLUMNS
         .iter()
-        .map(|c| {
+        .zip(&text.cells)
+        .filter(|(column, _)| **column != "agents")
+        .map(|(_, c)| {
             c.as_ref()
                 .map_or(Cell::Empty, |t| Cell::Text(t.trim().to_string()))
         })
@@ -116,20 +117,38 @@ pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
     cells
 }
 
+/// Echoed inputs (all but `agents`, which the results carry as given or required) and the results.
 fn all_columns() -> impl Iterator<Item = &'static str> {
-    INPUT_COLUMNS.iter().chain(RESULT_COLUMNS.iter()).copied()
+    INPUT_COLUMNS
+        .iter()
+        .filter(|c| **c != "agents")
+        .chain(RESULT_COLUMNS.iter())
+        .copied()
 }
 
 /// RFC 4180 CSV with a header row.
 pub fn to_csv(rows: &[Vec<Cell>]) -> String {
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(all_columns());
+    let mut out = String::new();
+    let mut line = |fields: Vec<String>| {
+        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&quoted.join(","));
+        out.push('\n');
+    };
+    line(all_columns().map(str::to_string).collect());
     for row in rows {
-        let _ = writer.write_record(row.iter().map(Cell::csv));
+        debug_assert_eq!(row.len(), all_columns().count());
+        line(row.iter().map(Cell::csv).collect());
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    out
+}
+
+/// A field quoted as RFC 4180 requires: only when it holds a comma, quote or line break.
+pub fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
 }
 
 /// A JSON array of objects, keys in column order.
@@ -313,18 +332,21 @@ pub fn to_table(
     out
 }
 
-/// A compact table of a batch: one line per case.
-pub fn batch_table(rows: &[(u64, &Case, &Evaluation)]) -> String {
+/// A compact table of a batch: one line per case (label, or the file line when there is none).
+pub fn batch_table(rows: &[(u64, &CaseText, &Case, &Evaluation)]) -> String {
     let mut out = format!(
-        "{:>5} {:<18} {:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
-        "line", "model", "erlangs", "agents", "product.", "SL", "ASA", "occupancy", "abandon"
+        "{:<20} {:<18} {:>8} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
+        "case", "model", "erlangs", "agents", "product", "SL", "ASA", "occupancy", "abandon"
     );
-    for (line, case, e) in rows {
+    for (line, text, case, e) in rows {
         let k = &e.kpis;
+        let label = text
+            .get("label")
+            .map_or_else(|| format!("line {line}"), str::to_string);
         let _ = writeln!(
             out,
-            "{:>5} {:<18} {:>10.2} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}",
-            line,
+            "{:<20} {:<18} {:>8.2} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9}",
+            label,
             case.queue.model_name(),
             k.traffic_erlangs,
             e.agents,

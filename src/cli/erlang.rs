@@ -50,46 +50,56 @@ Service-level conventions (--sl-convention), relevant with --patience:
 #[command(after_help = EXAMPLES)]
 pub(crate) struct ErlangArgs {
     /// Contacts offered in one interval.
-    #[arg(long, value_name = "N", required_unless_present = "batch")]
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        value_name = "N",
+        required_unless_present = "batch"
+    )]
     volume: Option<String>,
     /// Interval length [default: 30m].
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, allow_hyphen_values = true, value_name = "DURATION")]
     interval: Option<String>,
     /// Average handle time (talk + after-call work), e.g. 3m, 180s, 2m30s.
-    #[arg(long, value_name = "DURATION", required_unless_present = "batch")]
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        value_name = "DURATION",
+        required_unless_present = "batch"
+    )]
     aht: Option<String>,
     /// Mean patience before a waiting caller hangs up; switches to Erlang A.
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, allow_hyphen_values = true, value_name = "DURATION")]
     patience: Option<String>,
     /// Scheduled agents to evaluate, or a range such as 10..20 for a what-if table.
-    #[arg(long, value_name = "N|FROM..TO")]
+    #[arg(long, allow_hyphen_values = true, value_name = "N|FROM..TO")]
     agents: Option<String>,
     /// Service-level threshold T [default: 20s].
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, allow_hyphen_values = true, value_name = "DURATION")]
     threshold: Option<String>,
     /// Service-level target, e.g. 80% (answered within --threshold).
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "SHARE")]
     target_sl: Option<String>,
     /// Which service-level definition the target and report use [default: offered].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, allow_hyphen_values = true, value_name = "NAME")]
     sl_convention: Option<String>,
     /// Maximum average speed of answer of answered contacts.
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, allow_hyphen_values = true, value_name = "DURATION")]
     target_asa: Option<String>,
     /// Maximum share of callers who hang up (needs --patience to matter).
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "SHARE")]
     max_abandon: Option<String>,
     /// Maximum occupancy, e.g. 85%.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "SHARE")]
     max_occupancy: Option<String>,
     /// Share of scheduled time not spent on contacts (breaks, training, absence), e.g. 30%.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "SHARE")]
     shrinkage: Option<String>,
     /// Chats one agent can handle at once.
-    #[arg(long, value_name = "K")]
+    #[arg(long, allow_hyphen_values = true, value_name = "K")]
     concurrency: Option<String>,
     /// Share of a chat's work that cannot overlap with other chats [default: 0].
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "SHARE")]
     non_overlap: Option<String>,
     /// Read one case per row from a CSV file instead of the flags above.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["volume", "aht", "agents"])]
@@ -202,7 +212,7 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
         Format::Table => {
             let rows: Vec<_> = evaluated
                 .iter()
-                .map(|(c, e)| (c.line, &c.case, e))
+                .map(|(c, e)| (c.line, &c.text, &c.case, e))
                 .collect();
             batch_table(&rows)
         }

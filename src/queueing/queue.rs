@@ -15,6 +15,8 @@ use crate::error::InvalidValue;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
     arrival_rate: f64,
+    /// `volume · AHT / interval`, rounded once (so 53 calls × 270 s / 1800 s print as 7.95 Erlangs).
+    load: f64,
     aht_s: f64,
     patience_s: Option<f64>,
     concurrency: Option<Concurrency>,
@@ -30,6 +32,7 @@ impl Queue {
         check_positive("volume", arrival_rate)?;
         Ok(Queue {
             arrival_rate,
+            load: volume * aht_s / interval_s,
             aht_s,
             patience_s: None,
             concurrency: None,
@@ -51,7 +54,7 @@ impl Queue {
 
     /// Offered load `a = λ · AHT`, in Erlangs.
     pub fn offered_load(&self) -> f64 {
-        self.arrival_rate * self.aht_s
+        self.load
     }
 
     pub fn arrival_rate_per_s(&self) -> f64 {
