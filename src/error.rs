@@ -30,7 +30,8 @@ impl InvalidValue {
     }
 }
 
-/// Where in a file a problem is: 1-based line and column (column = CSV field index).
+/// Where in a file a problem is: 1-based line and column (column = CSV field index). Line 0 means the
+/// problem belongs to the file as a whole (a gap between rows, say) and prints as `path`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     pub path: PathBuf,
@@ -38,11 +39,24 @@ pub struct Location {
     pub column: Option<u64>,
 }
 
+impl Location {
+    pub fn file(path: &std::path::Path) -> Location {
+        Location {
+            path: path.to_path_buf(),
+            line: 0,
+            column: None,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path.display(), self.line)?;
-        if let Some(column) = self.column {
-            write!(f, ":{column}")?;
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         Ok(())
     }

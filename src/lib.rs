@@ -10,5 +10,9 @@
 
 pub mod calculator;
 pub mod error;
+pub mod forecast;
+pub mod model;
 pub mod queueing;
+pub mod report;
+pub mod requirements;
 pub mod units;

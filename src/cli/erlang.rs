@@ -188,8 +188,7 @@ fn exit_code(evaluations: &[vuoro::calculator::Evaluation], case: &Case) -> u8 {
 }
 
 fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
-    let contents = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
+    let contents = super::read_input(path)?;
     let cases = parse_batch(path, &contents)
         .map_err(|d| Failure::input(d.to_string().replace('\n', "\nerror: ")))?;
     let mut evaluated = Vec::with_capacity(cases.len());

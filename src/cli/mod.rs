@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 solved but a target could not be met; 2 bad usage, bad input or I/O error.
 
 mod erlang;
+mod requirements;
 mod write;
 
 use clap::{Parser, Subcommand};
@@ -13,7 +14,7 @@ use std::process::ExitCode;
     name = "vuoro",
     version,
     about = "Staffing for multichannel contact centers: Erlang B/C/A, requirements, schedules, rosters.",
-    after_help = "Examples:\n  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14\n  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --shrinkage 30%\n  vuoro erlang --batch forecasts/voice-monday.csv --format csv --out results.csv"
+    after_help = "Examples:\n  vuoro requirements --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg\n  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14\n  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --shrinkage 30%\n  vuoro erlang --batch forecasts/monday-intervals.csv --format csv --out results.csv"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -23,7 +24,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Erlang C / Erlang A / chat calculator: KPIs at a staffing, required agents for targets, what-if tables.
-    Erlang(erlang::ErlangArgs),
+    Erlang(Box<erlang::ErlangArgs>),
+    /// Required agents per interval and channel from a model and a forecast (CSV, summary, chart).
+    Requirements(requirements::RequirementsArgs),
 }
 
 /// An error that already knows its exit code and message.
@@ -40,6 +43,17 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// Every problem of an input file, one `error:` line each.
+    pub(crate) fn diagnostics(d: &vuoro::error::Diagnostics) -> Failure {
+        Failure::input(d.to_string().replace('\n', "\nerror: "))
+    }
+}
+
+/// Reads an input file as UTF-8 text, naming the file when it cannot.
+pub(crate) fn read_input(path: &std::path::Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))
 }
 
 pub fn run() -> ExitCode {
@@ -51,7 +65,8 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Erlang(args) => erlang::run(args),
+        Command::Erlang(args) => erlang::run(*args),
+        Command::Requirements(args) => requirements::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

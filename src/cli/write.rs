@@ -19,6 +19,39 @@ pub(crate) fn emit(path: Option<&Path>, contents: &str) -> Result<(), Failure> {
 }
 
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_all_atomically(&[(path, bytes)])
+}
+
+/// Writes several files so that either all of them are replaced or none is: every temporary file is
+/// written and synced first, and only then are they renamed into place.
+pub(crate) fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
+    let mut temps = Vec::new();
+    for (path, bytes) in files {
+        match write_temp(path, bytes) {
+            Ok(temp) => temps.push(temp),
+            Err(e) => {
+                for t in &temps {
+                    let _ = std::fs::remove_file(t);
+                }
+                return Err(e);
+            }
+        }
+    }
+    for (temp, (path, _)) in temps.iter().zip(files) {
+        if let Err(e) = std::fs::rename(temp, path) {
+            for t in &temps {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(Failure::input(format!(
+                "{}: cannot write: {e}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<std::path::PathBuf, Failure> {
     let fail = |what: &str, e: std::io::Error| {
         Failure::input(format!("{}: cannot {what}: {e}", path.display()))
     };
@@ -35,11 +68,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure>
         std::process::id()
     ));
     let result = std::fs::File::create(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&temp);
         return Err(fail("write", e));
     }
-    Ok(())
+    Ok(temp)
 }

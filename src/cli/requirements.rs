@@ -1,0 +1,105 @@
+//! `vuoro requirements`: model + forecast → required agents per interval per channel.
+
+use super::write::{emit, write_all_atomically};
+use super::{read_input, Failure};
+use chrono::NaiveDate;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use vuoro::forecast::{read_forecast, Period};
+use vuoro::model::Model;
+use vuoro::report::plot::{requirements_chart, ImageFormat};
+use vuoro::report::{requirements_csv, requirements_summary};
+use vuoro::requirements::compute;
+
+const EXAMPLES: &str = "\
+Examples:
+  # the shipped example: four channels, one week at 15-minute intervals
+  vuoro requirements --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg
+
+  # only Monday to Wednesday of the forecast, CSV to standard output
+  vuoro requirements --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv --from 2026-11-23 --to 2026-11-25
+
+The CSV has one row per channel and interval; the summary (per day and channel) goes to standard output,
+or to standard error when the CSV does.";
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct RequirementsArgs {
+    /// Contact-center model (TOML), e.g. models/helsinki-multichannel.toml.
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    /// Interval volume forecast (CSV: channel, start, volume[, aht, acw]).
+    #[arg(long, value_name = "FILE")]
+    forecast: PathBuf,
+    /// First local day to plan (YYYY-MM-DD) [default: the forecast's first interval].
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Last local day to plan, included (YYYY-MM-DD) [default: the forecast's last interval].
+    #[arg(long, value_name = "DATE")]
+    to: Option<NaiveDate>,
+    /// Write the requirements CSV here (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Draw the week per channel to this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
+    let plot_format = match &args.plot {
+        None => None,
+        Some(p) => Some(ImageFormat::from_path(p).ok_or_else(|| {
+            Failure::input(format!(
+                "{}: expected a .svg or .png file name for --plot",
+                p.display()
+            ))
+        })?),
+    };
+    let model = load_model(&args.model)?;
+    let text = read_input(&args.forecast)?;
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let read = read_forecast(&args.forecast, &text, &model, period)
+        .map_err(|d| Failure::diagnostics(&d))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    let req = compute(&model, &read.forecast).map_err(|e| Failure {
+        code: 1,
+        message: e.to_string(),
+    })?;
+    let csv = requirements_csv(&model, &req);
+    let summary = requirements_summary(&model, &req);
+    let chart = match (plot_format, &args.plot) {
+        (Some(format), Some(path)) => Some((
+            path.as_path(),
+            requirements_chart(&model, &req, format)
+                .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?,
+        )),
+        _ => None,
+    };
+    let mut files: Vec<(&Path, &[u8])> = Vec::new();
+    if let Some(out) = &args.out {
+        files.push((out.as_path(), csv.as_bytes()));
+    }
+    if let Some((path, bytes)) = &chart {
+        files.push((path, bytes.as_slice()));
+    }
+    write_all_atomically(&files)?;
+    if args.out.is_some() {
+        emit(None, &summary)?;
+    } else {
+        emit(None, &csv)?;
+        eprint!("{summary}");
+    }
+    Ok(0)
+}
+
+pub(crate) fn load_model(path: &Path) -> Result<Model, Failure> {
+    let text = read_input(path)?;
+    Model::from_toml(path, &text).map_err(|d| Failure::diagnostics(&d))
+}

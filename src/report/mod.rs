@@ -1,0 +1,232 @@
+//! What planners read: requirement tables (CSV), day summaries and charts. The only module that names
+//! `plotters` (in [`plot`]).
+
+pub mod plot;
+
+use crate::calculator::output::{csv_field, format_number};
+use crate::forecast::local_iso;
+use crate::model::Model;
+use crate::requirements::Requirements;
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write as _;
+
+/// Columns of the requirements CSV.
+pub const REQUIREMENT_COLUMNS: [&str; 17] = [
+    "channel",
+    "start",
+    "open",
+    "volume",
+    "aht_s",
+    "traffic_erlangs",
+    "productive_fractional",
+    "productive_agents",
+    "scheduled_fractional",
+    "scheduled_agents",
+    "required",
+    "backlog",
+    "service_level",
+    "asa_s",
+    "p_abandon",
+    "occupancy",
+    "model",
+];
+
+/// One row per channel × interval, channels in model order, times in local ISO with offset.
+///
+/// `required` repeats `scheduled_agents` under the name `vuoro schedule --requirements` reads, so this file
+/// can be fed straight to the scheduler or edited first.
+pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
+    let mut out = REQUIREMENT_COLUMNS.join(",");
+    out.push('\n');
+    for (channel, ch) in model.channels.iter().zip(&req.channels) {
+        for (t, r) in req.starts.iter().zip(&ch.intervals) {
+            let opt = |x: Option<f64>| x.map_or_else(String::new, format_number);
+            let k = r.kpis.as_ref();
+            let convention = match &channel.kind {
+                crate::model::ChannelKind::Immediate { targets, .. } => Some(targets.convention),
+                crate::model::ChannelKind::Deferred { .. } => None,
+            };
+            let cells = [
+                csv_field(&channel.name),
+                local_iso(model, *t),
+                r.open.to_string(),
+                format_number(r.volume),
+                format_number(r.handle_s),
+                format_number(r.traffic_erlangs),
+                format_number(r.productive_fractional),
+                r.productive.to_string(),
+                format_number(r.scheduled_fractional),
+                r.scheduled.to_string(),
+                r.scheduled.to_string(),
+                opt(r.backlog_items),
+                opt(k.zip(convention).map(|(k, c)| k.service_level.get(c))),
+                opt(k.map(|k| k.asa_answered_s)),
+                opt(k.map(|k| k.p_abandon)),
+                opt(k.map(|k| k.occupancy)),
+                k.map_or_else(String::new, |_| channel.kind.name().to_string()),
+            ];
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Figures of one channel on one local day.
+#[derive(Debug, Clone, Default)]
+struct DayFigures {
+    volume: f64,
+    workload_h: f64,
+    peak_scheduled: u64,
+    scheduled_h: f64,
+    productive_h: f64,
+    answered_within: f64,
+    abandoned: f64,
+    measured_volume: f64,
+    max_backlog: f64,
+}
+
+/// A per-day, per-channel summary table with weekly totals and shrinkage hours by category.
+pub fn requirements_summary(model: &Model, req: &Requirements) -> String {
+    let tz = model.time_zone;
+    let hours_per_interval = f64::from(req.interval_minutes) / 60.0;
+    let days: Vec<NaiveDate> = {
+        let mut d: Vec<NaiveDate> = req
+            .starts
+            .iter()
+            .map(|t| t.with_timezone(&tz).date_naive())
+            .collect();
+        d.dedup();
+        d
+    };
+    let mut out = String::new();
+    if let (Some(first), Some(last)) = (req.starts.first(), req.starts.last()) {
+        let _ = writeln!(
+            out,
+            "{} · {} – {} · {}-minute intervals · {}\n",
+            model.name,
+            local_iso(model, *first),
+            local_iso(model, *last),
+            req.interval_minutes,
+            tz.name()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<11} {:<9} {:>9} {:>9} {:>6} {:>9} {:>9} {:>8} {:>8} {:>9}",
+        "day",
+        "channel",
+        "contacts",
+        "work h",
+        "peak",
+        "sched h",
+        "prod h",
+        "SL",
+        "abandon",
+        "backlog"
+    );
+    for (c, (channel, ch)) in model.channels.iter().zip(&req.channels).enumerate() {
+        let convention = match &channel.kind {
+            crate::model::ChannelKind::Immediate { targets, .. } => Some(targets.convention),
+            crate::model::ChannelKind::Deferred { .. } => None,
+        };
+        let mut week = DayFigures::default();
+        for day in &days {
+            let mut f = DayFigures::default();
+            for (t, r) in req.starts.iter().zip(&ch.intervals) {
+                if t.with_timezone(&tz).date_naive() != *day {
+                    continue;
+                }
+                f.volume += r.volume;
+                f.workload_h += r.traffic_erlangs * hours_per_interval;
+                f.peak_scheduled = f.peak_scheduled.max(r.scheduled);
+                f.scheduled_h += r.scheduled as f64 * hours_per_interval;
+                f.productive_h += r.productive as f64 * hours_per_interval;
+                if let (Some(k), Some(conv)) = (&r.kpis, convention) {
+                    f.answered_within += r.volume * k.service_level.get(conv);
+                    f.abandoned += r.volume * k.p_abandon;
+                    f.measured_volume += r.volume;
+                }
+                f.max_backlog = f.max_backlog.max(r.backlog_items.unwrap_or(0.0));
+            }
+            let _ = writeln!(
+                out,
+                "{}",
+                day_line(&day_label(*day), &channel.name, &f, convention.is_some())
+            );
+            week.volume += f.volume;
+            week.workload_h += f.workload_h;
+            week.peak_scheduled = week.peak_scheduled.max(f.peak_scheduled);
+            week.scheduled_h += f.scheduled_h;
+            week.productive_h += f.productive_h;
+            week.answered_within += f.answered_within;
+            week.abandoned += f.abandoned;
+            week.measured_volume += f.measured_volume;
+            week.max_backlog = week.max_backlog.max(f.max_backlog);
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            day_line("period", &channel.name, &week, convention.is_some())
+        );
+        if !channel.shrinkage.is_empty() {
+            let parts: Vec<String> = channel
+                .shrinkage
+                .iter()
+                .map(|(name, share)| format!("{name} {:.1} h", week.scheduled_h * share))
+                .collect();
+            let _ = writeln!(out, "{:<11} {:<9} shrinkage: {}", "", "", parts.join(", "));
+        }
+        if ch.carried_items > 0.005 {
+            let _ = writeln!(
+                out,
+                "{:<11} {:<9} {:.1} items arrive too late to be due in this period and are carried over",
+                "", "", ch.carried_items
+            );
+        }
+        if c + 1 < model.channels.len() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn day_label(day: NaiveDate) -> String {
+    format!("{} {:02}.{:02}.", day.weekday(), day.day(), day.month())
+}
+
+fn day_line(day: &str, channel: &str, f: &DayFigures, immediate: bool) -> String {
+    let share = |x: f64| {
+        if f.measured_volume > 0.0 {
+            format!("{:.1} %", 100.0 * x / f.measured_volume)
+        } else {
+            "-".to_string()
+        }
+    };
+    let (sl, abandon, backlog) = if immediate {
+        (
+            share(f.answered_within),
+            share(f.abandoned),
+            "-".to_string(),
+        )
+    } else {
+        (
+            "-".to_string(),
+            "-".to_string(),
+            format!("{:.0}", f.max_backlog),
+        )
+    };
+    format!(
+        "{:<11} {:<9} {:>9.0} {:>9.1} {:>6} {:>9.1} {:>9.1} {:>8} {:>8} {:>9}",
+        day,
+        channel,
+        f.volume,
+        f.workload_h,
+        f.peak_scheduled,
+        f.scheduled_h,
+        f.productive_h,
+        sl,
+        abandon,
+        backlog
+    )
+}

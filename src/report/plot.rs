@@ -1,0 +1,243 @@
+//! Requirement charts: one panel per channel over the period — scheduled agents as a filled step area,
+//! productive agents as a line, closed hours shaded, days marked. SVG or PNG, rendered in memory (the caller
+//! writes the file), with the DejaVu Sans font embedded so PNG output needs no system fonts.
+
+use crate::model::Model;
+use crate::requirements::Requirements;
+use chrono::{Datelike, Timelike};
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::sync::Once;
+
+/// Output format of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Svg,
+    Png,
+}
+
+impl ImageFormat {
+    /// From a file name's extension (`.svg` or `.png`).
+    pub fn from_path(path: &std::path::Path) -> Option<ImageFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "svg" => Some(ImageFormat::Svg),
+            "png" => Some(ImageFormat::Png),
+            _ => None,
+        }
+    }
+}
+
+/// Drawing failed (a backend error; rare, but never a panic).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot draw the chart: {0}")]
+pub struct PlotError(String);
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The embedded font is valid; a failure would only mean text is skipped.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+const WIDTH: u32 = 1600;
+const PANEL_HEIGHT: u32 = 260;
+
+/// The requirements chart as SVG text or PNG bytes.
+pub fn requirements_chart(
+    model: &Model,
+    req: &Requirements,
+    format: ImageFormat,
+) -> Result<Vec<u8>, PlotError> {
+    register_fonts();
+    let height = PANEL_HEIGHT * req.channels.len().max(1) as u32 + 40;
+    match format {
+        ImageFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+                draw(model, req, &root)?;
+                root.present().map_err(|e| PlotError(e.to_string()))?;
+            }
+            Ok(svg.into_bytes())
+        }
+        ImageFormat::Png => {
+            let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
+            {
+                let root =
+                    BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
+                draw(model, req, &root)?;
+                root.present().map_err(|e| PlotError(e.to_string()))?;
+            }
+            encode_png(&rgb, WIDTH, height)
+        }
+    }
+}
+
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder
+            .write_header()
+            .map_err(|e| PlotError(e.to_string()))?;
+        writer
+            .write_image_data(rgb)
+            .map_err(|e| PlotError(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn draw<DB: DrawingBackend>(
+    model: &Model,
+    req: &Requirements,
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<(), PlotError>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| PlotError(e.to_string());
+    root.fill(&WHITE).map_err(err)?;
+    let (title_area, body) = root.split_vertically(40);
+    let (first, last) = match (req.starts.first(), req.starts.last()) {
+        (Some(f), Some(l)) => (*f, *l),
+        _ => return Ok(()),
+    };
+    let tz = model.time_zone;
+    let step_h = f64::from(req.interval_minutes) / 60.0;
+    let span_h = (last - first).num_minutes() as f64 / 60.0 + step_h;
+    title_area
+        .titled(
+            &format!(
+                "{} — agents required per {}-minute interval, {} – {}",
+                model.name,
+                req.interval_minutes,
+                first.with_timezone(&tz).format("%a %d.%m.%Y"),
+                last.with_timezone(&tz).format("%a %d.%m.%Y")
+            ),
+            ("sans-serif", 22).into_font().style(FontStyle::Bold),
+        )
+        .map_err(err)?;
+    let panels = body.split_evenly((req.channels.len().max(1), 1));
+    let hour_of = |t: chrono::DateTime<chrono::Utc>| (t - first).num_minutes() as f64 / 60.0;
+    // Local midnights inside the period, for day separators and labels.
+    let mut midnights = Vec::new();
+    for t in &req.starts {
+        let local = t.with_timezone(&tz);
+        if local.hour() == 0 && local.minute() == 0 {
+            midnights.push((hour_of(*t), local.date_naive()));
+        }
+    }
+    if midnights.first().is_none_or(|(h, _)| *h > 0.0) {
+        midnights.insert(0, (0.0, first.with_timezone(&tz).date_naive()));
+    }
+
+    for ((channel, ch), panel) in model.channels.iter().zip(&req.channels).zip(panels.iter()) {
+        let peak = ch
+            .intervals
+            .iter()
+            .map(|r| r.scheduled)
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let mut chart = ChartBuilder::on(panel)
+            .caption(
+                format!(
+                    "{} ({}) — scheduled agents (shrinkage {:.0} %) and productive agents needed",
+                    channel.name,
+                    channel.kind.name(),
+                    100.0 * channel.total_shrinkage().share()
+                ),
+                ("sans-serif", 17),
+            )
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..span_h, 0.0..peak * 1.15)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc("agents")
+            .y_labels(5)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .light_line_style(RGBColor(235, 235, 235))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+        // Closed hours, shaded.
+        let closed_style = RGBColor(236, 236, 236).filled();
+        for (t, r) in req.starts.iter().zip(&ch.intervals) {
+            if !r.open {
+                let x = hour_of(*t);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, 0.0), (x + step_h, peak * 1.15)],
+                        closed_style,
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        // Day separators and labels.
+        for (h, date) in &midnights {
+            chart
+                .draw_series(LineSeries::new(
+                    [(*h, 0.0), (*h, peak * 1.15)],
+                    RGBColor(160, 160, 160).stroke_width(1),
+                ))
+                .map_err(err)?;
+            let label = format!("{} {}.{}.", date.weekday(), date.day(), date.month());
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (*h + 0.5, peak * 1.12),
+                    ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
+                )))
+                .map_err(err)?;
+        }
+        let steps = |value: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
+            let mut points = Vec::with_capacity(2 * req.starts.len());
+            for (i, t) in req.starts.iter().enumerate() {
+                let x = hour_of(*t);
+                points.push((x, value(i)));
+                points.push((x + step_h, value(i)));
+            }
+            points
+        };
+        let scheduled = steps(&|i| ch.intervals[i].scheduled as f64);
+        let productive = steps(&|i| ch.intervals[i].productive as f64);
+        let blue = RGBColor(66, 133, 200);
+        chart
+            .draw_series(
+                AreaSeries::new(scheduled, 0.0, blue.mix(0.25)).border_style(blue.stroke_width(1)),
+            )
+            .map_err(err)?
+            .label("scheduled")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 16, y + 5)], blue.mix(0.4).filled())
+            });
+        let dark = RGBColor(200, 80, 30);
+        chart
+            .draw_series(LineSeries::new(productive, dark.stroke_width(2)))
+            .map_err(err)?
+            .label("productive needed")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], dark.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
