@@ -152,6 +152,8 @@ pub fn read_forecast(
     let mut rows = Vec::new();
     let mut seen_local: HashMap<(usize, NaiveDateTime), u32> = HashMap::new();
     let mut seen: HashMap<(usize, DateTime<Utc>), u64> = HashMap::new();
+    let mut listed: std::collections::HashSet<(usize, DateTime<Utc>)> = Default::default();
+    let mut span_hint: Vec<DateTime<Utc>> = Vec::new();
     for record in records {
         let record = match record {
             Ok(r) => r,
@@ -248,6 +250,11 @@ pub fn read_forecast(
                 }
             }
         });
+        if let (Some(c), Some(t)) = (channel, start) {
+            // The interval is listed, even if a value in it is wrong: not a gap.
+            listed.insert((c, t));
+            span_hint.push(t);
+        }
         if bad {
             continue;
         }
@@ -275,31 +282,33 @@ pub fn read_forecast(
             acw_s,
         });
     }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(at(
-            1,
-            None,
-            "expected at least one forecast row, found none".to_string(),
-        ));
-    }
-    if !errors.is_empty() {
+    if span_hint.is_empty() {
+        if errors.is_empty() {
+            errors.push(at(
+                1,
+                None,
+                "expected at least one forecast row, found none".to_string(),
+            ));
+        }
         return Err(Diagnostics(errors));
     }
 
-    // The planning period: the forecast's span, or the requested days.
-    let first = rows.iter().map(|r| r.start).min().unwrap_or_default();
-    let last = rows.iter().map(|r| r.start).max().unwrap_or_default();
+    // The planning period: the forecast's span (of every row whose channel and start could be read, so
+    // that gaps are reported together with bad rows), or the requested days.
+    let first = span_hint.iter().copied().min().unwrap_or_default();
+    let last = span_hint.iter().copied().max().unwrap_or_default();
     let step = Duration::minutes(grid);
     let begin = period.from.map_or(first, |d| start_of_day(model, d));
     let end = period
         .to
         .map_or(last + step, |d| start_of_day(model, d + Duration::days(1)));
     if end <= begin {
-        return Err(Diagnostics(vec![Diagnostic {
+        errors.push(Diagnostic {
             location: Location::file(path),
             message: "the planning period is empty: --to is before --from or before the forecast"
                 .to_string(),
-        }]));
+        });
+        return Err(Diagnostics(errors));
     }
     let mut starts = Vec::new();
     let mut t = begin;
@@ -321,6 +330,9 @@ pub fn read_forecast(
     let mut outside = 0usize;
     let mut first_outside = None;
     for row in &rows {
+        if !errors.is_empty() {
+            break;
+        }
         let Some(&i) = slot.get(&row.start) else {
             outside += 1;
             first_outside.get_or_insert(row.line);
@@ -362,7 +374,7 @@ pub fn read_forecast(
         let mut run_start: Option<usize> = None;
         for (i, t) in starts.iter().enumerate() {
             let open = channel.hours.is_open(t.with_timezone(&tz).naive_local());
-            let missing = open && series[c].volume[i].is_none();
+            let missing = open && !listed.contains(&(c, *t));
             match (missing, run_start) {
                 (true, None) => run_start = Some(i),
                 (false, Some(s)) => {

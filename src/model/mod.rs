@@ -351,7 +351,11 @@ impl Model {
                 interval_minutes,
                 channels,
             }),
-            _ => Err(Diagnostics(c.problems)),
+            _ => {
+                let mut problems = c.problems;
+                problems.sort_by(|a, b| a.location.cmp(&b.location));
+                Err(Diagnostics(problems))
+            }
         }
     }
 }
