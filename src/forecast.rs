@@ -420,6 +420,12 @@ pub fn read_forecast(
     })
 }
 
+/// An instant written as a local time in `tz` (a repeated local time means its first occurrence) or with
+/// an explicit offset.
+pub fn parse_instant(text: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
+    parse_start(text, tz, None, &mut HashMap::new())
+}
+
 /// Parses a start: local wall-clock time in `tz`, or an instant with an explicit offset.
 fn parse_start(
     text: &str,

@@ -15,4 +15,5 @@ pub mod model;
 pub mod queueing;
 pub mod report;
 pub mod requirements;
+pub mod schedule;
 pub mod units;

@@ -4,6 +4,7 @@
 
 mod erlang;
 mod requirements;
+mod schedule;
 mod write;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     Erlang(Box<erlang::ErlangArgs>),
     /// Required agents per interval and channel from a model and a forecast (CSV, summary, chart).
     Requirements(requirements::RequirementsArgs),
+    /// Shift plan from requirements: an integer program choosing shifts and breaks (shifts.csv, coverage.csv, chart).
+    Schedule(Box<schedule::ScheduleArgs>),
 }
 
 /// An error that already knows its exit code and message.
@@ -67,6 +70,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Erlang(args) => erlang::run(*args),
         Command::Requirements(args) => requirements::run(args),
+        Command::Schedule(args) => schedule::run(*args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,6 +5,7 @@
 //! `models/README.md`.
 
 pub mod hours;
+pub mod shifts;
 
 use crate::error::{Diagnostic, Diagnostics, InvalidValue, Location};
 use crate::queueing::{Concurrency, Shrinkage, SlConvention, Targets, SL_CONVENTION_NAMES};
@@ -13,6 +14,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use hours::{parse_day, OpeningHours, Range};
 use serde::Deserialize;
+use shifts::{BreakRule, ScheduleRules, ShiftTemplate};
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
@@ -25,6 +27,9 @@ pub struct Model {
     /// Planning interval in minutes: 15, 30 or 60.
     pub interval_minutes: u32,
     pub channels: Vec<Channel>,
+    /// Shift templates for the scheduler (may be empty when only requirements are computed).
+    pub shifts: Vec<ShiftTemplate>,
+    pub schedule: ScheduleRules,
 }
 
 impl Model {
@@ -126,6 +131,45 @@ struct RawModel {
     planning: RawPlanning,
     #[serde(rename = "channel", default)]
     channels: Vec<Spanned<RawChannel>>,
+    #[serde(rename = "shift", default)]
+    shifts: Vec<Spanned<RawShift>>,
+    schedule: Option<RawSchedule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShift {
+    name: Spanned<String>,
+    length: Option<Value>,
+    lengths: Option<Vec<Value>>,
+    start: Value,
+    start_step: Option<Value>,
+    days: Option<Spanned<toml::Value>>,
+    channels: Option<Vec<Spanned<String>>>,
+    cost_per_hour: Option<Spanned<f64>>,
+    cost_per_shift: Option<Spanned<f64>>,
+    min_per_day: Option<Spanned<i64>>,
+    max_per_day: Option<Spanned<i64>>,
+    #[serde(default)]
+    breaks: Vec<Spanned<RawBreak>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreak {
+    name: Option<String>,
+    length: Value,
+    paid: Option<bool>,
+    window: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    under_penalty: Option<Spanned<f64>>,
+    over_penalty: Option<Spanned<f64>>,
+    max_agents_per_day: Option<Spanned<i64>>,
+    min_interval_service_level: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -341,6 +385,26 @@ impl Model {
                 channels.push(channel);
             }
         }
+        let mut shifts = Vec::new();
+        let mut shift_names: Vec<String> = Vec::new();
+        for raw_shift in &raw.shifts {
+            let name = raw_shift.get_ref().name.get_ref().trim().to_string();
+            if shift_names.contains(&name) {
+                c.report(
+                    raw_shift.get_ref().name.span().start,
+                    format!("name: shift '{name}' is defined twice"),
+                );
+            }
+            shift_names.push(name.clone());
+            shifts.extend(validate_shift(
+                &mut c,
+                raw_shift.get_ref(),
+                &name,
+                &names,
+                interval_minutes.unwrap_or(15),
+            ));
+        }
+        let schedule = validate_schedule(&mut c, raw.schedule.as_ref());
         match (time_zone, interval_minutes, c.problems.is_empty()) {
             (Some(time_zone), Some(interval_minutes), true) => Ok(Model {
                 name: raw.name.unwrap_or_else(|| {
@@ -350,6 +414,8 @@ impl Model {
                 time_zone,
                 interval_minutes,
                 channels,
+                shifts,
+                schedule,
             }),
             _ => {
                 let mut problems = c.problems;
@@ -689,4 +755,333 @@ fn validate_hours(c: &mut Checker<'_>, raw: &RawChannel, name: &str) -> Option<O
     }
     let days: [Vec<Range>; 7] = std::array::from_fn(|i| days[i].take().unwrap_or_default());
     ok.then(|| OpeningHours::new(days, closed_dates))
+}
+
+/// A local clock time `HH:MM` (up to `47:59` for starts past midnight) as minutes.
+fn parse_clock_minutes(text: &str) -> Option<u32> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 48 && m < 60).then_some(h * 60 + m)
+}
+
+/// Whole minutes of a positive duration.
+fn whole_minutes(c: &mut Checker<'_>, v: &Value, field: &str) -> Option<u32> {
+    let s = c.duration(v, field, true)?;
+    let m = (s / 60.0).round() as u32;
+    if (s - f64::from(m) * 60.0).abs() > 1e-9 {
+        c.invalid(v, field, "whole minutes");
+        return None;
+    }
+    Some(m)
+}
+
+fn validate_shift(
+    c: &mut Checker<'_>,
+    raw: &RawShift,
+    name: &str,
+    channel_names: &[String],
+    interval: u32,
+) -> Vec<ShiftTemplate> {
+    let field = |f: &str| format!("shift '{name}': {f}");
+    let at = raw.name.span().start;
+    let mut ok = true;
+    let mut lengths = Vec::new();
+    match (&raw.length, &raw.lengths) {
+        (Some(v), None) => lengths.extend(whole_minutes(c, v, &field("length"))),
+        (None, Some(list)) if !list.is_empty() => {
+            for v in list {
+                lengths.extend(whole_minutes(c, v, &field("lengths")));
+            }
+        }
+        _ => {
+            c.report(
+                at,
+                format!(
+                    "{}: expected either length = \"8h\" or lengths = [\"8h\", \"6h\"]",
+                    field("length")
+                ),
+            );
+            ok = false;
+        }
+    }
+    const START: &str = "a start range such as \"07:00-12:00\" (\"22:00-25:30\" passes midnight)";
+    let start = c.text(&raw.start, &field("start"), START).and_then(|t| {
+        let parsed = t
+            .split_once('-')
+            .and_then(|(a, b)| Some((parse_clock_minutes(a)?, parse_clock_minutes(b)?)));
+        match parsed {
+            Some((a, b)) if a <= b => Some((a, b)),
+            _ => {
+                c.invalid(&raw.start, &field("start"), START);
+                None
+            }
+        }
+    });
+    let step = match &raw.start_step {
+        None => Some(interval),
+        Some(v) => whole_minutes(c, v, &field("start_step")).and_then(|m| {
+            if m % interval == 0 {
+                Some(m)
+            } else {
+                c.invalid(
+                    v,
+                    &field("start_step"),
+                    &format!("a multiple of the {interval}-minute planning interval"),
+                );
+                None
+            }
+        }),
+    };
+    if let Some((a, _)) = start {
+        if a % interval != 0 {
+            c.invalid(
+                &raw.start,
+                &field("start"),
+                &format!("start times on the {interval}-minute grid"),
+            );
+            ok = false;
+        }
+    }
+    let mut days = [true; 7];
+    if let Some(d) = &raw.days {
+        let names: Vec<String> = match d.get_ref() {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|v| v.as_str().unwrap_or("?").to_string())
+                .collect(),
+            _ => vec!["?".to_string()],
+        };
+        days = [false; 7];
+        for n in names {
+            match n.as_str() {
+                "every_day" => days = [true; 7],
+                "weekdays" => days[..5].iter_mut().for_each(|d| *d = true),
+                "weekend" => days[5..].iter_mut().for_each(|d| *d = true),
+                other => match WEEKDAYS.iter().position(|w| *w == other) {
+                    Some(i) => days[i] = true,
+                    None => {
+                        c.report(
+                            d.span().start,
+                            format!(
+                                "{}: expected days such as [\"mon\", \"tue\"], \"weekdays\", \"weekend\" or \"every_day\", found '{other}'",
+                                field("days")
+                            ),
+                        );
+                        ok = false;
+                    }
+                },
+            }
+        }
+    }
+    let channels: Vec<usize> = match &raw.channels {
+        None => (0..channel_names.len()).collect(),
+        Some(list) => {
+            let mut idx = Vec::new();
+            for n in list {
+                match channel_names.iter().position(|c| c == n.get_ref()) {
+                    Some(i) if !idx.contains(&i) => idx.push(i),
+                    Some(_) => {}
+                    None => {
+                        c.report(
+                            n.span().start,
+                            format!(
+                                "{}: expected a channel of this model ({}), found '{}'",
+                                field("channels"),
+                                channel_names.join(", "),
+                                n.get_ref()
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            idx
+        }
+    };
+    let cost = |c: &mut Checker<'_>, v: &Option<Spanned<f64>>, f: &str| -> Option<Option<f64>> {
+        match v {
+            None => Some(None),
+            Some(x) if x.get_ref().is_finite() && *x.get_ref() >= 0.0 => Some(Some(*x.get_ref())),
+            Some(x) => {
+                c.report(
+                    x.span().start,
+                    InvalidValue::new(field(f), "a cost of 0 or more", x.get_ref()).to_string(),
+                );
+                None
+            }
+        }
+    };
+    let per_hour = cost(c, &raw.cost_per_hour, "cost_per_hour");
+    let per_shift = cost(c, &raw.cost_per_shift, "cost_per_shift");
+    let count = |c: &mut Checker<'_>, v: &Option<Spanned<i64>>, f: &str| -> Option<Option<u32>> {
+        match v {
+            None => Some(None),
+            Some(x) if (0..=1_000_000).contains(x.get_ref()) => Some(Some(*x.get_ref() as u32)),
+            Some(x) => {
+                c.report(
+                    x.span().start,
+                    InvalidValue::new(field(f), "a whole number, 0 or more", x.get_ref())
+                        .to_string(),
+                );
+                None
+            }
+        }
+    };
+    let min_per_day = count(c, &raw.min_per_day, "min_per_day");
+    let max_per_day = count(c, &raw.max_per_day, "max_per_day");
+    let mut breaks = Vec::new();
+    for (i, b) in raw.breaks.iter().enumerate() {
+        let rb = b.get_ref();
+        let bname = rb
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("break {}", i + 1));
+        let f = format!("breaks[{i}]");
+        let len = whole_minutes(c, &rb.length, &field(&format!("{f}.length")));
+        const WINDOW: &str = "a window of start offsets such as \"3h30m-5h\", earliest first";
+        let window = c
+            .text(&rb.window, &field(&format!("{f}.window")), WINDOW)
+            .and_then(|t| {
+                let parsed = t
+                    .split_once('-')
+                    .and_then(|(a, b)| Some((parse_duration(a).ok()?, parse_duration(b).ok()?)));
+                match parsed {
+                    Some((a, b))
+                        if a <= b && (a / 60.0).fract() == 0.0 && (b / 60.0).fract() == 0.0 =>
+                    {
+                        Some(((a / 60.0) as u32, (b / 60.0) as u32))
+                    }
+                    _ => {
+                        c.invalid(&rb.window, &field(&format!("{f}.window")), WINDOW);
+                        None
+                    }
+                }
+            });
+        match (len, window) {
+            (Some(minutes), Some((e, l))) => breaks.push(BreakRule {
+                name: bname,
+                minutes,
+                paid: rb.paid.unwrap_or(false),
+                earliest_offset: e,
+                latest_offset: l,
+            }),
+            _ => ok = false,
+        }
+    }
+    for pair in breaks.windows(2) {
+        if pair[1].earliest_offset < pair[0].latest_offset + pair[0].minutes {
+            c.report(
+                at,
+                format!(
+                    "{}: expected break windows in order without overlap, but '{}' may start before '{}' ends",
+                    field("breaks"),
+                    pair[1].name,
+                    pair[0].name
+                ),
+            );
+            ok = false;
+        }
+    }
+    let (
+        Some(start),
+        Some(step),
+        Some(per_hour),
+        Some(per_shift),
+        Some(min_per_day),
+        Some(max_per_day),
+    ) = (start, step, per_hour, per_shift, min_per_day, max_per_day)
+    else {
+        return Vec::new();
+    };
+    if !ok || lengths.is_empty() {
+        return Vec::new();
+    }
+    let unpaid: u32 = breaks.iter().filter(|b| !b.paid).map(|b| b.minutes).sum();
+    let mut out = Vec::new();
+    for paid in &lengths {
+        let span = paid + unpaid;
+        if let Some(last) = breaks.last() {
+            if last.latest_offset + last.minutes > span {
+                c.report(
+                    at,
+                    format!(
+                        "{}: expected every break to end within the {} shift, but '{}' may end {} after its start",
+                        field("breaks"),
+                        crate::units::format_duration(f64::from(span) * 60.0),
+                        last.name,
+                        crate::units::format_duration(f64::from(last.latest_offset + last.minutes) * 60.0)
+                    ),
+                );
+                continue;
+            }
+        }
+        let hours = f64::from(*paid) / 60.0;
+        out.push(ShiftTemplate {
+            name: if lengths.len() > 1 {
+                format!(
+                    "{name} {}",
+                    crate::units::format_duration(f64::from(*paid) * 60.0)
+                )
+            } else {
+                name.to_string()
+            },
+            paid_minutes: *paid,
+            earliest_start: start.0,
+            latest_start: start.1,
+            start_step: step,
+            days,
+            channels: channels.clone(),
+            cost: per_shift.unwrap_or_else(|| per_hour.unwrap_or(1.0) * hours),
+            min_per_day: min_per_day.unwrap_or(0),
+            max_per_day,
+            breaks: breaks.clone(),
+        });
+    }
+    out
+}
+
+fn validate_schedule(c: &mut Checker<'_>, raw: Option<&RawSchedule>) -> ScheduleRules {
+    let mut rules = ScheduleRules::default();
+    let Some(raw) = raw else { return rules };
+    let mut non_negative = |v: &Option<Spanned<f64>>, f: &str, target: &mut f64| {
+        if let Some(x) = v {
+            if x.get_ref().is_finite() && *x.get_ref() >= 0.0 {
+                *target = *x.get_ref();
+            } else {
+                c.report(
+                    x.span().start,
+                    InvalidValue::new(format!("schedule.{f}"), "a number, 0 or more", x.get_ref())
+                        .to_string(),
+                );
+            }
+        }
+    };
+    non_negative(
+        &raw.under_penalty,
+        "under_penalty",
+        &mut rules.under_penalty,
+    );
+    non_negative(&raw.over_penalty, "over_penalty", &mut rules.over_penalty);
+    if let Some(x) = &raw.max_agents_per_day {
+        if *x.get_ref() > 0 {
+            rules.max_agents_per_day = Some(*x.get_ref() as u32);
+        } else {
+            c.report(
+                x.span().start,
+                InvalidValue::new(
+                    "schedule.max_agents_per_day",
+                    "a whole number above 0",
+                    x.get_ref(),
+                )
+                .to_string(),
+            );
+        }
+    }
+    if let Some(v) = &raw.min_interval_service_level {
+        if let Some(x) = c.share(v, "schedule.min_interval_service_level") {
+            rules.min_interval_service_level = x;
+        }
+    }
+    rules
 }

@@ -2,6 +2,7 @@
 //! `plotters` (in [`plot`]).
 
 pub mod plot;
+pub mod schedule;
 
 use crate::calculator::output::{csv_field, format_number};
 use crate::forecast::local_iso;
@@ -33,8 +34,9 @@ pub const REQUIREMENT_COLUMNS: [&str; 17] = [
 
 /// One row per channel × interval, channels in model order, times in local ISO with offset.
 ///
-/// `required` repeats `scheduled_agents` under the name `vuoro schedule --requirements` reads, so this file
-/// can be fed straight to the scheduler or edited first.
+/// `required` is what `vuoro schedule --requirements` covers: agents on shift and not on a scheduled break
+/// (productive grossed up by the shrinkage other than `breaks`), so this file can be fed straight to the
+/// scheduler or edited first.
 pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
     let mut out = REQUIREMENT_COLUMNS.join(",");
     out.push('\n');
@@ -57,7 +59,7 @@ pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
                 r.productive.to_string(),
                 format_number(r.scheduled_fractional),
                 r.scheduled.to_string(),
-                r.scheduled.to_string(),
+                r.on_shift.to_string(),
                 opt(r.backlog_items),
                 opt(k.zip(convention).map(|(k, c)| k.service_level.get(c))),
                 opt(k.map(|k| k.asa_answered_s)),

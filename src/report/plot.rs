@@ -48,20 +48,107 @@ fn register_fonts() {
 const WIDTH: u32 = 1600;
 const PANEL_HEIGHT: u32 = 260;
 
+/// One panel of a chart: a filled step series and a step line over the grid, closed intervals shaded.
+struct Panel {
+    caption: String,
+    open: Vec<bool>,
+    area: (&'static str, Vec<f64>),
+    line: (&'static str, Vec<f64>),
+}
+
+/// What every chart shares: the grid and a title.
+struct Frame<'a> {
+    model: &'a Model,
+    title: String,
+    starts: &'a [chrono::DateTime<chrono::Utc>],
+    interval_minutes: u32,
+}
+
 /// The requirements chart as SVG text or PNG bytes.
 pub fn requirements_chart(
     model: &Model,
     req: &Requirements,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
+    let panels = model
+        .channels
+        .iter()
+        .zip(&req.channels)
+        .map(|(channel, ch)| Panel {
+            caption: format!(
+                "{} ({}) — scheduled agents (shrinkage {:.0} %) and productive agents needed",
+                channel.name,
+                channel.kind.name(),
+                100.0 * channel.total_shrinkage().share()
+            ),
+            open: ch.intervals.iter().map(|r| r.open).collect(),
+            area: (
+                "scheduled",
+                ch.intervals.iter().map(|r| r.scheduled as f64).collect(),
+            ),
+            line: (
+                "productive needed",
+                ch.intervals.iter().map(|r| r.productive as f64).collect(),
+            ),
+        })
+        .collect();
+    let frame = Frame {
+        model,
+        title: format!(
+            "{} — agents required per {}-minute interval",
+            model.name, req.interval_minutes
+        ),
+        starts: &req.starts,
+        interval_minutes: req.interval_minutes,
+    };
+    render(&frame, panels, format)
+}
+
+/// The coverage chart of a shift plan: agents on shift and off break against the requirement.
+pub fn coverage_chart(
+    model: &Model,
+    plan: &crate::schedule::ShiftPlan,
+    format: ImageFormat,
+) -> Result<Vec<u8>, PlotError> {
+    let panels = model
+        .channels
+        .iter()
+        .zip(&plan.coverage)
+        .map(|(channel, rows)| Panel {
+            caption: format!(
+                "{} — agents on shift and off break vs the requirement ({} goal)",
+                channel.name, plan.goal
+            ),
+            open: rows.iter().map(|r| r.open).collect(),
+            area: ("scheduled", rows.iter().map(|r| r.scheduled).collect()),
+            line: ("required", rows.iter().map(|r| r.required).collect()),
+        })
+        .collect();
+    let frame = Frame {
+        model,
+        title: format!(
+            "{} — shift plan coverage per {}-minute interval",
+            model.name, plan.interval_minutes
+        ),
+        starts: &plan.starts,
+        interval_minutes: plan.interval_minutes,
+    };
+    render(&frame, panels, format)
+}
+
+fn render(
+    frame: &Frame<'_>,
+    panels: Vec<Panel>,
+    format: ImageFormat,
+) -> Result<Vec<u8>, PlotError> {
     register_fonts();
-    let height = PANEL_HEIGHT * req.channels.len().max(1) as u32 + 40;
+    let height = PANEL_HEIGHT * panels.len().max(1) as u32 + 40;
     match format {
         ImageFormat::Svg => {
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-                draw(model, req, &root)?;
+                draw(frame, &panels, &root)?;
                 root.present().map_err(|e| PlotError(e.to_string()))?;
             }
             Ok(svg.into_bytes())
@@ -71,7 +158,7 @@ pub fn requirements_chart(
             {
                 let root =
                     BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
-                draw(model, req, &root)?;
+                draw(frame, &panels, &root)?;
                 root.present().map_err(|e| PlotError(e.to_string()))?;
             }
             encode_png(&rgb, WIDTH, height)
@@ -96,8 +183,8 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotError>
 }
 
 fn draw<DB: DrawingBackend>(
-    model: &Model,
-    req: &Requirements,
+    frame: &Frame<'_>,
+    panels: &[Panel],
     root: &DrawingArea<DB, plotters::coord::Shift>,
 ) -> Result<(), PlotError>
 where
@@ -106,30 +193,29 @@ where
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| PlotError(e.to_string());
     root.fill(&WHITE).map_err(err)?;
     let (title_area, body) = root.split_vertically(40);
-    let (first, last) = match (req.starts.first(), req.starts.last()) {
+    let (first, last) = match (frame.starts.first(), frame.starts.last()) {
         (Some(f), Some(l)) => (*f, *l),
         _ => return Ok(()),
     };
-    let tz = model.time_zone;
-    let step_h = f64::from(req.interval_minutes) / 60.0;
+    let tz = frame.model.time_zone;
+    let step_h = f64::from(frame.interval_minutes) / 60.0;
     let span_h = (last - first).num_minutes() as f64 / 60.0 + step_h;
     title_area
         .titled(
             &format!(
-                "{} — agents required per {}-minute interval, {} – {}",
-                model.name,
-                req.interval_minutes,
+                "{}, {} – {}",
+                frame.title,
                 first.with_timezone(&tz).format("%a %d.%m.%Y"),
                 last.with_timezone(&tz).format("%a %d.%m.%Y")
             ),
             ("sans-serif", 22).into_font().style(FontStyle::Bold),
         )
         .map_err(err)?;
-    let panels = body.split_evenly((req.channels.len().max(1), 1));
+    let areas = body.split_evenly((panels.len().max(1), 1));
     let hour_of = |t: chrono::DateTime<chrono::Utc>| (t - first).num_minutes() as f64 / 60.0;
     // Local midnights inside the period, for day separators and labels.
     let mut midnights = Vec::new();
-    for t in &req.starts {
+    for t in frame.starts {
         let local = t.with_timezone(&tz);
         if local.hour() == 0 && local.minute() == 0 {
             midnights.push((hour_of(*t), local.date_naive()));
@@ -138,29 +224,21 @@ where
     if midnights.first().is_none_or(|(h, _)| *h > 0.0) {
         midnights.insert(0, (0.0, first.with_timezone(&tz).date_naive()));
     }
-
-    for ((channel, ch), panel) in model.channels.iter().zip(&req.channels).zip(panels.iter()) {
-        let peak = ch
-            .intervals
+    for (panel, area) in panels.iter().zip(areas.iter()) {
+        let peak = panel
+            .area
+            .1
             .iter()
-            .map(|r| r.scheduled)
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
-        let mut chart = ChartBuilder::on(panel)
-            .caption(
-                format!(
-                    "{} ({}) — scheduled agents (shrinkage {:.0} %) and productive agents needed",
-                    channel.name,
-                    channel.kind.name(),
-                    100.0 * channel.total_shrinkage().share()
-                ),
-                ("sans-serif", 17),
-            )
+            .chain(&panel.line.1)
+            .copied()
+            .fold(1.0, f64::max);
+        let top = peak * 1.15;
+        let mut chart = ChartBuilder::on(area)
+            .caption(&panel.caption, ("sans-serif", 17))
             .margin(8)
             .x_label_area_size(28)
             .y_label_area_size(48)
-            .build_cartesian_2d(0.0..span_h, 0.0..peak * 1.15)
+            .build_cartesian_2d(0.0..span_h, 0.0..top)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -175,12 +253,12 @@ where
             .map_err(err)?;
         // Closed hours, shaded.
         let closed_style = RGBColor(236, 236, 236).filled();
-        for (t, r) in req.starts.iter().zip(&ch.intervals) {
-            if !r.open {
+        for (t, open) in frame.starts.iter().zip(&panel.open) {
+            if !open {
                 let x = hour_of(*t);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(x, 0.0), (x + step_h, peak * 1.15)],
+                        [(x, 0.0), (x + step_h, top)],
                         closed_style,
                     )))
                     .map_err(err)?;
@@ -190,7 +268,7 @@ where
         for (h, date) in &midnights {
             chart
                 .draw_series(LineSeries::new(
-                    [(*h, 0.0), (*h, peak * 1.15)],
+                    [(*h, 0.0), (*h, top)],
                     RGBColor(160, 160, 160).stroke_width(1),
                 ))
                 .map_err(err)?;
@@ -203,32 +281,31 @@ where
                 )))
                 .map_err(err)?;
         }
-        let steps = |value: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
-            let mut points = Vec::with_capacity(2 * req.starts.len());
-            for (i, t) in req.starts.iter().enumerate() {
+        let steps = |values: &[f64]| -> Vec<(f64, f64)> {
+            let mut points = Vec::with_capacity(2 * values.len());
+            for (t, v) in frame.starts.iter().zip(values) {
                 let x = hour_of(*t);
-                points.push((x, value(i)));
-                points.push((x + step_h, value(i)));
+                points.push((x, *v));
+                points.push((x + step_h, *v));
             }
             points
         };
-        let scheduled = steps(&|i| ch.intervals[i].scheduled as f64);
-        let productive = steps(&|i| ch.intervals[i].productive as f64);
         let blue = RGBColor(66, 133, 200);
         chart
             .draw_series(
-                AreaSeries::new(scheduled, 0.0, blue.mix(0.25)).border_style(blue.stroke_width(1)),
+                AreaSeries::new(steps(&panel.area.1), 0.0, blue.mix(0.25))
+                    .border_style(blue.stroke_width(1)),
             )
             .map_err(err)?
-            .label("scheduled")
+            .label(panel.area.0)
             .legend(move |(x, y)| {
                 Rectangle::new([(x, y - 5), (x + 16, y + 5)], blue.mix(0.4).filled())
             });
         let dark = RGBColor(200, 80, 30);
         chart
-            .draw_series(LineSeries::new(productive, dark.stroke_width(2)))
+            .draw_series(LineSeries::new(steps(&panel.line.1), dark.stroke_width(2)))
             .map_err(err)?
-            .label("productive needed")
+            .label(panel.line.0)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], dark.stroke_width(2)));
         chart
             .configure_series_labels()

@@ -48,6 +48,9 @@ pub struct IntervalRequirement {
     /// Scheduled agents before rounding (fractional productive grossed up by shrinkage).
     pub scheduled_fractional: f64,
     pub scheduled: u64,
+    /// Agents needed on shift and not on a scheduled break: productive grossed up by the shrinkage other
+    /// than `breaks` (the scheduler places breaks itself). What `vuoro schedule` covers.
+    pub on_shift: u64,
     /// Deferred channels: items released but not processed at the end of the interval.
     pub backlog_items: Option<f64>,
     /// Immediate channels with contacts: the figures at `productive` agents.
@@ -93,6 +96,23 @@ pub fn compute(model: &Model, forecast: &Forecast) -> Result<Requirements, Requi
         interval_minutes: forecast.interval_minutes,
         channels,
     })
+}
+
+/// Share of an agent's time on shift and off break that is productive: `1 − shrinkage other than breaks`.
+/// The scheduler places breaks itself, so the `breaks` category must not be counted twice.
+pub fn productive_share(channel: &Channel) -> f64 {
+    let other: f64 = channel
+        .shrinkage
+        .iter()
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("breaks"))
+        .map(|(_, s)| s)
+        .sum();
+    1.0 - other
+}
+
+/// Agents on shift and off break for `productive` productive agents, without float-noise agents.
+pub fn on_shift_requirement(channel: &Channel, productive: u64) -> u64 {
+    ceil_tolerant(productive as f64 / productive_share(channel))
 }
 
 fn is_open(model: &Model, channel: &Channel, t: DateTime<Utc>) -> bool {
@@ -163,6 +183,7 @@ fn immediate(
             productive,
             scheduled_fractional: shrinkage.gross_up_fractional(productive_fractional),
             scheduled: shrinkage.gross_up(productive),
+            on_shift: on_shift_requirement(channel, productive),
             backlog_items: None,
             kpis,
         });
@@ -261,6 +282,7 @@ fn deferred(
             productive,
             scheduled_fractional: shrinkage.gross_up_fractional(productive_fractional),
             scheduled: shrinkage.gross_up(productive),
+            on_shift: on_shift_requirement(channel, productive),
             backlog_items: Some(backlog),
             kpis: None,
         });

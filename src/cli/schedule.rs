@@ -1,0 +1,199 @@
+//! `vuoro schedule`: requirements → shift plan (shifts.csv, coverage.csv, coverage.svg, summary).
+
+use super::requirements::load_model;
+use super::write::write_all_atomically;
+use super::{read_input, Failure};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use std::path::{Path, PathBuf};
+use vuoro::forecast::{read_forecast, Period};
+use vuoro::report::plot::{coverage_chart, ImageFormat};
+use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
+use vuoro::requirements::compute;
+use vuoro::schedule::demand::Demand;
+use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
+
+const EXAMPLES: &str = "\
+Examples:
+  # the shipped example: forecast → requirements → shifts, at the least paid time
+  vuoro schedule --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv --out plan
+
+  # meet the weekly service level with fewer agents than covering every interval
+  vuoro schedule --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
+      --goal weekly --out plan-weekly
+
+  # requirements from another tool (CSV with channel, start, required)
+  vuoro schedule --model models/helsinki-multichannel.toml --requirements requirements.csv --out plan
+
+Writes DIR/shifts.csv, DIR/coverage.csv and DIR/coverage.svg (all or none) and prints the summary.
+Exit code 1 when some interval stays short of its requirement or a goal is missed.";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum GoalArg {
+    /// Cover every interval's requirement.
+    Interval,
+    /// Meet each channel's service-level target over each day.
+    Daily,
+    /// Meet it over each week.
+    Weekly,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SolverArg {
+    /// Pure Rust, always built.
+    Microlp,
+    /// HiGHS (cargo feature `highs`).
+    Highs,
+    /// COIN-OR CBC (cargo feature `cbc`).
+    Cbc,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct ScheduleArgs {
+    /// Contact-center model with [[shift]] templates (TOML).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    /// Interval forecast (CSV); the requirements stage runs first.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "requirements",
+        required_unless_present = "requirements"
+    )]
+    forecast: Option<PathBuf>,
+    /// Requirements CSV (channel, start, required; volume and aht_s optional) instead of a forecast.
+    #[arg(long, value_name = "FILE")]
+    requirements: Option<PathBuf>,
+    /// First local day to plan (YYYY-MM-DD), with --forecast.
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Last local day to plan, included, with --forecast.
+    #[arg(long, value_name = "DATE")]
+    to: Option<NaiveDate>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// What to optimise.
+    #[arg(long, value_enum, default_value_t = GoalArg::Interval)]
+    goal: GoalArg,
+    /// MILP back end.
+    #[arg(long, value_enum, default_value_t = SolverArg::Microlp)]
+    solver: SolverArg,
+    /// Stop branch and bound after this many seconds (the best plan so far is kept).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    time_limit: f64,
+    /// Stop when the plan is provably within this relative gap of optimal, e.g. 0.005.
+    #[arg(long, value_name = "GAP", default_value_t = 0.005)]
+    mip_gap: f64,
+    /// Solver threads (HiGHS and CBC).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    threads: u32,
+    /// Chart format of DIR/coverage.*.
+    #[arg(long, value_name = "svg|png", default_value = "svg")]
+    plot_format: String,
+}
+
+fn backend(arg: SolverArg) -> Result<Backend, Failure> {
+    match arg {
+        SolverArg::Microlp => Ok(Backend::Microlp),
+        #[cfg(feature = "highs")]
+        SolverArg::Highs => Ok(Backend::Highs),
+        #[cfg(feature = "cbc")]
+        SolverArg::Cbc => Ok(Backend::Cbc),
+        #[allow(unreachable_patterns)]
+        other => Err(Failure::input(format!(
+            "--solver {}: this build has no such back end; rebuild with `cargo build --release --features {}` (see README)",
+            format!("{other:?}").to_lowercase(),
+            format!("{other:?}").to_lowercase()
+        ))),
+    }
+}
+
+pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
+    let format =
+        ImageFormat::from_path(Path::new(&format!("x.{}", args.plot_format))).ok_or_else(|| {
+            Failure::input(format!(
+                "--plot-format: expected svg or png, found '{}'",
+                args.plot_format
+            ))
+        })?;
+    if args.time_limit.is_nan() || args.time_limit <= 0.0 || !(0.0..1.0).contains(&args.mip_gap) {
+        return Err(Failure::input(
+            "--time-limit must be above 0 and --mip-gap in [0, 1)",
+        ));
+    }
+    let choice = SolverChoice {
+        backend: backend(args.solver)?,
+        time_limit_s: args.time_limit,
+        mip_gap: args.mip_gap,
+        threads: args.threads.max(1),
+    };
+    let model = load_model(&args.model)?;
+    let demand = match (&args.forecast, &args.requirements) {
+        (Some(path), _) => {
+            let text = read_input(path)?;
+            let read = read_forecast(
+                path,
+                &text,
+                &model,
+                Period {
+                    from: args.from,
+                    to: args.to,
+                },
+            )
+            .map_err(|d| Failure::diagnostics(&d))?;
+            for w in &read.warnings {
+                eprintln!("warning: {w}");
+            }
+            let req = compute(&model, &read.forecast).map_err(|e| Failure {
+                code: 1,
+                message: e.to_string(),
+            })?;
+            Demand::from_requirements(&model, &req)
+        }
+        (None, Some(path)) => {
+            let text = read_input(path)?;
+            Demand::from_csv(path, &text, &model).map_err(|d| Failure::diagnostics(&d))?
+        }
+        (None, None) => return Err(Failure::input("give --forecast or --requirements")),
+    };
+    let goal = match args.goal {
+        GoalArg::Interval => Goal::Interval,
+        GoalArg::Daily => Goal::Daily,
+        GoalArg::Weekly => Goal::Weekly,
+    };
+    let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
+    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let shifts = shifts_csv(&model, &plan);
+    let coverage = coverage_csv(&model, &plan);
+    let chart = coverage_chart(&model, &plan, format).map_err(|e| Failure::input(e.to_string()))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Failure::input(format!(
+            "{}: cannot create directory: {e}",
+            args.out.display()
+        ))
+    })?;
+    let chart_name = format!("coverage.{}", args.plot_format.to_ascii_lowercase());
+    let (p1, p2, p3) = (
+        args.out.join("shifts.csv"),
+        args.out.join("coverage.csv"),
+        args.out.join(chart_name),
+    );
+    write_all_atomically(&[
+        (&p1, shifts.as_bytes()),
+        (&p2, coverage.as_bytes()),
+        (&p3, &chart),
+    ])?;
+    print!("{}", schedule_summary(&model, &plan));
+    let missed_goal = plan
+        .outcomes
+        .iter()
+        .any(|o| matches!((o.service_level, o.target_service_level), (Some(sl), Some(t)) if sl + 1e-9 < t));
+    Ok(if plan.shortfalls.is_empty() && !missed_goal {
+        0
+    } else {
+        1
+    })
+}

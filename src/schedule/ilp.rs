@@ -1,0 +1,446 @@
+//! The integer program, and the only place that names `good_lp`.
+//!
+//! Variables:
+//! * `x_j ≥ 0` integer — agents starting candidate shift `j`;
+//! * `b_{k,τ} ≥ 0` — agents of break set `k` (one template-day and break rule) starting that break in slot
+//!   `τ`. Implicit breaks (Bechtold & Jacobs 1990): the slots' total equals the shifts', and forward and
+//!   backward constraints guarantee every shift a slot inside its window, so no break combinations are
+//!   enumerated and the program stays small;
+//! * `a_{g,c,t} ≥ 0` — agents of channel group `g` (a template's channel set) working channel `c` in
+//!   interval `t`: an agent counts once, in one channel;
+//! * `u_{c,t} ≥ 0` — agents short ("understaffing", penalised), `o_t ≥ 0` — agents beyond need (lightly
+//!   penalised);
+//! * `z_{c,t,k} ∈ [0, 1]` — daily/weekly goals: the `k`-th agent above the interval's floor, valued by the
+//!   contacts it adds to "answered within the threshold" (Koole & van der Sluis 2003, "Optimal shift
+//!   scheduling with a global service level constraint", *IIE Transactions* 35(11)); the increments are
+//!   made non-increasing, so the linearisation is concave and never overstates;
+//! * `s ≥ 0` — contacts short of a daily/weekly goal (heavily penalised, so an unreachable goal still
+//!   yields the best plan and a report instead of "infeasible").
+//!
+//! Solving: the LP relaxation first (its objective is the bound reported to the planner), then branch and
+//! bound with the requested gap and time limit. If branch and bound finds nothing in time, the LP solution
+//! is rounded up and the continuous part re-solved with the shifts fixed, which is always feasible.
+
+use super::{Formulation, SolverChoice, SolverStatus};
+use good_lp::{
+    constraint, variable, Constraint, Expression, ProblemVariables, Solution, SolverModel,
+    Variable, VariableDefinition,
+};
+use std::time::Instant;
+
+/// Values of the decision variables the caller needs, and how the solve went.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSolution {
+    pub shifts: Vec<f64>,
+    pub breaks: Vec<Vec<f64>>,
+    pub objective: f64,
+    pub lp_bound: f64,
+    pub status: SolverStatus,
+    pub variables: usize,
+    pub integer_variables: usize,
+    pub constraints: usize,
+    pub build_seconds: f64,
+    pub solve_seconds: f64,
+}
+
+/// A built program: variables, objective, rows, and the handles the caller reads back.
+struct Built {
+    vars: ProblemVariables,
+    objective: Expression,
+    rows: Vec<Constraint>,
+    x: Vec<Variable>,
+    b: Vec<Vec<Variable>>,
+    count: usize,
+}
+
+/// How the shift variables are declared in one build.
+#[derive(Clone, Copy)]
+enum ShiftVars<'a> {
+    Integer,
+    Relaxed,
+    Fixed(&'a [f64]),
+    /// Shifts fixed, break slots whole: places every break of a given plan.
+    FixedWholeBreaks(&'a [f64]),
+}
+
+struct Builder {
+    vars: ProblemVariables,
+    count: usize,
+}
+
+impl Builder {
+    fn add(&mut self, def: VariableDefinition) -> Variable {
+        self.count += 1;
+        self.vars.add(def)
+    }
+}
+
+fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
+    let mut e = Expression::from(0.0);
+    for v in vars {
+        e += v;
+    }
+    e
+}
+
+fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
+    let mut bld = Builder {
+        vars: ProblemVariables::new(),
+        count: 0,
+    };
+    let x: Vec<Variable> = f
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            let upper = f64::from(f.templates[c.template].max_per_day.unwrap_or(100_000));
+            bld.add(match shift_vars {
+                ShiftVars::Integer => variable().integer().min(0).max(upper),
+                ShiftVars::Relaxed => variable().min(0).max(upper),
+                ShiftVars::Fixed(values) | ShiftVars::FixedWholeBreaks(values) => {
+                    variable().min(values[j]).max(values[j])
+                }
+            })
+        })
+        .collect();
+    let whole_breaks = matches!(shift_vars, ShiftVars::FixedWholeBreaks(_));
+    let b: Vec<Vec<Variable>> = f
+        .break_sets
+        .iter()
+        .map(|set| {
+            set.slots
+                .iter()
+                .map(|_| {
+                    bld.add(if whole_breaks {
+                        variable().integer().min(0).max(100_000)
+                    } else {
+                        variable().min(0)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut objective = Expression::from(0.0);
+    let mut rows = Vec::new();
+    for (j, c) in f.candidates.iter().enumerate() {
+        objective += f.templates[c.template].cost * x[j];
+    }
+
+    // Agents present per channel group and interval: shifts minus breaks.
+    let n = f.intervals;
+    let groups = f.groups.len();
+    let mut present: Vec<Vec<Expression>> = (0..groups)
+        .map(|_| vec![Expression::from(0.0); n])
+        .collect();
+    let mut touched = vec![vec![false; n]; groups];
+    for (j, c) in f.candidates.iter().enumerate() {
+        let g = f.group_of_template[c.template];
+        for &(t, share) in &c.cover {
+            present[g][t] += share * x[j];
+            touched[g][t] = true;
+        }
+    }
+    for (k, set) in f.break_sets.iter().enumerate() {
+        let g = f.group_of_template[set.template];
+        for (slot, cover) in set.slot_cover.iter().enumerate() {
+            for &(t, share) in cover {
+                present[g][t] -= share * b[k][slot];
+            }
+        }
+    }
+
+    // Allocation of present agents to the channels they may work.
+    let mut staffed: Vec<Vec<Expression>> = f
+        .channels
+        .iter()
+        .map(|_| vec![Expression::from(0.0); n])
+        .collect();
+    for (g, channels) in f.groups.iter().enumerate() {
+        for t in 0..n {
+            if !touched[g][t] {
+                continue;
+            }
+            let mut allocated = Expression::from(0.0);
+            for &c in channels {
+                if f.channels[c].needs(t) {
+                    let a = bld.add(variable().min(0));
+                    allocated += a;
+                    staffed[c][t] += a;
+                }
+            }
+            rows.push(constraint!(allocated <= present[g][t].clone()));
+        }
+    }
+
+    // Coverage per channel and interval: the requirement, or a floor plus service-level increments.
+    let mut increments: Vec<Vec<Vec<Variable>>> =
+        f.channels.iter().map(|_| vec![Vec::new(); n]).collect();
+    for (c, ch) in f.channels.iter().enumerate() {
+        for t in 0..n {
+            if !ch.needs(t) {
+                continue;
+            }
+            let u = bld.add(variable().min(0));
+            objective += f.under_penalty * u;
+            match &ch.curves[t] {
+                None => rows.push(constraint!(staffed[c][t].clone() + u >= ch.required[t])),
+                Some(curve) => {
+                    let z: Vec<Variable> = curve
+                        .answered
+                        .iter()
+                        .map(|_| bld.add(variable().min(0).max(1)))
+                        .collect();
+                    let above = sum(z.iter().copied());
+                    rows.push(constraint!(
+                        staffed[c][t].clone() + u - above >= curve.floor
+                    ));
+                    increments[c][t] = z;
+                }
+            }
+        }
+    }
+
+    // Daily/weekly goals: answered within the threshold ≥ target × offered, abandoned ≤ max × offered.
+    for goal in &f.goals {
+        let ch = &f.channels[goal.channel];
+        let mut answered = Expression::from(0.0);
+        let mut abandon_saved = Expression::from(0.0);
+        for &t in &goal.intervals {
+            if let Some(curve) = &ch.curves[t] {
+                for (k, &z) in increments[goal.channel][t].iter().enumerate() {
+                    answered += curve.answered[k] * z;
+                    abandon_saved += curve.abandoned[k] * z;
+                }
+            }
+        }
+        let short = bld.add(variable().min(0));
+        objective += f.goal_penalty * short;
+        rows.push(constraint!(answered + short >= goal.answered_needed));
+        if let Some(needed) = goal.abandon_reduction_needed {
+            let short = bld.add(variable().min(0));
+            objective += f.goal_penalty * short;
+            rows.push(constraint!(abandon_saved + short >= needed));
+        }
+    }
+
+    // Overstaffing: agents present beyond what all channels need.
+    for t in 0..n {
+        let touched_groups: Vec<usize> = (0..groups).filter(|&g| touched[g][t]).collect();
+        if touched_groups.is_empty() {
+            continue;
+        }
+        let mut total = Expression::from(0.0);
+        for g in touched_groups {
+            total += present[g][t].clone();
+        }
+        let needed: f64 = f.channels.iter().map(|ch| ch.reference[t]).sum();
+        let o = bld.add(variable().min(0));
+        objective += f.over_penalty * o;
+        rows.push(constraint!(o >= total - needed));
+    }
+
+    // Implicit breaks: totals, forward and backward constraints (windows are monotone in the start).
+    for (k, set) in f.break_sets.iter().enumerate() {
+        let shifts = sum(set.shifts.iter().map(|&j| x[j]));
+        rows.push(constraint!(sum(b[k].iter().copied()) == shifts));
+        for (i, &(first, last)) in set.windows.iter().enumerate() {
+            let early = sum(set.shifts[..=i].iter().map(|&j| x[j]));
+            rows.push(constraint!(early <= sum(b[k][..=last].iter().copied())));
+            let late = sum(set.shifts[i..].iter().map(|&j| x[j]));
+            rows.push(constraint!(late <= sum(b[k][first..].iter().copied())));
+        }
+    }
+
+    // Hard limits per template-day and per day.
+    for limit in &f.limits {
+        let total = sum(limit.shifts.iter().map(|&j| x[j]));
+        if limit.min > 0.0 {
+            rows.push(constraint!(total.clone() >= limit.min));
+        }
+        if let Some(max) = limit.max {
+            rows.push(constraint!(total <= max));
+        }
+    }
+    Built {
+        vars: bld.vars,
+        objective,
+        rows,
+        x,
+        b,
+        count: bld.count,
+    }
+}
+
+/// Shift and break values, the objective and the status of one solve.
+type Values = (Vec<f64>, Vec<Vec<f64>>, f64, SolverStatus);
+
+fn read<S: Solution>(solution: &S, built: &Built, status: SolverStatus) -> Values {
+    (
+        built.x.iter().map(|&v| solution.value(v)).collect(),
+        built
+            .b
+            .iter()
+            .map(|slots| slots.iter().map(|&v| solution.value(v)).collect())
+            .collect(),
+        solution.eval(&built.objective),
+        status,
+    )
+}
+
+/// Solves one build with the chosen back end; `mip` applies the gap and time limit.
+fn run(built: Built, choice: &SolverChoice, mip: bool) -> Result<Values, String> {
+    let Built {
+        vars,
+        objective,
+        rows,
+        x,
+        b,
+        count,
+    } = built;
+    let keep = Built {
+        vars: ProblemVariables::new(),
+        objective: objective.clone(),
+        rows: Vec::new(),
+        x,
+        b,
+        count,
+    };
+    let problem = vars.minimise(objective);
+    match choice.backend {
+        super::Backend::Microlp => {
+            use good_lp::solvers::SolutionStatus as S;
+            use good_lp::{WithMipGap, WithTimeLimit};
+            let mut model = problem.using(good_lp::microlp);
+            if mip {
+                model = model
+                    .with_time_limit(choice.time_limit_s)
+                    .with_mip_gap(choice.mip_gap as f32)
+                    .map_err(|e| e.to_string())?;
+            }
+            for row in rows {
+                model.add_constraint(row);
+            }
+            let solution = model.solve().map_err(|e| e.to_string())?;
+            let status = match solution.status() {
+                S::Optimal => SolverStatus::Optimal,
+                S::GapLimit => SolverStatus::WithinGap,
+                S::TimeLimit => SolverStatus::TimeLimit,
+            };
+            Ok(read(&solution, &keep, status))
+        }
+        #[cfg(feature = "highs")]
+        super::Backend::Highs => {
+            use good_lp::solvers::SolutionStatus as S;
+            let mut model = problem
+                .using(good_lp::highs)
+                .set_threads(choice.threads)
+                .set_verbose(false);
+            if mip {
+                model = model
+                    .set_time_limit(choice.time_limit_s)
+                    .set_mip_rel_gap(choice.mip_gap as f32)
+                    .map_err(|e| format!("{e:?}"))?;
+            }
+            for row in rows {
+                model.add_constraint(row);
+            }
+            let solution = model.solve().map_err(|e| e.to_string())?;
+            let status = match solution.status() {
+                S::Optimal => SolverStatus::Optimal,
+                S::GapLimit => SolverStatus::WithinGap,
+                S::TimeLimit => SolverStatus::TimeLimit,
+            };
+            Ok(read(&solution, &keep, status))
+        }
+        #[cfg(feature = "cbc")]
+        super::Backend::Cbc => {
+            let mut model = problem.using(good_lp::coin_cbc);
+            model.set_parameter("log", "0");
+            model.set_parameter("threads", &choice.threads.to_string());
+            if mip {
+                model.set_parameter("sec", &choice.time_limit_s.to_string());
+                model.set_parameter("ratioGap", &choice.mip_gap.to_string());
+            }
+            for row in rows {
+                model.add_constraint(row);
+            }
+            let solution = model.solve().map_err(|e| e.to_string())?;
+            Ok(read(&solution, &keep, SolverStatus::WithinGap))
+        }
+    }
+}
+
+/// Builds and solves the program: LP relaxation, then branch and bound, with the rounding fallback.
+pub(crate) fn solve(
+    f: &Formulation,
+    choice: &SolverChoice,
+    progress: &mut dyn FnMut(&str),
+) -> Result<RawSolution, String> {
+    let started = Instant::now();
+    let relaxed = build(f, ShiftVars::Relaxed);
+    let (variables, rows) = (relaxed.count, relaxed.rows.len());
+    let build_seconds = started.elapsed().as_secs_f64();
+    progress(&format!(
+        "model: {variables} variables ({} integer), {rows} constraints; solving the LP relaxation",
+        f.candidates.len()
+    ));
+    let solve_started = Instant::now();
+    let (lp_x, _, lp_bound, _) = run(relaxed, choice, false)?;
+    progress(&format!(
+        "LP bound {lp_bound:.2} after {:.1} s; branch and bound (gap {:.2} %, limit {:.0} s)",
+        solve_started.elapsed().as_secs_f64(),
+        100.0 * choice.mip_gap,
+        choice.time_limit_s
+    ));
+    let integer = build(f, ShiftVars::Integer);
+    let mip = run(integer, choice, true);
+    // Rounding the LP up keeps every coverage row feasible; the breaks and allocation are re-solved.
+    let rounded: Vec<f64> = lp_x.iter().map(|v| (v - 1e-6).ceil().max(0.0)).collect();
+    let fallback = || -> Result<Values, String> {
+        let fixed = build(f, ShiftVars::Fixed(&rounded));
+        let (x, b, objective, _) = run(fixed, choice, false)?;
+        Ok((x, b, objective, SolverStatus::RoundedRelaxation))
+    };
+    let (shifts, mut breaks, objective, status) = match mip {
+        Ok(values) => values,
+        Err(e) => {
+            progress(&format!(
+                "branch and bound found no plan ({e}); rounding the LP solution up"
+            ));
+            fallback()?
+        }
+    };
+    // Break counts from the program may be fractional where breaks of different rules overlap in time;
+    // place them in whole agents with the shifts fixed (a small, nearly unimodular program).
+    if breaks
+        .iter()
+        .flatten()
+        .any(|v| (v - v.round()).abs() > 1e-6)
+    {
+        let whole: Vec<f64> = shifts.iter().map(|v| v.round().max(0.0)).collect();
+        let placement = SolverChoice {
+            time_limit_s: (choice.time_limit_s / 4.0).clamp(1.0, 10.0),
+            mip_gap: 0.0,
+            ..choice.clone()
+        };
+        if let Ok((_, b, _, _)) = run(
+            build(f, ShiftVars::FixedWholeBreaks(&whole)),
+            &placement,
+            true,
+        ) {
+            breaks = b;
+        }
+    }
+    Ok(RawSolution {
+        shifts,
+        breaks,
+        objective,
+        lp_bound,
+        status,
+        variables,
+        integer_variables: f.candidates.len(),
+        constraints: rows,
+        build_seconds,
+        solve_seconds: solve_started.elapsed().as_secs_f64(),
+    })
+}
