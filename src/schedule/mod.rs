@@ -698,7 +698,7 @@ fn extract(
         .collect();
 
     // Allocation to channels: single-channel groups first, then shared groups; each fills every
-    // channel's minimum (model order), then its requirement; what is left works the group's first channel.
+    // channel's minimum (model order), then its requirement; spare agents are shared out below.
     let minimum = |c: usize, t: usize| match &f.channels[c].curves[t] {
         Some(curve) => curve.floor,
         None => f.channels[c].required[t],
@@ -722,11 +722,25 @@ fn extract(
                 }
             }
         }
+        // Spare agents of a shared group work its channels in proportion to their requirement.
         for &g in &order {
-            if left[g] > 1e-9 {
-                if let Some(&c) = f.groups[g].first() {
-                    scheduled[c][t] += left[g];
-                }
+            if left[g] <= 1e-9 {
+                continue;
+            }
+            let channels = &f.groups[g];
+            let weight: f64 = channels
+                .iter()
+                .map(|&c| demand.channels[c].required[t])
+                .sum();
+            for &c in channels {
+                let share = if weight > 0.0 {
+                    demand.channels[c].required[t] / weight
+                } else if c == channels[0] {
+                    1.0
+                } else {
+                    0.0
+                };
+                scheduled[c][t] += left[g] * share;
             }
         }
     }

@@ -1,0 +1,124 @@
+//! `cargo bench --bench schedule`: the shift scheduler on the shipped example.
+//!
+//! Cases: voice alone for one week; the four channels for one week; the four channels for four weeks
+//! (the shipped week repeated). Each with `--goal interval` and `--goal weekly`, time limit 60 s, gap 0.5 %.
+//! Prints build and solve time, status, paid hours, objective, LP bound, gap, the service level per
+//! immediate channel, and the process's peak memory. Goals (read off, not asserted): one channel, one
+//! week within 0.5 % of the LP bound in ≤ 2 s; four channels × four weeks in ≤ 60 s with ≤ 2 GiB.
+//! `cargo bench --bench schedule -- quick` runs the one-week cases only.
+
+use std::path::Path;
+use vuoro::forecast::{read_forecast, Period};
+use vuoro::model::Model;
+use vuoro::requirements::compute;
+use vuoro::schedule::demand::Demand;
+use vuoro::schedule::{schedule, Goal, SolverChoice};
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// The shipped week repeated `weeks` times, one week later each time.
+fn weeks(text: &str, weeks: i64) -> String {
+    let mut out = String::from("channel,start,volume\n");
+    for w in 0..weeks {
+        for line in text.lines().skip(1) {
+            let mut parts = line.split(',');
+            let (Some(channel), Some(start), Some(volume)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let t = chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M")
+                .expect("shipped format");
+            let t = t + chrono::Duration::days(7 * w);
+            out.push_str(&format!(
+                "{channel},{},{volume}\n",
+                t.format("%Y-%m-%dT%H:%M")
+            ));
+        }
+    }
+    out
+}
+
+fn voice_only(model: &Model) -> Model {
+    let voice = model.channel_index("voice").expect("voice channel");
+    let mut m = model.clone();
+    m.channels = vec![model.channels[voice].clone()];
+    m.shifts = model
+        .shifts
+        .iter()
+        .filter(|s| s.channels == [voice])
+        .cloned()
+        .map(|mut s| {
+            s.channels = vec![0];
+            s
+        })
+        .collect();
+    m
+}
+
+fn run(label: &str, model: &Model, forecast: &str) {
+    let read = read_forecast(Path::new("bench.csv"), forecast, model, Period::default())
+        .expect("valid forecast");
+    let req = compute(model, &read.forecast).expect("requirements");
+    let demand = Demand::from_requirements(model, &req);
+    for goal in [Goal::Interval, Goal::Weekly] {
+        let choice = SolverChoice {
+            time_limit_s: 60.0,
+            mip_gap: 0.005,
+            ..SolverChoice::default()
+        };
+        let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
+        let s = &plan.solver;
+        let sl: Vec<String> = plan
+            .outcomes
+            .iter()
+            .filter_map(|o| {
+                o.service_level
+                    .map(|v| format!("{} {:.1}%", o.channel, 100.0 * v))
+            })
+            .collect();
+        println!(
+            "{label:<22} {goal:<8} build {:>5.2} s  solve {:>6.2} s  {:<16} paid h {:>8.1}  obj {:>9.2}  LP {:>9.2}  gap {:>5.2}%  {}",
+            s.build_seconds,
+            s.solve_seconds,
+            s.status.to_string(),
+            plan.paid_hours(),
+            s.objective,
+            s.lp_bound,
+            100.0 * s.gap,
+            sl.join(", ")
+        );
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "quick");
+    let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
+    let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
+        .expect("valid model");
+    let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
+    println!("shift scheduler, microlp, time limit 60 s, gap 0.5 %");
+    let voice_rows: String = week
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("voice,"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    run("voice, 1 week", &voice_only(&model), &voice_rows);
+    run("4 channels, 1 week", &model, &week);
+    if !quick {
+        run("4 channels, 4 weeks", &model, &weeks(&week, 4));
+    }
+    println!("peak memory {:.0} MiB", peak_rss_mib());
+}
