@@ -5,14 +5,15 @@
 //! Prints build and solve time, status, paid hours, objective, LP bound, gap, the service level per
 //! immediate channel, and the process's peak memory. Goals (read off, not asserted): one channel, one
 //! week within 0.5 % of the LP bound in ≤ 2 s; four channels × four weeks in ≤ 60 s with ≤ 2 GiB.
-//! `cargo bench --bench schedule -- quick` runs the one-week cases only.
+//! `cargo bench --bench schedule -- quick` runs the one-week cases only; `VUORO_SOLVER=cbc` (or `highs`)
+//! with `--features cbc` (or `highs`) measures another back end.
 
 use std::path::Path;
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::requirements::compute;
 use vuoro::schedule::demand::Demand;
-use vuoro::schedule::{schedule, Goal, SolverChoice};
+use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
 
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -76,7 +77,8 @@ fn run(label: &str, model: &Model, forecast: &str) {
         let choice = SolverChoice {
             time_limit_s: 60.0,
             mip_gap: 0.005,
-            ..SolverChoice::default()
+            backend: backend(),
+            threads: 2,
         };
         let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
         let s = &plan.solver;
@@ -102,13 +104,23 @@ fn run(label: &str, model: &Model, forecast: &str) {
     }
 }
 
+fn backend() -> Backend {
+    match std::env::var("VUORO_SOLVER").as_deref() {
+        #[cfg(feature = "cbc")]
+        Ok("cbc") => Backend::Cbc,
+        #[cfg(feature = "highs")]
+        Ok("highs") => Backend::Highs,
+        _ => Backend::Microlp,
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
     let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
     let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
         .expect("valid model");
     let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
-    println!("shift scheduler, microlp, time limit 60 s, gap 0.5 %");
+    println!("shift scheduler, {}, time limit 60 s, gap 0.5 %", backend());
     let voice_rows: String = week
         .lines()
         .enumerate()

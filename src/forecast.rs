@@ -50,6 +50,11 @@ pub struct ReadForecast {
 
 const COLUMNS: [&str; 5] = ["channel", "start", "volume", "aht", "acw"];
 
+/// Largest volume per interval accepted (keeps every workload product finite).
+const MAX_VOLUME: f64 = 1e7;
+/// Largest handle or after-contact time accepted: a day.
+const MAX_HANDLE_S: f64 = 86_400.0;
+
 struct Row {
     line: u64,
     channel: usize,
@@ -205,7 +210,7 @@ pub fn read_forecast(
             }
         });
         let volume = cell("volume").and_then(|(i, v)| match v.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+            Ok(x) if x.is_finite() && (0.0..=MAX_VOLUME).contains(&x) => Some(x),
             _ => {
                 fail(
                     i,
@@ -220,7 +225,7 @@ pub fn read_forecast(
                 return None;
             }
             match parse_duration(v) {
-                Ok(x) if x > 0.0 || column == "acw" => Some(x),
+                Ok(x) if (x > 0.0 || column == "acw") && x <= MAX_HANDLE_S => Some(x),
                 _ => {
                     fail(i, format!("{column}: expected a duration such as 3m, 4m30s or seconds, found '{v}'"));
                     None
@@ -424,6 +429,17 @@ pub fn read_forecast(
 /// an explicit offset.
 pub fn parse_instant(text: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
     parse_start(text, tz, None, &mut HashMap::new())
+}
+
+/// Like [`parse_instant`], but a local time that occurs twice (autumn) means its first occurrence the
+/// first time `(key, time)` is read and its second occurrence the next time, as in forecasts.
+pub fn parse_instant_in_order(
+    text: &str,
+    tz: chrono_tz::Tz,
+    key: usize,
+    seen: &mut HashMap<(usize, NaiveDateTime), u32>,
+) -> Result<DateTime<Utc>, String> {
+    parse_start(text, tz, Some(key), seen)
 }
 
 /// Parses a start: local wall-clock time in `tz`, or an instant with an explicit offset.

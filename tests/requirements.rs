@@ -479,3 +479,44 @@ fn cli_bad_input_exits_2_and_writes_nothing() {
         "error: chart.gif: expected a .svg or .png file name for --plot\n"
     );
 }
+
+#[test]
+fn absurd_values_and_misplaced_keys_are_errors() {
+    let m = model("models/small.toml");
+    let csv = small_day(&[(8, 1e10)], &[]);
+    let errors = errors_of(
+        read_forecast(Path::new("f.csv"), &csv, &m, Period::default()).map(|r| r.warnings),
+    );
+    assert_eq!(
+        errors,
+        ["f.csv:10:3: volume: expected a number of contacts, 0 or more, found '10000000000'"]
+    );
+    let text = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"email\"\nkind = \"deferred\"\naht = \"5m\"\npatience = \"3m\"\ntarget = { response_window = \"4h\" }\n";
+    assert_eq!(
+        errors_of(Model::from_toml(Path::new("m.toml"), text)),
+        ["m.toml:8:12: channel 'email': patience: only immediate channels have it"]
+    );
+}
+
+#[test]
+fn the_same_file_for_two_outputs_is_refused_before_writing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let both = dir.path().join("x.svg");
+    let result = vuoro()
+        .args([
+            "requirements",
+            "--model",
+            "models/small.toml",
+            "--forecast",
+            "forecasts/small-day.csv",
+            "--out",
+        ])
+        .arg(&both)
+        .arg("--plot")
+        .arg(&both)
+        .output()
+        .expect("runs");
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("given for two outputs"));
+    assert!(!both.exists());
+}

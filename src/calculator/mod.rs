@@ -170,9 +170,10 @@ impl CaseText {
             max_abandon,
             max_occupancy,
         };
+        let target_error = targets.validate().err();
         semantic(
-            None,
-            targets.validate().map_err(|e| InvalidValue {
+            target_error.as_ref().and_then(|e| column_index(&e.field)),
+            target_error.map_or(Ok(()), Err).map_err(|e| InvalidValue {
                 found: self
                     .get(&e.field)
                     .map_or(e.found.clone(), |t| format!("'{t}'")),

@@ -71,6 +71,9 @@ pub fn format_number(x: f64) -> String {
         if x > 0.0 { "inf" } else { "-inf" }.to_string()
     } else if x == 0.0 {
         "0".to_string()
+    } else if x.abs() < 1e-6 || x.abs() >= 1e16 {
+        // Shortest round-trip digits in exponent form: 1e-300, not 300 zeros.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }

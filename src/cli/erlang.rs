@@ -150,7 +150,15 @@ fn run_single(args: &ErlangArgs) -> Result<u8, Failure> {
     let case = text.parse().map_err(|problems| {
         let lines: Vec<String> = problems
             .iter()
-            .map(|p| format!("--{}", p.error.to_string().replacen('_', "-", 1)))
+            .map(|p| {
+                let e = &p.error;
+                format!(
+                    "--{}: expected {}, found {}",
+                    e.field.replace('_', "-"),
+                    e.expected,
+                    e.found
+                )
+            })
             .collect();
         Failure::input(lines.join("\nerror: "))
     })?;

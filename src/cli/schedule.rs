@@ -118,9 +118,9 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
                 args.plot_format
             ))
         })?;
-    if args.time_limit.is_nan() || args.time_limit <= 0.0 || !(0.0..1.0).contains(&args.mip_gap) {
+    if !(1e-3..=1e6).contains(&args.time_limit) || !(0.0..1.0).contains(&args.mip_gap) {
         return Err(Failure::input(
-            "--time-limit must be above 0 and --mip-gap in [0, 1)",
+            "--time-limit: expected seconds from 0.001 to 1000000; --mip-gap: expected a share from 0 up to 1",
         ));
     }
     let choice = SolverChoice {
@@ -186,7 +186,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         (&p2, coverage.as_bytes()),
         (&p3, &chart),
     ])?;
-    print!("{}", schedule_summary(&model, &plan));
+    super::write::emit(None, &schedule_summary(&model, &plan))?;
     let missed_goal = plan
         .outcomes
         .iter()

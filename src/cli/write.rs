@@ -25,6 +25,21 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure>
 /// Writes several files so that either all of them are replaced or none is: every temporary file is
 /// written and synced first, and only then are they renamed into place.
 pub(crate) fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
+    // Refuse what would fail half-way, before anything is written.
+    for (i, (path, _)) in files.iter().enumerate() {
+        if files[..i].iter().any(|(other, _)| other == path) {
+            return Err(Failure::input(format!(
+                "{}: given for two outputs",
+                path.display()
+            )));
+        }
+        if path.is_dir() {
+            return Err(Failure::input(format!(
+                "{}: is a directory, expected a file name",
+                path.display()
+            )));
+        }
+    }
     let mut temps = Vec::new();
     for (path, bytes) in files {
         match write_temp(path, bytes) {

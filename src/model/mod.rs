@@ -571,6 +571,35 @@ fn validate_channel(c: &mut Checker<'_>, raw: &RawChannel, name: &str) -> Option
         parsed
     });
 
+    // Keys that only make sense for the other kind are errors, not silently ignored.
+    if deferred == Some(true) {
+        for (v, key) in [
+            (&raw.patience, "patience"),
+            (&raw.non_overlap, "non_overlap"),
+        ] {
+            if let Some(v) = v {
+                c.report(
+                    v.span().start,
+                    format!("{}: only immediate channels have it", field(key)),
+                );
+            }
+        }
+        if let Some(k) = &raw.concurrency {
+            c.report(
+                k.span().start,
+                format!("{}: only immediate channels have it", field("concurrency")),
+            );
+        }
+    }
+    if let (Some(v), None) = (&raw.non_overlap, &raw.concurrency) {
+        c.report(
+            v.span().start,
+            format!(
+                "{}: expected together with concurrency",
+                field("non_overlap")
+            ),
+        );
+    }
     let kind = match deferred? {
         false => {
             for (v, key) in [
@@ -994,6 +1023,18 @@ fn validate_shift(
     else {
         return Vec::new();
     };
+    if let (Some(min), Some(max)) = (min_per_day, max_per_day) {
+        if min > max {
+            c.report(
+                at,
+                format!(
+                    "{}: expected min_per_day ({min}) at most max_per_day ({max})",
+                    field("min_per_day")
+                ),
+            );
+            ok = false;
+        }
+    }
     if !ok || lengths.is_empty() {
         return Vec::new();
     }

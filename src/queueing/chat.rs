@@ -68,6 +68,21 @@ impl Concurrency {
         for &h in &handle_times_s {
             check_positive("aht", h)?;
         }
+        // More open chats must never mean fewer completions per agent (j / h_j non-decreasing), or more
+        // agents could serve worse and "fewest agents meeting the targets" would be ill-defined.
+        for j in 1..handle_times_s.len() {
+            let (before, after) = (
+                j as f64 / handle_times_s[j - 1],
+                (j + 1) as f64 / handle_times_s[j],
+            );
+            if after < before {
+                return Err(InvalidValue::new(
+                    "aht",
+                    "handle times whose throughput j / h_j does not fall as chats are added",
+                    format!("{} s with {} chats", handle_times_s[j], j + 1),
+                ));
+            }
+        }
         Ok(Concurrency { handle_times_s })
     }
 
@@ -114,6 +129,11 @@ impl Concurrency {
                 busy *= factor;
                 one *= factor;
                 exponent += bits;
+                if exponent > super::erlang_b::SATURATED_BITS {
+                    // Beyond f64 resolution of every figure (see erlang_b): all probability sits far
+                    // below `m`, so the busy/idle ratio, all occupancy needs, no longer changes.
+                    break;
+                }
             }
         }
         (

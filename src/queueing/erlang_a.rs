@@ -60,6 +60,9 @@ fn waiting_sums(x: f64, z: f64) -> WaitingSums {
         c *= z * d;
         k += 1.0;
         let next_ratio = z / (x + k + 1.0);
+        if !(c.is_finite() && next_ratio.is_finite()) {
+            break; // unreachable for validated queues; never loop on a NaN
+        }
         if next_ratio < 1.0 {
             // Terms now fall at least geometrically: Σ_{i≥k} c_i ≤ c_k / (1 − ratio), and every weight
             // is at most 1 (R) or 1/(x+1) (T, U).

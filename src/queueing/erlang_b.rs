@@ -23,6 +23,9 @@
 
 use super::scaled::Scaled;
 
+/// Binary exponent beyond which the idle mass no longer affects any `f64` figure.
+pub(crate) const SATURATED_BITS: i32 = 1200;
+
 /// Index at which the windowed recursion starts for `n` servers and load `a`.
 ///
 /// The start-up error is damped by `Π_{j=start..m} j/a` with `m = min(n, a)`. Using
@@ -46,8 +49,8 @@ fn window_start(n: u64, a: f64) -> u64 {
 
 /// The Erlang-B recursion for `s_k = 1/B(k, a) − 1`, stepping `k` upward one server at a time.
 ///
-/// Staffing searches use it to walk `n, n + 1, …` in `O(1)` per step; every value it yields is
-/// bit-identical to a fresh [`idle_mass`] at the same `k`, because both start at the same window.
+/// Staffing searches use it to walk `n, n + 1, …` in `O(1)` per step; for `k ≥ a` every value it yields
+/// is bit-identical to a fresh [`idle_mass`] at the same `k`, because both start at the same window.
 #[derive(Debug, Clone)]
 pub(crate) struct IdleMass {
     load: f64,
@@ -76,6 +79,11 @@ impl IdleMass {
         };
         while state.servers < servers {
             state.step();
+            if state.exponent > SATURATED_BITS {
+                // 1/B > 2^1200: every figure derived from it is already exact in f64 (P(wait) underflows
+                // to 0), so the remaining steps cannot change an output; skip them (O(1) for n ≫ a).
+                state.servers = servers;
+            }
         }
         state
     }
@@ -160,7 +168,12 @@ mod tests {
     fn far_tail_does_not_overflow() {
         // B(2000, 10) is about 10^2000 / 2000! ≈ 10^-3735: zero in f64, but no NaN or panic.
         assert_eq!(blocking(2_000, 10.0).to_bits(), 0.0f64.to_bits());
-        let s = idle_mass(2_000, 10.0);
-        assert!(s.ratio(idle_mass(1_999, 10.0)) > 199.0);
+        // The idle mass is carried past f64 range, then saturates: beyond 2^1200 no figure changes.
+        assert!(idle_mass(2_000, 10.0).ratio(Scaled::new(1.0)).is_infinite());
+        // s_300 ≈ 300!/10^300 ≈ 1e313 is past f64 range but carried exactly: s_300 / s_299 = 30 (1 + 1/s).
+        let r = idle_mass(300, 10.0).ratio(idle_mass(299, 10.0));
+        assert!((r - 30.0).abs() < 1e-12, "{r}");
+        // Ten million agents for ten Erlangs is answered at once, and exactly.
+        assert_eq!(blocking(10_000_000, 10.0).to_bits(), 0.0f64.to_bits());
     }
 }

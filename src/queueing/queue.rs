@@ -7,6 +7,11 @@ use super::scaled::Scaled;
 use super::{erlang_a, erlang_c};
 use crate::error::InvalidValue;
 
+/// Largest offered load accepted, Erlangs.
+const MAX_LOAD: f64 = 1e7;
+/// Largest mean patience accepted, in handle times.
+const MAX_PATIENCE_PER_AHT: f64 = 1e4;
+
 /// One queue in one interval. Constructed only through [`Queue::new`], so every instance is valid.
 ///
 /// * no patience, no concurrency → Erlang C;
@@ -30,6 +35,14 @@ impl Queue {
         check_positive("aht", aht_s)?;
         let arrival_rate = volume / interval_s;
         check_positive("volume", arrival_rate)?;
+        let load = volume * aht_s / interval_s;
+        if !(load.is_finite() && (1e-12..=MAX_LOAD).contains(&load)) {
+            return Err(InvalidValue::new(
+                "volume",
+                "a workload (volume × aht / interval) from 1e-12 to 10 000 000 Erlangs",
+                volume,
+            ));
+        }
         Ok(Queue {
             arrival_rate,
             load: volume * aht_s / interval_s,
@@ -40,8 +53,18 @@ impl Queue {
     }
 
     /// Callers hang up after an exponential patience with this mean (Erlang A).
+    ///
+    /// At most 10 000 × AHT: beyond that Erlang A equals Erlang C to every printed digit, while the
+    /// waiting-room series of a heavily overloaded queue would need `(λ − ν) · patience` terms.
     pub fn with_patience(mut self, patience_s: f64) -> Result<Queue, InvalidValue> {
         check_positive("patience", patience_s)?;
+        if patience_s > MAX_PATIENCE_PER_AHT * self.aht_s {
+            return Err(InvalidValue::new(
+                "patience",
+                "at most 10 000 × the handle time (leave it out for callers who never hang up)",
+                patience_s,
+            ));
+        }
         self.patience_s = Some(patience_s);
         Ok(self)
     }

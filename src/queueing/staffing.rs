@@ -6,8 +6,10 @@
 //! * Plain Erlang C starts at the first stable staffing, `⌊a⌋ + 1`, or the occupancy bound `⌈a/ρ_max⌉` if
 //!   higher, and walks up one agent at a time with the `O(1)` Erlang-B step: about `√a` cheap steps,
 //!   no bracketing error, no "search that adds an agent".
-//! * Erlang A and chat are stable at any load, so they may staff *below* the offered load; an exponential
-//!   search from `⌈a⌉` brackets the answer and bisection finds it, `O(log √a)` evaluations.
+//! * Erlang A and chat may staff *below* the offered load (Erlang A is stable at any load), so they are
+//!   searched from `⌈a / capacity per agent⌉` by a safeguarded secant search on log-scaled target margins
+//!   (`secant_search`): typically 3–8 evaluations, and the answer is only returned once `n` meets every
+//!   target and `n − 1` does not.
 //!
 //! # Fractional requirement
 //! Planners add requirements across channels and intervals; rounding each one first inflates totals. The
@@ -114,7 +116,10 @@ impl Targets {
     pub fn failures<'a>(&'a self, kpis: &'a Kpis) -> impl Iterator<Item = &'static str> + 'a {
         let sl = self
             .service_level
-            .filter(|t| kpis.service_level.get(self.convention) < t - TARGET_SLACK)
+            .filter(|t| {
+                let sl = kpis.service_level.get(self.convention);
+                sl.is_nan() || sl < t - TARGET_SLACK
+            })
             .map(|_| "target_sl");
         let asa = self
             .max_asa_s
@@ -124,11 +129,11 @@ impl Targets {
             .map(|_| "target_asa");
         let abandon = self
             .max_abandon
-            .filter(|t| kpis.p_abandon > t + TARGET_SLACK)
+            .filter(|t| kpis.p_abandon.is_nan() || kpis.p_abandon > t + TARGET_SLACK)
             .map(|_| "max_abandon");
         let occupancy = self
             .max_occupancy
-            .filter(|t| kpis.occupancy > t + TARGET_SLACK)
+            .filter(|t| kpis.occupancy.is_nan() || kpis.occupancy > t + TARGET_SLACK)
             .map(|_| "max_occupancy");
         // An unstable queue fails every target, including ones its limit figures would pass (abandonment 0).
         let unstable = (!kpis.stable).then_some("stability");
@@ -187,6 +192,9 @@ pub fn required_agents(queue: &Queue, targets: &Targets) -> Result<Staffing, Sta
 
 fn walk_erlang_c(queue: &Queue, targets: &Targets) -> Result<(u64, Kpis), StaffingError> {
     let load = queue.offered_load();
+    if load >= MAX_AGENTS as f64 {
+        return Err(StaffingError::Unreachable(MAX_AGENTS));
+    }
     let first_stable = load.floor() as u64 + 1;
     let occupancy_bound = targets
         .max_occupancy
@@ -209,17 +217,20 @@ fn walk_erlang_c(queue: &Queue, targets: &Targets) -> Result<(u64, Kpis), Staffi
     }
 }
 
-/// A staffing close to the answer for models that may staff below the load.
-fn initial_guess(queue: &Queue) -> u64 {
-    let per_agent = match queue.concurrency() {
-        // Chats an agent completes per second with all slots busy, in units of 1/AHT.
+/// Contacts an agent completes per AHT with every slot busy: 1, or `k · AHT / h_k` for chat.
+fn capacity_per_agent(queue: &Queue) -> f64 {
+    match queue.concurrency() {
         Some(c) => {
             f64::from(c.max_chats()) * queue.aht_s()
                 / c.handle_times_s()[c.handle_times_s().len() - 1]
         }
         None => 1.0,
-    };
-    ((queue.offered_load() / per_agent).ceil() as u64).clamp(1, MAX_AGENTS)
+    }
+}
+
+/// A staffing close to the answer for models that may staff below the load.
+fn initial_guess(queue: &Queue) -> u64 {
+    ((queue.offered_load() / capacity_per_agent(queue)).ceil() as u64).clamp(1, MAX_AGENTS)
 }
 
 /// How far a staffing is from meeting the targets: `≥ 0` exactly when all hold (up to the slack), and
@@ -346,7 +357,10 @@ fn fractional(queue: &Queue, targets: &Targets, agents: u64, at_n: &Kpis) -> f64
     // limits: no service level, infinite ASA (1/ASA = 0), everyone abandons (Erlang A), full occupancy.
     let (left_x, sl_l, inv_asa_l, abandon_l, occ_l) = if !below.stable || agents == 1 {
         let left_x = if queue.patience_s().is_none() {
-            ((agents - 1) as f64).max(load).min(agents as f64)
+            // Without abandonment the queue is stable only above the load per agent at full capacity.
+            ((agents - 1) as f64)
+                .max(load / capacity_per_agent(queue))
+                .min(agents as f64)
         } else {
             (agents - 1) as f64
         };

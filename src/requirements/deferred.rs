@@ -6,7 +6,7 @@
 //! while closed is released at the next opening. Let `U(k)` be the work released by open-interval
 //! boundary `k` and `D(k)` the work due by then: each interval's work is due `w = ⌊window / interval⌋`
 //! intervals after it arrives (at least one interval for work released at an opening), and when only a
-//! share `s` must meet the window, `D = s · U(· − w)` with the rest due by the end of the period. Any
+//! share `s` must meet the window, `D = s · U(· − w)` inside the period, the rest due by the later of its own deadline and the end of the period. Any
 //! processing curve `P` with `D ≤ P ≤ U` (never late, never ahead of arrivals) is feasible, and its slope is
 //! the staffing. The *taut string* through that tube — the shortest path from the start to the end —
 //! minimises the peak rate and every other convex measure of the staffing at once (Salehi, Zhang, Kurose &
@@ -43,7 +43,8 @@ pub struct DeferredPlan {
 }
 
 /// The least, smoothest processing plan (see the module docs). `window_intervals` is the response window in
-/// open intervals (may be fractional; rounded down), `share` the share due within it.
+/// open intervals (may be fractional; rounded down), `share` the share due within it (the rest is due
+/// by the later of its deadline and the end of the period).
 pub fn smooth(input: &DeferredInput, window_intervals: f64, share: f64) -> DeferredPlan {
     let m = input.arriving.len();
     if m == 0 {
@@ -80,8 +81,9 @@ pub fn smooth(input: &DeferredInput, window_intervals: f64, share: f64) -> Defer
     };
     let mut low: Vec<f64> = (0..=m).map(|k| share * due(k).min(before[k])).collect();
     let high: Vec<f64> = before.clone();
-    // The rest is due by the end of the period.
-    low[m] = share * due(m).min(before[m]) + (1.0 - share) * before[m];
+    // The rest is due by the later of its own deadline and the end of the period: at the end, all work
+    // whose window has closed.
+    low[m] = due(m).min(before[m]);
     let mut high = high;
     high[m] = low[m];
     let curve = taut_string(&low, &high);

@@ -68,7 +68,12 @@ pub(crate) fn enumerate(
     let interval = i64::from(model.interval_minutes);
     let grid_end_min = interval * intervals as i64;
     let tz = model.time_zone;
-    let first_day = grid_start.with_timezone(&tz).date_naive();
+    // Shifts of the day before may still be working when the period starts (night shifts).
+    let first_day = grid_start
+        .with_timezone(&tz)
+        .date_naive()
+        .pred_opt()
+        .unwrap_or(NaiveDate::MIN);
     let last_day = (grid_start + Duration::minutes(grid_end_min - 1))
         .with_timezone(&tz)
         .date_naive();

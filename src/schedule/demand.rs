@@ -109,6 +109,7 @@ impl Demand {
         let tz = model.time_zone;
         let mut rows: Vec<(usize, DateTime<Utc>, f64, Option<Load>)> = Vec::new();
         let mut seen: HashMap<(usize, DateTime<Utc>), u64> = HashMap::new();
+        let mut seen_local = HashMap::new();
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -134,7 +135,23 @@ impl Demand {
                     None
                 }
             };
-            let start = crate::forecast::parse_instant(get(c_start), tz);
+            let start = match channel {
+                Some(c) => {
+                    crate::forecast::parse_instant_in_order(get(c_start), tz, c, &mut seen_local)
+                }
+                None => crate::forecast::parse_instant(get(c_start), tz),
+            };
+            let start = start.and_then(|t| {
+                let minute = i64::from(chrono::Timelike::minute(&t.with_timezone(&tz)));
+                if minute % i64::from(model.interval_minutes) == 0 {
+                    Ok(t)
+                } else {
+                    Err(format!(
+                        "expected an interval start on the {}-minute grid",
+                        model.interval_minutes
+                    ))
+                }
+            });
             if let Err(e) = &start {
                 errors.push(at(
                     line,
@@ -156,8 +173,25 @@ impl Demand {
                     None
                 }
             };
-            let number = |i: Option<usize>| i.and_then(|i| get(i).parse::<f64>().ok());
-            let load = match (number(c_volume), number(c_aht)) {
+            let mut number = |i: Option<usize>, name: &str| -> Option<f64> {
+                let i = i?;
+                let text = get(i);
+                if text.is_empty() {
+                    return None;
+                }
+                match text.parse::<f64>() {
+                    Ok(x) if x.is_finite() && (0.0..=1e7).contains(&x) => Some(x),
+                    _ => {
+                        errors.push(at(
+                            line,
+                            Some(i),
+                            format!("{name}: expected a number, 0 or more, found '{text}'"),
+                        ));
+                        None
+                    }
+                }
+            };
+            let load = match (number(c_volume, "volume"), number(c_aht, "aht_s")) {
                 (Some(volume), Some(handle_s)) if volume > 0.0 && handle_s > 0.0 => {
                     Some(Load { volume, handle_s })
                 }

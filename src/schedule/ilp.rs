@@ -50,6 +50,8 @@ struct Built {
     rows: Vec<Constraint>,
     x: Vec<Variable>,
     b: Vec<Vec<Variable>>,
+    /// Every variable in creation order (the same order in every build of one formulation).
+    all: Vec<Variable>,
     count: usize,
 }
 
@@ -66,12 +68,15 @@ enum ShiftVars<'a> {
 struct Builder {
     vars: ProblemVariables,
     count: usize,
+    all: Vec<Variable>,
 }
 
 impl Builder {
     fn add(&mut self, def: VariableDefinition) -> Variable {
         self.count += 1;
-        self.vars.add(def)
+        let v = self.vars.add(def);
+        self.all.push(v);
+        v
     }
 }
 
@@ -87,6 +92,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
     let mut bld = Builder {
         vars: ProblemVariables::new(),
         count: 0,
+        all: Vec::new(),
     };
     let x: Vec<Variable> = f
         .candidates
@@ -181,7 +187,17 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
                 continue;
             }
             let u = bld.add(variable().min(0));
-            objective += f.under_penalty * u;
+            // In a goal interval an agent short still "earns" its increments, so it must cost more than
+            // the most contacts one agent can add to the goal, or phantom agents would meet it.
+            let price = match &ch.curves[t] {
+                Some(curve) => {
+                    let best = curve.answered.first().copied().unwrap_or(0.0)
+                        + curve.abandoned.first().copied().unwrap_or(0.0);
+                    f.under_penalty + f.goal_penalty * best
+                }
+                None => f.under_penalty,
+            };
+            objective += price * u;
             match &ch.curves[t] {
                 None => rows.push(constraint!(staffed[c][t].clone() + u >= ch.required[t])),
                 Some(curve) => {
@@ -267,6 +283,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         rows,
         x,
         b,
+        all: bld.all,
         count: bld.count,
     }
 }
@@ -274,8 +291,9 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
 /// Shift and break values, the objective and the status of one solve.
 type Values = (Vec<f64>, Vec<Vec<f64>>, f64, SolverStatus);
 
-fn read<S: Solution>(solution: &S, built: &Built, status: SolverStatus) -> Values {
-    (
+/// The caller's values, and every variable's value (in creation order) for warm starts.
+fn read<S: Solution>(solution: &S, built: &Built, status: SolverStatus) -> (Values, Vec<f64>) {
+    let values = (
         built.x.iter().map(|&v| solution.value(v)).collect(),
         built
             .b
@@ -284,17 +302,28 @@ fn read<S: Solution>(solution: &S, built: &Built, status: SolverStatus) -> Value
             .collect(),
         solution.eval(&built.objective),
         status,
+    );
+    (
+        values,
+        built.all.iter().map(|&v| solution.value(v)).collect(),
     )
 }
 
-/// Solves one build with the chosen back end; `mip` applies the gap and time limit.
-fn run(built: Built, choice: &SolverChoice, mip: bool) -> Result<Values, String> {
+/// Solves one build with the chosen back end; `mip` applies the gap and time limit, and `start` is a
+/// feasible plan (every variable's value, in creation order) for branch and bound to start from.
+fn run(
+    built: Built,
+    choice: &SolverChoice,
+    mip: bool,
+    start: Option<&[f64]>,
+) -> Result<(Values, Vec<f64>), String> {
     let Built {
         vars,
         objective,
         rows,
         x,
         b,
+        all,
         count,
     } = built;
     let keep = Built {
@@ -303,19 +332,29 @@ fn run(built: Built, choice: &SolverChoice, mip: bool) -> Result<Values, String>
         rows: Vec::new(),
         x,
         b,
+        all,
         count,
     };
     let problem = vars.minimise(objective);
     match choice.backend {
         super::Backend::Microlp => {
             use good_lp::solvers::SolutionStatus as S;
-            use good_lp::{WithMipGap, WithTimeLimit};
+            use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
             let mut model = problem.using(good_lp::microlp);
             if mip {
                 model = model
                     .with_time_limit(choice.time_limit_s)
                     .with_mip_gap(choice.mip_gap as f32)
                     .map_err(|e| e.to_string())?;
+                if let Some(values) = start {
+                    let hint: Vec<(Variable, f64)> = keep
+                        .all
+                        .iter()
+                        .copied()
+                        .zip(values.iter().copied())
+                        .collect();
+                    model = model.with_initial_solution(hint);
+                }
             }
             for row in rows {
                 model.add_constraint(row);
@@ -365,7 +404,13 @@ fn run(built: Built, choice: &SolverChoice, mip: bool) -> Result<Values, String>
                 model.add_constraint(row);
             }
             let solution = model.solve().map_err(|e| e.to_string())?;
-            Ok(read(&solution, &keep, SolverStatus::WithinGap))
+            use good_lp::solvers::SolutionStatus as S;
+            let status = match solution.status() {
+                S::Optimal => SolverStatus::Optimal,
+                S::GapLimit => SolverStatus::WithinGap,
+                S::TimeLimit => SolverStatus::TimeLimit,
+            };
+            Ok(read(&solution, &keep, status))
         }
     }
 }
@@ -385,30 +430,40 @@ pub(crate) fn solve(
         f.candidates.len()
     ));
     let solve_started = Instant::now();
-    let (lp_x, _, lp_bound, _) = run(relaxed, choice, false)?;
+    let ((lp_x, _, lp_bound, _), _) = run(relaxed, choice, false, None)?;
     progress(&format!(
         "LP bound {lp_bound:.2} after {:.1} s; branch and bound (gap {:.2} %, limit {:.0} s)",
         solve_started.elapsed().as_secs_f64(),
         100.0 * choice.mip_gap,
         choice.time_limit_s
     ));
-    let integer = build(f, ShiftVars::Integer);
-    let mip = run(integer, choice, true);
-    // Rounding the LP up keeps every coverage row feasible; the breaks and allocation are re-solved.
+    // Rounding the LP up keeps every coverage row feasible; with the shifts fixed, the breaks and the
+    // allocation are re-solved. That plan is the incumbent branch and bound starts from, and the answer
+    // if it finds nothing better in time.
     let rounded: Vec<f64> = lp_x.iter().map(|v| (v - 1e-6).ceil().max(0.0)).collect();
-    let fallback = || -> Result<Values, String> {
-        let fixed = build(f, ShiftVars::Fixed(&rounded));
-        let (x, b, objective, _) = run(fixed, choice, false)?;
-        Ok((x, b, objective, SolverStatus::RoundedRelaxation))
+    // (Rounding up can break a per-day maximum; then there is no incumbent and branch and bound alone
+    // must find the plan.)
+    let rounded_plan = run(build(f, ShiftVars::Fixed(&rounded)), choice, false, None).ok();
+    // The time limit covers the whole solve: branch and bound gets what is left.
+    let remaining = SolverChoice {
+        time_limit_s: (choice.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
+        ..choice.clone()
     };
-    let (shifts, mut breaks, objective, status) = match mip {
-        Ok(values) => values,
-        Err(e) => {
-            progress(&format!(
-                "branch and bound found no plan ({e}); rounding the LP solution up"
-            ));
-            fallback()?
+    let incumbent = rounded_plan.as_ref().map(|(_, all)| all.as_slice());
+    let mip = run(build(f, ShiftVars::Integer), &remaining, true, incumbent);
+    let (shifts, mut breaks, objective, status) = match (mip, rounded_plan) {
+        (Ok((values, _)), None) => values,
+        (Ok((values, _)), Some(((_, _, r_objective, _), _))) if values.2 <= r_objective + 1e-9 => {
+            values
         }
+        (Ok(_), Some(((rx, rb, r_objective, _), _)))
+        | (Err(_), Some(((rx, rb, r_objective, _), _))) => {
+            progress(
+                "branch and bound found no better plan in time; keeping the LP solution rounded up",
+            );
+            (rx, rb, r_objective, SolverStatus::RoundedRelaxation)
+        }
+        (Err(e), None) => return Err(format!("no feasible plan found: {e}")),
     };
     // Break counts from the program may be fractional where breaks of different rules overlap in time;
     // place them in whole agents with the shifts fixed (a small, nearly unimodular program).
@@ -423,10 +478,11 @@ pub(crate) fn solve(
             mip_gap: 0.0,
             ..choice.clone()
         };
-        if let Ok((_, b, _, _)) = run(
+        if let Ok(((_, b, _, _), _)) = run(
             build(f, ShiftVars::FixedWholeBreaks(&whole)),
             &placement,
             true,
+            None,
         ) {
             breaks = b;
         }

@@ -9,6 +9,7 @@
 // Parallel arrays indexed by interval read more plainly with index loops.
 #![allow(clippy::needless_range_loop)]
 
+mod allocate;
 mod candidates;
 pub mod demand;
 mod ilp;
@@ -353,17 +354,21 @@ fn curve(
 ) -> Curve {
     // Floor: the interval's own minimum service level and minimum staffing, in agents on shift.
     let floor_targets = Targets {
-        service_level: Some(min_sl.clamp(0.01, 0.99)),
+        service_level: Some(min_sl.clamp(1e-9, 0.999_999)),
         max_asa_s: None,
         max_abandon: None,
         max_occupancy: None,
         ..*targets
     };
-    let floor_productive = required_agents(queue, &floor_targets)
+    let floor_productive = (min_sl > 0.0)
+        .then(|| required_agents(queue, &floor_targets).ok())
+        .flatten()
         .map_or(1, |s| s.productive_agents)
         .max(u64::from(min_agents));
     let floor = (floor_productive as f64 / share - 1e-9).ceil().max(1.0);
-    let top = required.max(floor) + 3.0;
+    // Increments up to one agent above the interval requirement: enough room for the goal to trade
+    // staffing between intervals, few enough variables to keep the program small.
+    let top = required.max(floor) + 1.0;
     let steps = (top - floor).max(1.0) as usize;
     let mut answered = Vec::with_capacity(steps);
     let mut abandoned = Vec::with_capacity(steps);
@@ -697,51 +702,22 @@ fn extract(
         })
         .collect();
 
-    // Allocation to channels: single-channel groups first, then shared groups; each fills every
-    // channel's minimum (model order), then its requirement; spare agents are shared out below.
+    // Allocation to channels: a maximum flow per interval (see `allocate`).
     let minimum = |c: usize, t: usize| match &f.channels[c].curves[t] {
         Some(curve) => curve.floor,
         None => f.channels[c].required[t],
     };
-    let mut scheduled = vec![vec![0.0f64; n]; model.channels.len()];
-    let mut order: Vec<usize> = (0..f.groups.len()).collect();
-    order.sort_by_key(|&g| (f.groups[g].len(), g));
+    let nc = model.channels.len();
+    let mut scheduled = vec![vec![0.0f64; n]; nc];
     for t in 0..n {
-        let mut left: Vec<f64> = present.iter().map(|p| p[t].max(0.0)).collect();
-        for level in [0, 1] {
-            for &g in &order {
-                for &c in &f.groups[g] {
-                    let goal = if level == 0 {
-                        minimum(c, t)
-                    } else {
-                        demand.channels[c].required[t]
-                    };
-                    let take = (goal - scheduled[c][t]).max(0.0).min(left[g]);
-                    scheduled[c][t] += take;
-                    left[g] -= take;
-                }
-            }
-        }
-        // Spare agents of a shared group work its channels in proportion to their requirement.
-        for &g in &order {
-            if left[g] <= 1e-9 {
-                continue;
-            }
-            let channels = &f.groups[g];
-            let weight: f64 = channels
-                .iter()
-                .map(|&c| demand.channels[c].required[t])
-                .sum();
-            for &c in channels {
-                let share = if weight > 0.0 {
-                    demand.channels[c].required[t] / weight
-                } else if c == channels[0] {
-                    1.0
-                } else {
-                    0.0
-                };
-                scheduled[c][t] += left[g] * share;
-            }
+        let present_t: Vec<f64> = present.iter().map(|p| p[t]).collect();
+        let minimum_t: Vec<f64> = (0..nc).map(|c| minimum(c, t)).collect();
+        let required_t: Vec<f64> = (0..nc)
+            .map(|c| demand.channels[c].required[t].max(minimum_t[c]))
+            .collect();
+        let working = allocate::allocate(&present_t, &f.groups, &minimum_t, &required_t);
+        for c in 0..nc {
+            scheduled[c][t] = working[c];
         }
     }
 
