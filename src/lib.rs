@@ -10,10 +10,12 @@
 
 pub mod calculator;
 pub mod error;
+pub mod export;
 pub mod forecast;
 pub mod model;
 pub mod queueing;
 pub mod report;
 pub mod requirements;
+pub mod roster;
 pub mod schedule;
 pub mod units;

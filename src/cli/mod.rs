@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 solved but a target could not be met; 2 bad usage, bad input or I/O error.
 
 mod erlang;
+mod plan;
 mod requirements;
 mod schedule;
 mod write;
@@ -30,6 +31,8 @@ enum Command {
     Requirements(requirements::RequirementsArgs),
     /// Shift plan from requirements: an integer program choosing shifts and breaks (shifts.csv, coverage.csv, chart).
     Schedule(Box<schedule::ScheduleArgs>),
+    /// Forecast → requirements → shift plan → named-agent roster → CSV, iCalendar, JSON and XLSX files.
+    Plan(Box<plan::PlanArgs>),
 }
 
 /// An error that already knows its exit code and message.
@@ -71,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Erlang(args) => erlang::run(*args),
         Command::Requirements(args) => requirements::run(args),
         Command::Schedule(args) => schedule::run(*args),
+        Command::Plan(args) => plan::run(*args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

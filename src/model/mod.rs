@@ -5,6 +5,7 @@
 //! `models/README.md`.
 
 pub mod hours;
+pub mod rules;
 pub mod shifts;
 
 use crate::error::{Diagnostic, Diagnostics, InvalidValue, Location};
@@ -30,6 +31,8 @@ pub struct Model {
     /// Shift templates for the scheduler (may be empty when only requirements are computed).
     pub shifts: Vec<ShiftTemplate>,
     pub schedule: ScheduleRules,
+    pub rules: rules::LabourRules,
+    pub export_csv: rules::CsvLayout,
 }
 
 impl Model {
@@ -134,6 +137,35 @@ struct RawModel {
     #[serde(rename = "shift", default)]
     shifts: Vec<Spanned<RawShift>>,
     schedule: Option<RawSchedule>,
+    rules: Option<RawRules>,
+    export: Option<RawExport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    min_rest: Option<Value>,
+    weekly_rest: Option<Value>,
+    max_consecutive_days: Option<Spanned<i64>>,
+    start_spread: Option<Value>,
+    paired_days_off: Option<bool>,
+    late_after: Option<Value>,
+    soft: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExport {
+    csv: Option<RawCsvLayout>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsvLayout {
+    columns: Option<Vec<Spanned<String>>>,
+    rename: Option<BTreeMap<String, String>>,
+    date_format: Option<String>,
+    datetime_format: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,6 +437,8 @@ impl Model {
             ));
         }
         let schedule = validate_schedule(&mut c, raw.schedule.as_ref());
+        let rules = validate_rules(&mut c, raw.rules.as_ref());
+        let export_csv = validate_export(&mut c, raw.export.as_ref().and_then(|e| e.csv.as_ref()));
         match (time_zone, interval_minutes, c.problems.is_empty()) {
             (Some(time_zone), Some(interval_minutes), true) => Ok(Model {
                 name: raw.name.unwrap_or_else(|| {
@@ -416,6 +450,8 @@ impl Model {
                 channels,
                 shifts,
                 schedule,
+                rules,
+                export_csv,
             }),
             _ => {
                 let mut problems = c.problems;
@@ -1125,4 +1161,132 @@ fn validate_schedule(c: &mut Checker<'_>, raw: Option<&RawSchedule>) -> Schedule
         }
     }
     rules
+}
+
+fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> rules::LabourRules {
+    let mut r = rules::LabourRules::default();
+    let Some(raw) = raw else { return r };
+    let hours = |c: &mut Checker<'_>, v: &Option<Value>, f: &str, target: &mut f64| {
+        if let Some(v) = v {
+            if let Some(s) = c.duration(v, &format!("rules.{f}"), false) {
+                *target = s / 3600.0;
+            }
+        }
+    };
+    hours(c, &raw.min_rest, "min_rest", &mut r.min_rest_h);
+    hours(c, &raw.weekly_rest, "weekly_rest", &mut r.weekly_rest_h);
+    hours(c, &raw.start_spread, "start_spread", &mut r.start_spread_h);
+    if let Some(v) = &raw.late_after {
+        match c
+            .text(v, "rules.late_after", "a local time such as \"19:00\"")
+            .and_then(parse_clock_minutes)
+        {
+            Some(m) => r.late_after_h = f64::from(m) / 60.0,
+            None => c.invalid(v, "rules.late_after", "a local time such as \"19:00\""),
+        }
+    }
+    if let Some(x) = &raw.max_consecutive_days {
+        if (1..=31).contains(x.get_ref()) {
+            r.max_consecutive_days = *x.get_ref() as u32;
+        } else {
+            c.report(
+                x.span().start,
+                InvalidValue::new(
+                    "rules.max_consecutive_days",
+                    "a whole number of days from 1 to 31",
+                    x.get_ref(),
+                )
+                .to_string(),
+            );
+        }
+    }
+    if let Some(p) = raw.paired_days_off {
+        r.paired_days_off = p;
+    }
+    const SOFTENABLE: [&str; 5] = [
+        "min_rest",
+        "weekly_rest",
+        "max_consecutive_days",
+        "max_hours",
+        "max_days",
+    ];
+    for s in raw.soft.iter().flatten() {
+        if SOFTENABLE.contains(&s.get_ref().as_str()) {
+            r.soft.push(s.get_ref().clone());
+        } else {
+            c.report(
+                s.span().start,
+                format!(
+                    "rules.soft: expected rule names from {}, found '{}'",
+                    SOFTENABLE.join(", "),
+                    s.get_ref()
+                ),
+            );
+        }
+    }
+    r
+}
+
+/// Columns of `roster.csv`, in their default order.
+pub const ROSTER_COLUMNS: [&str; 11] = [
+    "employee_id",
+    "name",
+    "team",
+    "schedule_date",
+    "start",
+    "end",
+    "timezone",
+    "activity",
+    "channel",
+    "paid",
+    "duration_min",
+];
+
+fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -> rules::CsvLayout {
+    let mut layout = rules::CsvLayout::default();
+    let Some(raw) = raw else { return layout };
+    if let Some(columns) = &raw.columns {
+        let mut chosen = Vec::new();
+        for col in columns {
+            if ROSTER_COLUMNS.contains(&col.get_ref().as_str()) {
+                chosen.push(col.get_ref().clone());
+            } else {
+                c.report(
+                    col.span().start,
+                    format!(
+                        "export.csv.columns: expected columns from {}, found '{}'",
+                        ROSTER_COLUMNS.join(", "),
+                        col.get_ref()
+                    ),
+                );
+            }
+        }
+        layout.columns = Some(chosen);
+    }
+    for (from, to) in raw.rename.iter().flatten() {
+        if ROSTER_COLUMNS.contains(&from.as_str()) && !to.trim().is_empty() {
+            layout.rename.push((from.clone(), to.clone()));
+        } else {
+            c.report(c.text.len(), format!("export.csv.rename: expected a roster column renamed to a non-empty header, found '{from}' = '{to}'"));
+        }
+    }
+    for (f, format) in [
+        ("date_format", &raw.date_format),
+        ("datetime_format", &raw.datetime_format),
+    ] {
+        if let Some(fmt) = format {
+            let ok = chrono::format::StrftimeItems::new(fmt)
+                .all(|i| !matches!(i, chrono::format::Item::Error));
+            if ok {
+                if f == "date_format" {
+                    layout.date_format = Some(fmt.clone());
+                } else {
+                    layout.datetime_format = Some(fmt.clone());
+                }
+            } else {
+                c.report(c.text.len(), format!("export.csv.{f}: expected a strftime format such as %d.%m.%Y, found '{fmt}'"));
+            }
+        }
+    }
+    layout
 }

@@ -702,71 +702,19 @@ fn extract(
         })
         .collect();
 
-    // Allocation to channels: a maximum flow per interval (see `allocate`).
-    let minimum = |c: usize, t: usize| match &f.channels[c].curves[t] {
-        Some(curve) => curve.floor,
-        None => f.channels[c].required[t],
-    };
-    let nc = model.channels.len();
-    let mut scheduled = vec![vec![0.0f64; n]; nc];
-    for t in 0..n {
-        let present_t: Vec<f64> = present.iter().map(|p| p[t]).collect();
-        let minimum_t: Vec<f64> = (0..nc).map(|c| minimum(c, t)).collect();
-        let required_t: Vec<f64> = (0..nc)
-            .map(|c| demand.channels[c].required[t].max(minimum_t[c]))
-            .collect();
-        let working = allocate::allocate(&present_t, &f.groups, &minimum_t, &required_t);
-        for c in 0..nc {
-            scheduled[c][t] = working[c];
-        }
-    }
-
-    // Coverage with predicted figures, and the period outcome per channel.
-    let interval_s = model.interval_s();
-    let mut coverage = Vec::new();
-    let mut outcomes = Vec::new();
-    for (c, ch) in demand.channels.iter().enumerate() {
-        let mut rows = Vec::with_capacity(n);
-        let (mut volume, mut answered, mut abandoned, mut waited) = (0.0, 0.0, 0.0, 0.0);
-        let mut measured = false;
-        for t in 0..n {
-            let staffed = (scheduled[c][t] * 1e6).round() / 1e6;
-            volume += ch.load[t].map_or(0.0, |l| l.volume);
-            let kpis = ch.load[t].filter(|_| ch.open[t]).and_then(|load| {
-                let (queue, targets) = interval_queue(model, c, load, interval_s)?;
-                let productive = staffed * ch.productive_share;
-                let (sl, ab) =
-                    service_level_at(&queue, targets.threshold_s, targets.convention, productive);
-                let k = queue.evaluate(productive.floor() as u64, targets.threshold_s);
-                answered += sl * load.volume;
-                abandoned += ab * load.volume;
-                waited += k.asa_answered_s.min(1e9) * load.volume;
-                measured = true;
-                Some(k)
-            });
-            rows.push(CoverageInterval {
-                open: ch.open[t],
-                required: ch.required[t],
-                minimum: minimum(c, t),
-                scheduled: staffed,
-                volume: ch.load[t].map(|l| l.volume),
-                kpis,
-            });
-        }
-        let target = match &model.channels[c].kind {
-            ChannelKind::Immediate { targets, .. } => targets.service_level,
-            ChannelKind::Deferred { .. } => None,
-        };
-        outcomes.push(ChannelOutcome {
-            channel: model.channels[c].name.clone(),
-            volume,
-            service_level: measured.then(|| answered / volume.max(1e-12)),
-            asa_s: measured.then(|| waited / volume.max(1e-12)),
-            p_abandon: measured.then(|| abandoned / volume.max(1e-12)),
-            target_service_level: target,
-        });
-        coverage.push(rows);
-    }
+    let minimum: Vec<Vec<f64>> = f
+        .channels
+        .iter()
+        .map(|ch| {
+            (0..n)
+                .map(|t| match &ch.curves[t] {
+                    Some(curve) => curve.floor,
+                    None => ch.required[t],
+                })
+                .collect()
+        })
+        .collect();
+    let (coverage, outcomes) = coverage_of(model, demand, &f.groups, &present, &minimum);
 
     let shortfalls = shortfalls(model, demand, f, &coverage, interval);
     let gap = if raw.objective.abs() > 1e-9 {
@@ -795,6 +743,142 @@ fn extract(
             solve_seconds: raw.solve_seconds,
         },
     }
+}
+
+/// Coverage per channel and interval, and the period outcome per channel, from the agents present per
+/// channel group and interval: allocation by maximum flow (see `allocate`), figures predicted by the
+/// queueing core at the staffing each channel gets. `minimum[c][t]` is what a channel must get first.
+pub(crate) fn coverage_of(
+    model: &Model,
+    demand: &Demand,
+    groups: &[Vec<usize>],
+    present: &[Vec<f64>],
+    minimum: &[Vec<f64>],
+) -> (Vec<Vec<CoverageInterval>>, Vec<ChannelOutcome>) {
+    let n = demand.starts.len();
+    let nc = model.channels.len();
+    let mut scheduled = vec![vec![0.0f64; n]; nc];
+    for t in 0..n {
+        let present_t: Vec<f64> = present.iter().map(|p| p[t]).collect();
+        let minimum_t: Vec<f64> = (0..nc).map(|c| minimum[c][t]).collect();
+        let required_t: Vec<f64> = (0..nc)
+            .map(|c| demand.channels[c].required[t].max(minimum_t[c]))
+            .collect();
+        let working = allocate::allocate(&present_t, groups, &minimum_t, &required_t);
+        for c in 0..nc {
+            scheduled[c][t] = working[c];
+        }
+    }
+    let interval_s = model.interval_s();
+    let mut coverage = Vec::new();
+    let mut outcomes = Vec::new();
+    for (c, ch) in demand.channels.iter().enumerate() {
+        let mut rows = Vec::with_capacity(n);
+        let (mut volume, mut answered, mut abandoned, mut waited) = (0.0, 0.0, 0.0, 0.0);
+        let mut measured = false;
+        for t in 0..n {
+            let staffed = (scheduled[c][t] * 1e6).round() / 1e6;
+            volume += ch.load[t].map_or(0.0, |l| l.volume);
+            let kpis = ch.load[t].filter(|_| ch.open[t]).and_then(|load| {
+                let (queue, targets) = interval_queue(model, c, load, interval_s)?;
+                let productive = staffed * ch.productive_share;
+                let (sl, ab) =
+                    service_level_at(&queue, targets.threshold_s, targets.convention, productive);
+                let k = queue.evaluate(productive.floor() as u64, targets.threshold_s);
+                answered += sl * load.volume;
+                abandoned += ab * load.volume;
+                waited += k.asa_answered_s.min(1e9) * load.volume;
+                measured = true;
+                Some(k)
+            });
+            rows.push(CoverageInterval {
+                open: ch.open[t],
+                required: ch.required[t],
+                minimum: minimum[c][t],
+                scheduled: staffed,
+                volume: ch.load[t].map(|l| l.volume),
+                kpis,
+            });
+        }
+        let target = match &model.channels[c].kind {
+            ChannelKind::Immediate { targets, .. } => targets.service_level,
+            ChannelKind::Deferred { .. } => None,
+        };
+        outcomes.push(ChannelOutcome {
+            channel: model.channels[c].name.clone(),
+            volume,
+            service_level: measured.then(|| answered / volume.max(1e-12)),
+            asa_s: measured.then(|| waited / volume.max(1e-12)),
+            p_abandon: measured.then(|| abandoned / volume.max(1e-12)),
+            target_service_level: target,
+        });
+        coverage.push(rows);
+    }
+    (coverage, outcomes)
+}
+
+/// Agents present per channel group (distinct channel sets of the templates) and interval, for a list of
+/// shifts with their breaks — how any roster or plan is evaluated.
+pub fn presence(
+    model: &Model,
+    demand: &Demand,
+    shifts: &[PlannedShift],
+) -> (Vec<Vec<usize>>, Vec<Vec<f64>>) {
+    let n = demand.starts.len();
+    let interval = i64::from(model.interval_minutes);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut present: Vec<Vec<f64>> = Vec::new();
+    let Some(&grid_start) = demand.starts.first() else {
+        return (groups, present);
+    };
+    for shift in shifts {
+        let mut set: Vec<usize> = shift
+            .channels
+            .iter()
+            .filter_map(|c| model.channel_index(c))
+            .collect();
+        set.sort_unstable();
+        let g = match groups.iter().position(|x| *x == set) {
+            Some(g) => g,
+            None => {
+                groups.push(set);
+                present.push(vec![0.0; n]);
+                groups.len() - 1
+            }
+        };
+        let minutes = |t: DateTime<Utc>| (t - grid_start).num_minutes();
+        let count = f64::from(shift.count);
+        for (t, share) in candidates::cover(
+            minutes(shift.start),
+            (shift.end - shift.start).num_minutes(),
+            interval,
+            n,
+        ) {
+            present[g][t] += share * count;
+        }
+        for b in &shift.breaks {
+            for (t, share) in candidates::cover(minutes(b.start), i64::from(b.minutes), interval, n)
+            {
+                present[g][t] -= share * count;
+            }
+        }
+    }
+    (groups, present)
+}
+
+/// Coverage and outcomes of any list of shifts (a roster, an edited plan) against the demand.
+pub fn evaluate_shifts(
+    model: &Model,
+    demand: &Demand,
+    shifts: &[PlannedShift],
+) -> (Vec<Vec<CoverageInterval>>, Vec<ChannelOutcome>) {
+    let (groups, present) = presence(model, demand, shifts);
+    let minimum: Vec<Vec<f64>> = demand
+        .channels
+        .iter()
+        .map(|ch| ch.required.clone())
+        .collect();
+    coverage_of(model, demand, &groups, &present, &minimum)
 }
 
 /// Stretches of intervals where a channel has fewer agents than required, with the reason when no

@@ -1,0 +1,341 @@
+//! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
+
+use super::requirements::load_model;
+use super::write::{emit, write_all_atomically};
+use super::{read_input, Failure};
+use chrono::NaiveDate;
+use clap::Args;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
+use vuoro::forecast::{read_forecast, Period};
+use vuoro::model::Model;
+use vuoro::report::plot::{coverage_chart, ImageFormat};
+use vuoro::report::schedule::{coverage_csv, shifts_csv};
+use vuoro::requirements::compute;
+use vuoro::roster::agents::{read_agents, read_availability};
+use vuoro::roster::{assign, Roster};
+use vuoro::schedule::demand::Demand;
+use vuoro::schedule::{
+    evaluate_shifts, schedule, ChannelOutcome, CoverageInterval, Goal, ShiftPlan, SolverChoice,
+};
+
+const EXAMPLES: &str = "\
+Example (the shipped week, 120 named agents):
+  vuoro plan --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out plan
+
+Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
+break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx; --export
+picks among csv, ics, json, xlsx. Prints per channel and day the required and rostered agent-hours, the
+predicted service level, ASA and abandonment, paid hours, open shifts and broken rules by agent.
+Exit code 1 when a shift stays open or an interval is short.";
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct PlanArgs {
+    /// Contact-center model with shift templates and labour rules (TOML).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    /// Interval forecast (CSV).
+    #[arg(long, value_name = "FILE")]
+    forecast: PathBuf,
+    /// Agents (CSV: id, name, team, skills, contract_hours, min_hours, max_hours, max_days).
+    #[arg(long, value_name = "FILE")]
+    agents: PathBuf,
+    /// Availability (CSV: agent_id, date, from, to, kind).
+    #[arg(long, value_name = "FILE")]
+    availability: Option<PathBuf>,
+    /// First local day to plan (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Last local day to plan, included.
+    #[arg(long, value_name = "DATE")]
+    to: Option<NaiveDate>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Roster formats to write: any of csv, ics, json, xlsx.
+    #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
+    export: Vec<String>,
+    /// What the shift plan optimises: interval, daily or weekly.
+    #[arg(long, default_value = "interval")]
+    goal: String,
+    /// Solver time limit, seconds.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
+}
+
+pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
+    for format in &args.export {
+        if !["csv", "ics", "json", "xlsx"].contains(&format.as_str()) {
+            return Err(Failure::input(format!(
+                "--export: expected csv, ics, json or xlsx, found '{format}'"
+            )));
+        }
+    }
+    let goal = match args.goal.as_str() {
+        "interval" => Goal::Interval,
+        "daily" => Goal::Daily,
+        "weekly" => Goal::Weekly,
+        other => {
+            return Err(Failure::input(format!(
+                "--goal: expected interval, daily or weekly, found '{other}'"
+            )))
+        }
+    };
+    if !(1e-3..=1e6).contains(&args.time_limit) {
+        return Err(Failure::input(
+            "--time-limit: expected seconds from 0.001 to 1000000",
+        ));
+    }
+    let model = load_model(&args.model)?;
+    // Read every input before the long solve, so a typo in the agents file costs no time.
+    let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
+        .map_err(|d| Failure::diagnostics(&d))?;
+    let windows = match &args.availability {
+        Some(p) => {
+            read_availability(p, &read_input(p)?, &agents).map_err(|d| Failure::diagnostics(&d))?
+        }
+        None => Vec::new(),
+    };
+    let text = read_input(&args.forecast)?;
+    let read = read_forecast(
+        &args.forecast,
+        &text,
+        &model,
+        Period {
+            from: args.from,
+            to: args.to,
+        },
+    )
+    .map_err(|d| Failure::diagnostics(&d))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    let req = compute(&model, &read.forecast).map_err(|e| Failure {
+        code: 1,
+        message: e.to_string(),
+    })?;
+    let demand = Demand::from_requirements(&model, &req);
+    let choice = SolverChoice {
+        time_limit_s: args.time_limit,
+        ..SolverChoice::default()
+    };
+    let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
+    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    progress(&format!(
+        "rostering {} agents to {} shifts",
+        agents.len(),
+        plan.shifts.iter().map(|s| s.count).sum::<u32>()
+    ));
+    let (Some(&first), Some(&last)) = (demand.starts.first(), demand.starts.last()) else {
+        return Err(Failure::input("the planning period is empty"));
+    };
+    let period_end = last + chrono::Duration::minutes(i64::from(demand.interval_minutes));
+    let roster = assign(
+        &model,
+        &model.rules,
+        &plan.shifts,
+        agents,
+        &windows,
+        (first, period_end),
+    );
+    let (coverage, outcomes) = evaluate_shifts(&model, &demand, &roster.as_shifts());
+
+    // Every file, then one atomic write.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            args.out.join("shifts.csv"),
+            shifts_csv(&model, &plan).into_bytes(),
+        ),
+        (
+            args.out.join("coverage.csv"),
+            coverage_csv(&model, &plan).into_bytes(),
+        ),
+        (
+            args.out.join("coverage.svg"),
+            coverage_chart(&model, &plan, ImageFormat::Svg)
+                .map_err(|e| Failure::input(e.to_string()))?,
+        ),
+    ];
+    let wants = |f: &str| args.export.iter().any(|e| e == f);
+    if wants("csv") {
+        files.push((
+            args.out.join("roster.csv"),
+            roster_csv(&model, &roster).into_bytes(),
+        ));
+        files.push((
+            args.out.join("roster_daily.csv"),
+            roster_daily_csv(&roster).into_bytes(),
+        ));
+    }
+    if wants("json") {
+        files.push((
+            args.out.join("roster.json"),
+            roster_json(&model, &roster, &plan.shifts).into_bytes(),
+        ));
+    }
+    if wants("xlsx") {
+        files.push((
+            args.out.join("roster.xlsx"),
+            roster_xlsx(&model, &roster)
+                .map_err(|e| Failure::input(format!("roster.xlsx: {e}")))?,
+        ));
+    }
+    if wants("ics") {
+        for (name, body) in calendars(&model, &roster, first) {
+            files.push((args.out.join("ics").join(name), body.into_bytes()));
+        }
+    }
+    let dirs = if wants("ics") {
+        vec![args.out.join("ics")]
+    } else {
+        vec![args.out.clone()]
+    };
+    for d in dirs {
+        std::fs::create_dir_all(&d).map_err(|e| {
+            Failure::input(format!("{}: cannot create directory: {e}", d.display()))
+        })?;
+    }
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    write_all_atomically(&refs)?;
+    emit(
+        None,
+        &summary(&model, &plan, &roster, &demand.starts, &coverage, &outcomes),
+    )?;
+    let short = coverage
+        .iter()
+        .flatten()
+        .any(|r| r.required - r.scheduled >= 0.5);
+    Ok(if roster.open_shifts.is_empty() && !short {
+        0
+    } else {
+        1
+    })
+}
+
+/// What a planner reads first.
+fn summary(
+    model: &Model,
+    plan: &ShiftPlan,
+    roster: &Roster,
+    starts: &[chrono::DateTime<chrono::Utc>],
+    coverage: &[Vec<CoverageInterval>],
+    outcomes: &[ChannelOutcome],
+) -> String {
+    let tz = model.time_zone;
+    let hours = f64::from(model.interval_minutes) / 60.0;
+    let mut out = String::new();
+    let s = &plan.solver;
+    let _ = writeln!(
+        out,
+        "{} · plan: {} shifts ({:.0} paid h), solver {} {} gap {:.2} % · roster: {} agents, {} shifts filled ({:.0} paid h), {} open",
+        model.name,
+        plan.shifts.iter().map(|x| x.count).sum::<u32>(),
+        plan.paid_hours(),
+        s.backend,
+        s.status,
+        100.0 * s.gap,
+        roster.agents.len(),
+        roster.assignments.len(),
+        roster.assignments.iter().map(|a| a.paid_hours).sum::<f64>(),
+        roster.open_shifts.iter().map(|(_, n)| n).sum::<u32>()
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<11} {:<8} {:>10} {:>10} {:>8} {:>8} {:>8}",
+        "day", "channel", "required h", "rostered h", "SL", "ASA", "abandon"
+    );
+    for (c, channel) in model.channels.iter().enumerate() {
+        let mut days: BTreeMap<chrono::NaiveDate, (f64, f64, f64, f64, f64, f64)> = BTreeMap::new();
+        for (t, r) in starts.iter().zip(&coverage[c]) {
+            let e = days.entry(t.with_timezone(&tz).date_naive()).or_default();
+            e.0 += r.required * hours;
+            e.1 += r.scheduled * hours;
+            if let (Some(k), Some(v)) = (&r.kpis, r.volume) {
+                e.2 += v;
+                e.3 += v * k.service_level.offered;
+                e.4 += v * k.asa_answered_s.min(1e6);
+                e.5 += v * k.p_abandon;
+            }
+        }
+        for (day, (req, ros, v, sl, asa, ab)) in days {
+            let pct = |x: f64| {
+                if v > 0.0 {
+                    format!("{:.1} %", 100.0 * x / v)
+                } else {
+                    "-".to_string()
+                }
+            };
+            let secs = if v > 0.0 {
+                format!("{:.1} s", asa / v)
+            } else {
+                "-".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "{:<11} {:<8} {:>10.1} {:>10.1} {:>8} {:>8} {:>8}",
+                day.format("%a %d.%m."),
+                channel.name,
+                req,
+                ros,
+                pct(sl),
+                secs,
+                pct(ab)
+            );
+        }
+        if let Some(o) = outcomes.get(c) {
+            if let Some(sl) = o.service_level {
+                let _ = writeln!(
+                    out,
+                    "{:<11} {:<8} period service level {:.1} % (target {})",
+                    "",
+                    channel.name,
+                    100.0 * sl,
+                    o.target_service_level
+                        .map_or("-".to_string(), |t| format!("{:.0} %", 100.0 * t))
+                );
+            }
+        }
+    }
+    if !roster.open_shifts.is_empty() {
+        let _ = writeln!(out, "\nopen shifts (no eligible agent):");
+        for (i, n) in &roster.open_shifts {
+            let s = &plan.shifts[*i];
+            let _ = writeln!(
+                out,
+                "  {} {} {}–{}: {} agent(s)",
+                s.date,
+                s.template,
+                s.start.with_timezone(&tz).format("%H:%M"),
+                s.end.with_timezone(&tz).format("%H:%M"),
+                n
+            );
+        }
+    }
+    if roster.violations.is_empty() {
+        let _ = writeln!(out, "\nno labour rule broken");
+    } else {
+        let _ = writeln!(out, "\nrules broken ({}):", roster.violations.len());
+        for v in roster.violations.iter().take(60) {
+            let who = v.agent.map_or(String::new(), |a| {
+                format!("{} ({}): ", roster.agents[a].name, roster.agents[a].id)
+            });
+            let _ = writeln!(out, "  {who}{} — {}", v.rule, v.detail);
+        }
+        if roster.violations.len() > 60 {
+            let _ = writeln!(
+                out,
+                "  … and {} more (see roster.json)",
+                roster.violations.len() - 60
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! RFC 5545 iCalendar files, one per agent (see the module docs of `export`).
+
+use crate::model::Model;
+use crate::roster::Roster;
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
+use std::fmt::Write as _;
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+fn text(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for ch in line.chars() {
+        let len = ch.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    format!("{sign}{:02}{:02}", s / 3600, s / 60 % 60)
+}
+
+/// `VTIMEZONE` with every transition of the zone from a year before to a year after the period (found by
+/// scanning hourly offsets), so that any calendar program can place the events without an IANA database.
+fn vtimezone(model: &Model, from: DateTime<Utc>, to: DateTime<Utc>, lines: &mut Vec<String>) {
+    let tz = model.time_zone;
+    let offset_at = |t: DateTime<Utc>| {
+        tz.offset_from_utc_datetime(&t.naive_utc())
+            .fix()
+            .local_minus_utc()
+    };
+    let abbreviation = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Z").to_string();
+    lines.push("BEGIN:VTIMEZONE".to_string());
+    lines.push(format!("TZID:{}", tz.name()));
+    let mut t = from - Duration::days(366);
+    let end = to + Duration::days(366);
+    let mut previous = offset_at(t);
+    let mut any = false;
+    while t < end {
+        let next = t + Duration::hours(1);
+        let offset = offset_at(next);
+        if offset != previous {
+            // The exact minute of the change inside the hour.
+            let mut at = t;
+            while offset_at(at) == previous {
+                at += Duration::minutes(1);
+            }
+            let kind = if offset > previous {
+                "DAYLIGHT"
+            } else {
+                "STANDARD"
+            };
+            let local_before = (at + Duration::seconds(i64::from(previous))).naive_utc();
+            lines.push(format!("BEGIN:{kind}"));
+            lines.push(format!("DTSTART:{}", local_before.format("%Y%m%dT%H%M%S")));
+            lines.push(format!("TZOFFSETFROM:{}", offset_text(previous)));
+            lines.push(format!("TZOFFSETTO:{}", offset_text(offset)));
+            lines.push(format!("TZNAME:{}", abbreviation(at)));
+            lines.push(format!("END:{kind}"));
+            previous = offset;
+            any = true;
+        }
+        t = next;
+    }
+    if !any {
+        let offset = offset_text(previous);
+        lines.push("BEGIN:STANDARD".to_string());
+        lines.push("DTSTART:19700101T000000".to_string());
+        lines.push(format!("TZOFFSETFROM:{offset}"));
+        lines.push(format!("TZOFFSETTO:{offset}"));
+        lines.push(format!("TZNAME:{}", abbreviation(from)));
+        lines.push("END:STANDARD".to_string());
+    }
+    lines.push("END:VTIMEZONE".to_string());
+}
+
+/// One calendar per agent with at least one shift: (file name `<id>.ics`, contents). `stamp` fixes
+/// `DTSTAMP` (use the plan's first interval) so the files are deterministic.
+pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(String, String)> {
+    let tz = model.time_zone;
+    let local = |t: DateTime<Utc>, f: &str| t.with_timezone(&tz).format(f).to_string();
+    let (Some(first), Some(last)) = (
+        roster.assignments.iter().map(|a| a.start).min(),
+        roster.assignments.iter().map(|a| a.end).max(),
+    ) else {
+        return Vec::new();
+    };
+    let mut zone = Vec::new();
+    vtimezone(model, first, last, &mut zone);
+    let mut out = Vec::new();
+    for (i, agent) in roster.agents.iter().enumerate() {
+        let shifts: Vec<_> = roster.assignments.iter().filter(|a| a.agent == i).collect();
+        if shifts.is_empty() {
+            continue;
+        }
+        let mut lines = vec![
+            "BEGIN:VCALENDAR".to_string(),
+            "VERSION:2.0".to_string(),
+            "PRODID:-//vuoro//roster//EN".to_string(),
+            "CALSCALE:GREGORIAN".to_string(),
+            "METHOD:PUBLISH".to_string(),
+            format!(
+                "X-WR-CALNAME:{}",
+                text(&format!("Shifts of {}", agent.name))
+            ),
+        ];
+        lines.extend(zone.iter().cloned());
+        for a in shifts {
+            let mut description = String::new();
+            for b in &a.breaks {
+                let end = b.start + Duration::minutes(i64::from(b.minutes));
+                let _ = write!(
+                    description,
+                    "{}{}-{} {} ({})",
+                    if description.is_empty() {
+                        "Breaks: "
+                    } else {
+                        ", "
+                    },
+                    local(b.start, "%H:%M"),
+                    local(end, "%H:%M"),
+                    b.name,
+                    if b.paid { "paid" } else { "unpaid" }
+                );
+            }
+            lines.push("BEGIN:VEVENT".to_string());
+            lines.push(format!(
+                "UID:{}-{}@vuoro",
+                agent.id,
+                a.start.format("%Y%m%dT%H%MZ")
+            ));
+            lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
+            lines.push(format!(
+                "DTSTART;TZID={}:{}",
+                tz.name(),
+                local(a.start, "%Y%m%dT%H%M%S")
+            ));
+            lines.push(format!(
+                "DTEND;TZID={}:{}",
+                tz.name(),
+                local(a.end, "%Y%m%dT%H%M%S")
+            ));
+            lines.push(format!(
+                "SUMMARY:{}",
+                text(&format!("Shift {} ({})", a.template, a.channels.join(", ")))
+            ));
+            if !description.is_empty() {
+                lines.push(format!("DESCRIPTION:{}", text(&description)));
+            }
+            lines.push("TRANSP:OPAQUE".to_string());
+            lines.push("END:VEVENT".to_string());
+        }
+        lines.push("END:VCALENDAR".to_string());
+        let mut body = String::new();
+        for line in &lines {
+            fold(line, &mut body);
+        }
+        out.push((format!("{}.ics", agent.id), body));
+    }
+    out
+}

@@ -1,0 +1,504 @@
+//! Named-agent rosters: who works which of the plan's shifts, under labour rules.
+//!
+//! # Method
+//! A flat binary programme over agents × days × shifts is slow (see DESIGN §5), so the roster is built
+//! the way planners build it, but exhaustively and deterministically: the plan's shifts are taken in
+//! start order, and each goes to the eligible agent with the lowest score. Eligible means: holds every
+//! channel of the shift's template, is not unavailable during it, has no shift that day, and — unless the
+//! model makes them soft — keeps at least `min_rest` before the shift, a `weekly_rest` gap somewhere in the
+//! week, at most `max_consecutive_days`, and the agent's `max_hours` and `max_days`. The score prefers the
+//! agent furthest below their contract hours, then start times close to the agent's other starts, days off
+//! kept in pairs, a fair share of weekend and late shifts, then preferred hours and proficiency; ties go to
+//! the earlier agent in the file. Shifts nobody can take are reported as open, and every soft rule an agent's week
+//! breaks is listed by agent and rule, in planner's words.
+
+pub mod agents;
+
+use crate::model::rules::LabourRules;
+use crate::model::Model;
+use crate::schedule::{PlannedBreak, PlannedShift};
+use agents::{Agent, When, Window};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
+use std::collections::BTreeSet;
+
+/// One agent working one shift.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub agent: usize,
+    /// Index into the plan's shifts.
+    pub shift: usize,
+    pub date: NaiveDate,
+    pub template: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub breaks: Vec<PlannedBreak>,
+    pub paid_hours: f64,
+    pub channels: Vec<String>,
+}
+
+/// A rule broken, in planner's words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub agent: Option<usize>,
+    pub rule: &'static str,
+    pub detail: String,
+}
+
+/// The roster.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub agents: Vec<Agent>,
+    /// In agent order, then start.
+    pub assignments: Vec<Assignment>,
+    /// Shifts of the plan nobody could take: (plan shift index, agents missing).
+    pub open_shifts: Vec<(usize, u32)>,
+    pub violations: Vec<Violation>,
+}
+
+impl Roster {
+    /// The assigned shifts as a plan (count 1 each), for evaluating coverage.
+    pub fn as_shifts(&self) -> Vec<PlannedShift> {
+        self.assignments
+            .iter()
+            .map(|a| PlannedShift {
+                date: a.date,
+                template: a.template.clone(),
+                start: a.start,
+                end: a.end,
+                breaks: a.breaks.clone(),
+                count: 1,
+                paid_hours: a.paid_hours,
+                cost_per_agent: 0.0,
+                channels: a.channels.clone(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Week {
+    hours: f64,
+    days: BTreeSet<NaiveDate>,
+    /// (start, end) of assigned shifts, sorted.
+    spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    start_minutes: Vec<u32>,
+    weekends: u32,
+    lates: u32,
+}
+
+fn local_minutes(model: &Model, t: DateTime<Utc>) -> u32 {
+    let l = t.with_timezone(&model.time_zone);
+    l.hour() * 60 + l.minute()
+}
+
+/// Whether `[start, end)` meets a window of the agent (local wall-clock, per date or weekday).
+fn overlaps(model: &Model, w: &Window, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let tz = model.time_zone;
+    let (ls, le) = (
+        start.with_timezone(&tz).naive_local(),
+        end.with_timezone(&tz).naive_local(),
+    );
+    let mut day = ls.date();
+    while day <= le.date() {
+        let applies = match w.when {
+            When::Date(d) => d == day,
+            When::Weekday(wd) => day.weekday() == wd,
+        };
+        if applies {
+            let from =
+                day.and_time(chrono::NaiveTime::MIN) + Duration::minutes(i64::from(w.from_minute));
+            let to =
+                day.and_time(chrono::NaiveTime::MIN) + Duration::minutes(i64::from(w.to_minute));
+            if ls < to && from < le {
+                return true;
+            }
+        }
+        match day.succ_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    false
+}
+
+/// Longest gap between shifts (including from the period start and to its end), hours.
+fn longest_rest(
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> f64 {
+    let mut edge = from;
+    let mut longest = 0.0f64;
+    for (s, e) in spans {
+        longest = longest.max((*s - edge).num_minutes() as f64 / 60.0);
+        edge = edge.max(*e);
+    }
+    longest.max((to - edge).num_minutes() as f64 / 60.0)
+}
+
+/// Assigns `agents` to the plan's shifts; `period` bounds the week for the weekly-rest rule.
+pub fn assign(
+    model: &Model,
+    rules: &LabourRules,
+    shifts: &[PlannedShift],
+    agents: Vec<Agent>,
+    windows: &[Window],
+    period: (DateTime<Utc>, DateTime<Utc>),
+) -> Roster {
+    // Every agent-shift of the plan, in start order.
+    let mut instances: Vec<(usize, u32)> = Vec::new();
+    for (i, s) in shifts.iter().enumerate() {
+        for k in 0..s.count {
+            instances.push((i, k));
+        }
+    }
+    instances.sort_by_key(|&(i, k)| (shifts[i].start, i, k));
+    let mut weeks: Vec<Week> = vec![Week::default(); agents.len()];
+    let mut assignments = Vec::new();
+    let mut open: Vec<u32> = vec![0; shifts.len()];
+    let channel_index = |name: &str| model.channel_index(name);
+    let is_weekend = |d: NaiveDate| matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+    let late_minute = (rules.late_after_h * 60.0) as u32;
+    for (i, _) in instances {
+        let shift = &shifts[i];
+        let needs: Vec<usize> = shift
+            .channels
+            .iter()
+            .filter_map(|c| channel_index(c))
+            .collect();
+        let weekend = is_weekend(shift.date);
+        let end_local = local_minutes(model, shift.end);
+        let late = end_local >= late_minute
+            || shift.end.with_timezone(&model.time_zone).date_naive() > shift.date;
+        let start_minute = local_minutes(model, shift.start);
+        let mut best: Option<(f64, usize)> = None;
+        for (a, agent) in agents.iter().enumerate() {
+            let w = &weeks[a];
+            if !needs.iter().all(|c| agent.has_skill(*c)) || w.days.contains(&shift.date) {
+                continue;
+            }
+            if windows.iter().any(|win| {
+                win.agent == a && !win.preferred && overlaps(model, win, shift.start, shift.end)
+            }) {
+                continue;
+            }
+            if rules.hard("max_hours") && w.hours + shift.paid_hours > agent.max_hours + 1e-9 {
+                continue;
+            }
+            if rules.hard("max_days") && w.days.len() as u32 + 1 > agent.max_days {
+                continue;
+            }
+            if rules.hard("min_rest") {
+                let too_close = w.spans.iter().any(|(s, e)| {
+                    let gap_before = (shift.start - *e).num_minutes() as f64 / 60.0;
+                    let gap_after = (*s - shift.end).num_minutes() as f64 / 60.0;
+                    (gap_before >= 0.0 && gap_before < rules.min_rest_h)
+                        || (gap_after >= 0.0 && gap_after < rules.min_rest_h)
+                        || (*s < shift.end && shift.start < *e)
+                });
+                if too_close {
+                    continue;
+                }
+            }
+            let mut days = w.days.clone();
+            days.insert(shift.date);
+            if rules.hard("max_consecutive_days") && longest_run(&days) > rules.max_consecutive_days
+            {
+                continue;
+            }
+            if rules.hard("weekly_rest") {
+                let mut spans = w.spans.clone();
+                spans.push((shift.start, shift.end));
+                spans.sort();
+                if longest_rest(&spans, period.0, period.1) < rules.weekly_rest_h {
+                    continue;
+                }
+            }
+            // Lower is better.
+            let deficit = (agent.contract_hours - w.hours).max(0.0);
+            let mut score = -deficit * 10.0;
+            if !w.start_minutes.is_empty() {
+                let mean = w.start_minutes.iter().map(|&m| f64::from(m)).sum::<f64>()
+                    / w.start_minutes.len() as f64;
+                let off = ((f64::from(start_minute) - mean).abs() / 60.0
+                    - rules.start_spread_h / 2.0)
+                    .max(0.0);
+                score += off * 4.0;
+            }
+            if weekend {
+                score += f64::from(w.weekends) * 6.0;
+            }
+            // Working today after a day off that followed a working day leaves that day off alone.
+            if rules.paired_days_off {
+                let (d1, d2) = (
+                    shift.date.pred_opt(),
+                    shift.date.pred_opt().and_then(|d| d.pred_opt()),
+                );
+                if let (Some(d1), Some(d2)) = (d1, d2) {
+                    if !w.days.contains(&d1) && w.days.contains(&d2) {
+                        score += 8.0;
+                    }
+                }
+            }
+            if late {
+                score += f64::from(w.lates) * 3.0;
+            }
+            let preferred: Vec<&Window> = windows
+                .iter()
+                .filter(|win| {
+                    win.agent == a && win.preferred && overlaps(model, win, shift.start, shift.end)
+                })
+                .collect();
+            score -= preferred.len() as f64 * 2.0;
+            let proficiency: f64 = needs
+                .iter()
+                .map(|c| {
+                    agent
+                        .skills
+                        .iter()
+                        .find(|(s, _)| s == c)
+                        .map_or(0.0, |(_, p)| *p)
+                })
+                .sum::<f64>()
+                / needs.len().max(1) as f64;
+            score -= proficiency;
+            if best.is_none_or(|(b, _)| score < b - 1e-12) {
+                best = Some((score, a));
+            }
+        }
+        match best {
+            Some((_, a)) => {
+                let w = &mut weeks[a];
+                w.hours += shift.paid_hours;
+                w.days.insert(shift.date);
+                w.spans.push((shift.start, shift.end));
+                w.spans.sort();
+                w.start_minutes.push(start_minute);
+                w.weekends += u32::from(weekend);
+                w.lates += u32::from(late);
+                assignments.push(Assignment {
+                    agent: a,
+                    shift: i,
+                    date: shift.date,
+                    template: shift.template.clone(),
+                    start: shift.start,
+                    end: shift.end,
+                    breaks: shift.breaks.clone(),
+                    paid_hours: shift.paid_hours,
+                    channels: shift.channels.clone(),
+                });
+            }
+            None => open[i] += 1,
+        }
+    }
+    assignments.sort_by_key(|a| (a.agent, a.start));
+    let violations = check(model, rules, &agents, &weeks, &assignments, windows, period);
+    Roster {
+        agents,
+        assignments,
+        open_shifts: open
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (i, *n))
+            .collect(),
+        violations,
+    }
+}
+
+/// Longest run of consecutive dates.
+fn longest_run(days: &BTreeSet<NaiveDate>) -> u32 {
+    let (mut best, mut run, mut previous): (u32, u32, Option<NaiveDate>) = (0, 0, None);
+    for d in days {
+        run = match previous {
+            Some(p) if p.succ_opt() == Some(*d) => run + 1,
+            _ => 1,
+        };
+        best = best.max(run);
+        previous = Some(*d);
+    }
+    best
+}
+
+/// Every rule each agent's week breaks (soft ones, and hard ones the model made soft).
+fn check(
+    model: &Model,
+    rules: &LabourRules,
+    agents: &[Agent],
+    weeks: &[Week],
+    assignments: &[Assignment],
+    windows: &[Window],
+    period: (DateTime<Utc>, DateTime<Utc>),
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let tz = model.time_zone;
+    let first = period.0.with_timezone(&tz).date_naive();
+    let last = (period.1 - Duration::minutes(1))
+        .with_timezone(&tz)
+        .date_naive();
+    for (a, agent) in agents.iter().enumerate() {
+        let w = &weeks[a];
+        let who = Some(a);
+        if w.hours + 1e-9 < agent.min_hours {
+            out.push(Violation {
+                agent: who,
+                rule: "Below minimum weekly hours",
+                detail: format!(
+                    "{:.1} h rostered, minimum {:.1} h",
+                    w.hours, agent.min_hours
+                ),
+            });
+        }
+        if w.hours > agent.max_hours + 1e-9 {
+            out.push(Violation {
+                agent: who,
+                rule: "Above maximum weekly hours",
+                detail: format!(
+                    "{:.1} h rostered, maximum {:.1} h",
+                    w.hours, agent.max_hours
+                ),
+            });
+        }
+        if w.days.len() as u32 > agent.max_days {
+            out.push(Violation {
+                agent: who,
+                rule: "More working days than the contract allows",
+                detail: format!("{} days, at most {}", w.days.len(), agent.max_days),
+            });
+        }
+        if longest_run(&w.days) > rules.max_consecutive_days {
+            out.push(Violation {
+                agent: who,
+                rule: "Too many consecutive working days",
+                detail: format!(
+                    "{} in a row, at most {}",
+                    longest_run(&w.days),
+                    rules.max_consecutive_days
+                ),
+            });
+        }
+        for pair in w.spans.windows(2) {
+            let rest = (pair[1].0 - pair[0].1).num_minutes() as f64 / 60.0;
+            if rest < rules.min_rest_h {
+                out.push(Violation {
+                    agent: who,
+                    rule: "Less rest between shifts than required",
+                    detail: format!(
+                        "{rest:.1} h before {}, at least {:.0} h",
+                        crate::forecast::local_iso(model, pair[1].0),
+                        rules.min_rest_h
+                    ),
+                });
+            }
+        }
+        if !w.spans.is_empty() && longest_rest(&w.spans, period.0, period.1) < rules.weekly_rest_h {
+            out.push(Violation {
+                agent: who,
+                rule: "No uninterrupted weekly rest",
+                detail: format!(
+                    "longest rest {:.1} h, at least {:.0} h",
+                    longest_rest(&w.spans, period.0, period.1),
+                    rules.weekly_rest_h
+                ),
+            });
+        }
+        if w.start_minutes.len() > 1 {
+            let (lo, hi) = (
+                w.start_minutes.iter().min().copied().unwrap_or(0),
+                w.start_minutes.iter().max().copied().unwrap_or(0),
+            );
+            if f64::from(hi - lo) / 60.0 > rules.start_spread_h + 1e-9 {
+                out.push(Violation {
+                    agent: who,
+                    rule: "Start times vary too much",
+                    detail: format!(
+                        "starts from {:02}:{:02} to {:02}:{:02}, at most {:.0} h apart",
+                        lo / 60,
+                        lo % 60,
+                        hi / 60,
+                        hi % 60,
+                        rules.start_spread_h
+                    ),
+                });
+            }
+        }
+        if rules.paired_days_off && !w.days.is_empty() {
+            // A day off inside the period with working days on both sides is a lone day off.
+            let mut lone = Vec::new();
+            let mut d = first;
+            while d <= last {
+                let off = !w.days.contains(&d);
+                let before = d
+                    .pred_opt()
+                    .is_some_and(|p| p >= first && w.days.contains(&p));
+                let after = d
+                    .succ_opt()
+                    .is_some_and(|n| n <= last && w.days.contains(&n));
+                if off && before && after {
+                    lone.push(format!("{} {}.{}.", d.weekday(), d.day(), d.month()));
+                }
+                match d.succ_opt() {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+            if !lone.is_empty() {
+                out.push(Violation {
+                    agent: who,
+                    rule: "Days off not paired",
+                    detail: format!("single day off on {}", lone.join(", ")),
+                });
+            }
+        }
+        let preferred: Vec<&Window> = windows
+            .iter()
+            .filter(|win| win.agent == a && win.preferred)
+            .collect();
+        if !preferred.is_empty() {
+            for x in assignments.iter().filter(|x| x.agent == a) {
+                let day_has_wish = preferred.iter().any(|win| match win.when {
+                    When::Date(d) => d == x.date,
+                    When::Weekday(wd) => x.date.weekday() == wd,
+                });
+                if day_has_wish
+                    && !preferred
+                        .iter()
+                        .any(|win| overlaps(model, win, x.start, x.end))
+                {
+                    out.push(Violation {
+                        agent: who,
+                        rule: "Shift outside preferred hours",
+                        detail: format!("{} {}", x.date, x.template),
+                    });
+                }
+            }
+        }
+    }
+    // Fairness: weekend and late shifts more than one above the average of agents who can take them.
+    let weekends: fn(&Week) -> u32 = |w| w.weekends;
+    let lates: fn(&Week) -> u32 = |w| w.lates;
+    for (label, count) in [
+        ("Weekend shifts unevenly shared", weekends),
+        ("Late shifts unevenly shared", lates),
+    ] {
+        let working: Vec<u32> = weeks
+            .iter()
+            .filter(|w| !w.days.is_empty())
+            .map(count)
+            .collect();
+        if working.is_empty() {
+            continue;
+        }
+        let mean = working.iter().map(|&x| f64::from(x)).sum::<f64>() / working.len() as f64;
+        for (a, w) in weeks.iter().enumerate() {
+            if f64::from(count(w)) > mean + 1.0 + 1e-9 {
+                out.push(Violation {
+                    agent: Some(a),
+                    rule: label,
+                    detail: format!("{} against an average of {mean:.1}", count(w)),
+                });
+            }
+        }
+    }
+    out
+}

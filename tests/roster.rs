@@ -1,0 +1,392 @@
+//! Rosters and exports: validation messages, labour rules on tiny hand-made plans, every export format
+//! (iCalendar parsed back with the independent `ical` crate), the DST week, and `vuoro plan`.
+
+use assert_cmd::Command;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use std::path::Path;
+use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
+use vuoro::model::Model;
+use vuoro::roster::agents::{read_agents, read_availability};
+use vuoro::roster::{assign, Roster};
+use vuoro::schedule::{PlannedBreak, PlannedShift};
+
+fn model(extra: &str) -> Model {
+    let text = format!(
+        "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+         [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = {{ service_level = \"80%\" }}\n\
+         [[channel]]\nname = \"chat\"\nkind = \"immediate\"\naht = \"5m\"\ntarget = {{ service_level = \"80%\" }}\n{extra}"
+    );
+    Model::from_toml(Path::new("m.toml"), &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Local Helsinki time (winter, +02:00) as UTC.
+fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    chrono_tz::Europe::Helsinki
+        .with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .single()
+        .expect("unambiguous")
+        .with_timezone(&Utc)
+}
+
+fn shift(day: u32, from: u32, to: u32, channels: &[&str], count: u32) -> PlannedShift {
+    PlannedShift {
+        date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
+        template: "day".to_string(),
+        start: at(day, from, 0),
+        end: if to >= 24 {
+            at(day + 1, to - 24, 0)
+        } else {
+            at(day, to, 0)
+        },
+        breaks: Vec::new(),
+        count,
+        paid_hours: f64::from(if to > from { to - from } else { to + 24 - from }),
+        cost_per_agent: 1.0,
+        channels: channels.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+fn roster(m: &Model, agents_csv: &str, availability: &str, shifts: &[PlannedShift]) -> Roster {
+    let agents = read_agents(Path::new("a.csv"), agents_csv, m).unwrap_or_else(|e| panic!("{e}"));
+    let windows = read_availability(Path::new("v.csv"), availability, &agents)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assign(
+        m,
+        &m.rules,
+        shifts,
+        agents,
+        &windows,
+        (at(23, 0, 0), at(30, 0, 0)),
+    )
+}
+
+fn who(r: &Roster) -> Vec<(String, String)> {
+    r.assignments
+        .iter()
+        .map(|a| (r.agents[a.agent].id.clone(), a.date.to_string()))
+        .collect()
+}
+
+#[test]
+fn agent_and_availability_errors_name_line_column_and_field() {
+    let m = model("");
+    let csv = "id,name,skills,contract_hours,min_hours,max_hours\n\
+               A1,Aino,voice,37.5,,\n\
+               ../x,Eetu,voice,37.5,,\n\
+               A1,Helmi,voice,37.5,,\n\
+               A4,Juho,fax,37.5,,\n\
+               A5,Emma,voice,37.5,40,30\n";
+    let errors: Vec<String> = read_agents(Path::new("agents.csv"), csv, &m)
+        .expect_err("bad")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "agents.csv:3:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '../x'",
+            "agents.csv:4:1: id: 'A1' is listed twice (first on line 2)",
+            "agents.csv:5:3: skills: expected channels of the model (voice, chat) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found 'fax'",
+            "agents.csv:6:5: min_hours: expected at most max_hours (30), found 40",
+        ]
+    );
+    let agents = read_agents(
+        Path::new("a.csv"),
+        "id,name,skills,contract_hours\nA1,Aino,voice,37.5\n",
+        &m,
+    )
+    .expect("valid");
+    let av = "agent_id,date,from,to,kind\nA2,mon,08:00,12:00,unavailable\nA1,someday,08:00,12:00,unavailable\nA1,mon,12:00,08:00,maybe\n";
+    let errors: Vec<String> = read_availability(Path::new("av.csv"), av, &agents)
+        .expect_err("bad")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "av.csv:2:1: agent_id: expected an id from the agents file, found 'A2'",
+            "av.csv:3:2: date: expected a date such as 2026-11-25 or a weekday (mon … sun), found 'someday'",
+            "av.csv:4:4: to: expected a time after from, found '08:00'",
+            "av.csv:4:5: kind: expected unavailable or preferred, found 'maybe'",
+        ]
+    );
+}
+
+#[test]
+fn skills_unavailability_and_daily_limits_are_hard() {
+    let m = model("");
+    let agents =
+        "id,name,skills,contract_hours\nV1,Voice only,voice,37.5\nC1,Chat only,chat,37.5\n";
+    // Monday: a voice shift and a chat shift; Tuesday two voice shifts (one agent can work only one).
+    let shifts = [
+        shift(23, 8, 16, &["voice"], 1),
+        shift(23, 8, 16, &["chat"], 1),
+        shift(24, 8, 16, &["voice"], 2),
+    ];
+    let r = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
+    let expected: Vec<(String, String)> = [
+        ("V1", "2026-11-23"),
+        ("V1", "2026-11-24"),
+        ("C1", "2026-11-23"),
+    ]
+    .iter()
+    .map(|(a, d)| (a.to_string(), d.to_string()))
+    .collect();
+    assert_eq!(who(&r), expected);
+    assert_eq!(
+        r.open_shifts,
+        vec![(2, 1)],
+        "one Tuesday voice shift has nobody"
+    );
+    // V1 on leave Tuesday morning: the Tuesday shifts stay open.
+    let r = roster(
+        &m,
+        agents,
+        "agent_id,date,from,to,kind\nV1,2026-11-24,07:00,09:00,unavailable\n",
+        &shifts,
+    );
+    assert_eq!(r.open_shifts, vec![(2, 2)]);
+}
+
+#[test]
+fn eleven_hours_rest_between_shifts() {
+    let m = model("");
+    // A late shift Monday 14–23 and an early one Tuesday 07–15: 8 h apart, so two different agents.
+    let shifts = [
+        shift(23, 14, 23, &["voice"], 1),
+        shift(24, 7, 15, &["voice"], 1),
+    ];
+    let agents = "id,name,skills,contract_hours\nA1,Aino,voice,37.5\nB2,Eetu,voice,37.5\n";
+    let r = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
+    let ids: Vec<String> = who(&r).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "the same agent would rest only 8 h");
+    // With rest made soft in the model, one agent may take both and the break of the rule is reported.
+    let soft = model("[rules]\nsoft = [\"min_rest\"]\n");
+    let r = roster(
+        &soft,
+        "id,name,skills,contract_hours\nA1,Aino,voice,37.5\n",
+        "agent_id,date,from,to,kind\n",
+        &shifts,
+    );
+    assert_eq!(r.assignments.len(), 2);
+    assert!(
+        r.violations
+            .iter()
+            .any(|v| v.rule == "Less rest between shifts than required"
+                && v.detail.starts_with("8.0 h before 2026-11-24T07:00+02:00")),
+        "{:?}",
+        r.violations
+    );
+}
+
+#[test]
+fn weekly_hours_and_days_respect_the_contract_band() {
+    let m = model("");
+    let shifts: Vec<PlannedShift> = (23..28).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
+    let agents = "id,name,skills,contract_hours,min_hours,max_hours,max_days\nP1,Part,voice,16,16,16,2\nF1,Full,voice,24,24,24,3\n";
+    let r = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
+    let hours = |id: &str| {
+        r.assignments
+            .iter()
+            .filter(|a| r.agents[a.agent].id == id)
+            .map(|a| a.paid_hours)
+            .sum::<f64>()
+    };
+    assert!((hours("P1") - 16.0).abs() < 1e-9 && (hours("F1") - 24.0).abs() < 1e-9);
+    assert!(r.open_shifts.is_empty());
+    // Same inputs, same roster.
+    let again = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
+    assert_eq!(again.assignments, r.assignments);
+}
+
+fn small_roster() -> (Model, Roster) {
+    let m = model("[export.csv]\ncolumns = [\"employee_id\", \"schedule_date\", \"start\", \"end\", \"activity\", \"paid\"]\nrename = { employee_id = \"EmpNo\" }\ndate_format = \"%d.%m.%Y\"\ndatetime_format = \"%H:%M\"\n");
+    let mut night = shift(23, 22, 30, &["voice"], 1);
+    night.breaks = vec![PlannedBreak {
+        start: at(24, 1, 0),
+        minutes: 30,
+        paid: false,
+        name: "lunch".to_string(),
+    }];
+    night.paid_hours = 7.5;
+    let r = roster(
+        &m,
+        "id,name,team,skills,contract_hours\nA1,Aino Virtanen,Night,voice,37.5\n",
+        "agent_id,date,from,to,kind\n",
+        &[night],
+    );
+    (m, r)
+}
+
+#[test]
+fn roster_csv_segments_in_the_models_layout_and_daily_minutes() {
+    let (m, r) = small_roster();
+    assert_eq!(
+        roster_csv(&m, &r),
+        "EmpNo,schedule_date,start,end,activity,paid\n\
+         A1,23.11.2026,22:00,01:00,work,true\n\
+         A1,23.11.2026,01:00,01:30,lunch,false\n\
+         A1,23.11.2026,01:30,06:00,work,true\n"
+    );
+    assert_eq!(roster_daily_csv(&r), "employee_id,name,schedule_date,paid_min,unpaid_min,contract_min\nA1,Aino Virtanen,2026-11-23,450,30,450\n");
+}
+
+#[test]
+fn icalendar_parses_back_with_an_independent_parser() {
+    let (m, r) = small_roster();
+    let files = calendars(&m, &r, at(23, 0, 0));
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].0, "A1.ics");
+    let body = &files[0].1;
+    assert!(body.lines().all(|l| l.len() <= 75), "folded at 75 octets");
+    assert!(body.contains("\r\n"));
+    let mut parser = ical::IcalParser::new(body.as_bytes());
+    let calendar = parser
+        .next()
+        .expect("one calendar")
+        .expect("valid iCalendar");
+    assert_eq!(calendar.events.len(), 1);
+    assert_eq!(calendar.timezones.len(), 1);
+    let event = &calendar.events[0];
+    let prop = |name: &str| {
+        event
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .expect(name)
+    };
+    assert_eq!(
+        prop("UID").value.as_deref(),
+        Some("A1-20261123T2000Z@vuoro")
+    );
+    assert_eq!(prop("DTSTAMP").value.as_deref(), Some("20261122T220000Z"));
+    assert_eq!(prop("DTSTART").value.as_deref(), Some("20261123T220000"));
+    assert_eq!(prop("DTEND").value.as_deref(), Some("20261124T060000"));
+    let params = prop("DTSTART").params.clone().expect("TZID parameter");
+    assert_eq!(params[0].0, "TZID");
+    assert_eq!(params[0].1, ["Europe/Helsinki"]);
+    assert_eq!(
+        prop("DESCRIPTION").value.as_deref(),
+        Some("Breaks: 01:00-01:30 lunch (unpaid)")
+    );
+    // Deterministic.
+    assert_eq!(calendars(&m, &r, at(23, 0, 0)), files);
+}
+
+#[test]
+fn vtimezone_carries_the_spring_change() {
+    let m = model("");
+    let sunday = PlannedShift {
+        date: NaiveDate::from_ymd_opt(2027, 3, 28).expect("date"),
+        template: "day".to_string(),
+        start: Utc
+            .with_ymd_and_hms(2027, 3, 28, 6, 0, 0)
+            .single()
+            .expect("utc"),
+        end: Utc
+            .with_ymd_and_hms(2027, 3, 28, 14, 0, 0)
+            .single()
+            .expect("utc"),
+        breaks: Vec::new(),
+        count: 1,
+        paid_hours: 8.0,
+        cost_per_agent: 1.0,
+        channels: vec!["voice".to_string()],
+    };
+    let agents = read_agents(
+        Path::new("a.csv"),
+        "id,name,skills,contract_hours\nA1,Aino,voice,37.5\n",
+        &m,
+    )
+    .expect("valid");
+    let period = (
+        Utc.with_ymd_and_hms(2027, 3, 21, 22, 0, 0)
+            .single()
+            .expect("utc"),
+        Utc.with_ymd_and_hms(2027, 3, 28, 21, 0, 0)
+            .single()
+            .expect("utc"),
+    );
+    let r = assign(&m, &m.rules, &[sunday], agents, &[], period);
+    let body = &calendars(&m, &r, period.0)[0].1;
+    // 06:00 UTC on the 23-hour Sunday is 09:00 EEST, after the 03:00 → 04:00 change.
+    assert!(
+        body.contains("DTSTART;TZID=Europe/Helsinki:20270328T090000"),
+        "{body}"
+    );
+    assert!(body.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0300\r\nTZNAME:EEST"), "{body}");
+}
+
+#[test]
+fn json_and_xlsx_exports() {
+    let (m, r) = small_roster();
+    let json: serde_json::Value =
+        serde_json::from_str(&roster_json(&m, &r, &[])).expect("valid JSON");
+    assert_eq!(json["time_zone"], "Europe/Helsinki");
+    assert_eq!(
+        json["agents"][0]["shifts"][0]["start"],
+        "2026-11-23T22:00+02:00"
+    );
+    assert_eq!(json["agents"][0]["shifts"][0]["breaks"][0]["paid"], false);
+    let xlsx = roster_xlsx(&m, &r).expect("workbook");
+    assert_eq!(&xlsx[..2], b"PK", "a zip container");
+    assert_eq!(
+        roster_xlsx(&m, &r).expect("workbook"),
+        xlsx,
+        "deterministic"
+    );
+}
+
+#[test]
+fn plan_runs_end_to_end_on_the_shipped_example() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = Command::cargo_bin("vuoro")
+        .expect("binary")
+        .args([
+            "plan",
+            "--model",
+            "models/helsinki-multichannel.toml",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--agents",
+            "models/helsinki-agents.csv",
+            "--availability",
+            "models/helsinki-availability.csv",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-25",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("roster:")
+            && summary.contains("required h")
+            && summary.contains("rostered h"),
+        "{summary}"
+    );
+    for f in [
+        "shifts.csv",
+        "coverage.csv",
+        "coverage.svg",
+        "roster.csv",
+        "roster_daily.csv",
+        "roster.json",
+        "roster.xlsx",
+        "ics/A001.ics",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+}
