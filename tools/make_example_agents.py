@@ -17,8 +17,8 @@ def main():
     rows = ["id,name,team,skills,contract_hours,min_hours,max_hours,max_days"]
     agents = []
     n = 0
-    for team, skills, count, hours in [("Phone A", "voice", 24, 37.5), ("Phone B", "voice", 18, 37.5),
-                                      ("Phone part-time", "voice", 16, 25.0), ("Digital", "chat;email;social", 40, 37.5),
+    for team, skills, count, hours in [("Phone A", "voice", 28, 37.5), ("Phone B", "voice", 18, 37.5),
+                                      ("Phone part-time", "voice", 20, 25.0), ("Digital", "chat;email;social", 40, 37.5),
                                       ("Blended", "voice;chat:0.8;email:0.8;social:0.7", 8, 37.5)]:
         for _ in range(count):
             n += 1
