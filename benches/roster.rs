@@ -18,12 +18,21 @@ use vuoro::schedule::{schedule, Goal, SolverChoice};
 
 fn main() {
     let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("model");
-    let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text).expect("valid");
+    let model =
+        Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text).expect("valid");
     let forecast = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("forecast");
-    let read = read_forecast(Path::new("f.csv"), &forecast, &model, Period::default()).expect("valid");
+    let read =
+        read_forecast(Path::new("f.csv"), &forecast, &model, Period::default()).expect("valid");
     let req = compute(&model, &read.forecast).expect("requirements");
     let demand = Demand::from_requirements(&model, &req);
-    let plan = schedule(&model, &demand, Goal::Interval, &SolverChoice::default(), &mut |_| {}).expect("plan");
+    let plan = schedule(
+        &model,
+        &demand,
+        Goal::Interval,
+        &SolverChoice::default(),
+        &mut |_| {},
+    )
+    .expect("plan");
     let shifts: Vec<_> = plan
         .shifts
         .iter()
@@ -44,22 +53,40 @@ fn main() {
         csv.push_str(&format!("A{i:04},Agent {i},{team},{skills},{hours}\n"));
     }
     let agents = read_agents(Path::new("agents.csv"), &csv, &model).expect("valid agents");
-    let period = (demand.starts[0], *demand.starts.last().expect("grid") + chrono::Duration::minutes(15));
+    let period = (
+        demand.starts[0],
+        *demand.starts.last().expect("grid") + chrono::Duration::minutes(15),
+    );
     let total: u32 = shifts.iter().map(|s| s.count).sum();
     let mut times = Vec::new();
     let mut roster = None;
     for _ in 0..5 {
         let start = Instant::now();
-        roster = Some(assign(&model, &model.rules, &shifts, agents.clone(), &[], period));
+        roster = Some(assign(
+            &model,
+            &model.rules,
+            &shifts,
+            agents.clone(),
+            &[],
+            period,
+        ));
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
     let roster = roster.expect("ran");
     let start = Instant::now();
     let files = calendars(&model, &roster, period.0).len();
-    let bytes = roster_csv(&model, &roster).len() + roster_json(&model, &roster, &shifts).len() + roster_xlsx(&model, &roster).map_or(0, |b| b.len());
+    let bytes = roster_csv(&model, &roster).len()
+        + roster_json(&model, &roster, &shifts).len()
+        + roster_xlsx(&model, &roster).map_or(0, |b| b.len());
     let export = start.elapsed().as_secs_f64();
     println!("roster: 500 agents, {total} agent-shifts in one week");
-    println!("  assign   median {:.3} s (5 runs); {} filled, {} open, {} rule notes", times[2], roster.assignments.len(), roster.open_shifts.iter().map(|(_, n)| n).sum::<u32>(), roster.violations.len());
+    println!(
+        "  assign   median {:.3} s (5 runs); {} filled, {} open, {} rule notes",
+        times[2],
+        roster.assignments.len(),
+        roster.open_shifts.iter().map(|(_, n)| n).sum::<u32>(),
+        roster.violations.len()
+    );
     println!("  exports  {export:.3} s ({files} calendars, {bytes} bytes of CSV, JSON and XLSX)");
 }

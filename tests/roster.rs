@@ -390,3 +390,76 @@ fn plan_runs_end_to_end_on_the_shipped_example() {
         assert!(dir.path().join(f).exists(), "{f}");
     }
 }
+
+#[test]
+fn roster_command_reads_a_plan_back_and_gives_the_same_roster_as_plan() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let common = [
+        "--model",
+        "models/helsinki-multichannel.toml",
+        "--agents",
+        "models/helsinki-agents.csv",
+        "--availability",
+        "models/helsinki-availability.csv",
+    ];
+    let run = |args: &[&str], out: &Path| {
+        Command::cargo_bin("vuoro")
+            .expect("binary")
+            .args(args)
+            .args(common)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("runs")
+    };
+    let planned = run(
+        &[
+            "plan",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--from",
+            "2026-11-26",
+            "--to",
+            "2026-11-26",
+        ],
+        &a,
+    );
+    assert!(
+        matches!(planned.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&planned.stderr)
+    );
+    let shifts = a.join("shifts.csv");
+    let rostered = run(&["roster", "--shifts", shifts.to_str().expect("utf-8")], &b);
+    assert!(
+        matches!(rostered.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&rostered.stderr)
+    );
+    // shifts.csv carries everything a roster needs, breaks included (their times round-trip exactly).
+    assert_eq!(
+        std::fs::read(a.join("roster.csv")).expect("a"),
+        std::fs::read(b.join("roster.csv")).expect("b")
+    );
+    // A broken plan file is reported by line and column, and nothing is written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,template,start,end,breaks,count,paid_hours,channels\n2026-11-26,day,2026-11-26T08:00,2026-11-26T16:00,12:00-12:30 lunch (unpaid),0,8,fax\n").expect("write");
+    let c = dir.path().join("c");
+    let out = run(&["roster", "--shifts", bad.to_str().expect("utf-8")], &c);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "bad.csv:2:6: count: expected a whole number of agents, 1 or more, found '0'"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "bad.csv:2:8: channels: expected channels of the model separated by ';', found 'fax'"
+        ),
+        "{stderr}"
+    );
+    assert!(!c.exists());
+}

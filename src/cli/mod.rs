@@ -5,6 +5,7 @@
 mod erlang;
 mod plan;
 mod requirements;
+mod roster;
 mod schedule;
 mod write;
 
@@ -31,6 +32,8 @@ enum Command {
     Requirements(requirements::RequirementsArgs),
     /// Shift plan from requirements: an integer program choosing shifts and breaks (shifts.csv, coverage.csv, chart).
     Schedule(Box<schedule::ScheduleArgs>),
+    /// Named agents onto a shift plan (shifts.csv) under labour rules → roster CSV, iCalendar, JSON, XLSX.
+    Roster(Box<roster::RosterArgs>),
     /// Forecast → requirements → shift plan → named-agent roster → CSV, iCalendar, JSON and XLSX files.
     Plan(Box<plan::PlanArgs>),
 }
@@ -74,6 +77,7 @@ pub fn run() -> ExitCode {
         Command::Erlang(args) => erlang::run(*args),
         Command::Requirements(args) => requirements::run(args),
         Command::Schedule(args) => schedule::run(*args),
+        Command::Roster(args) => roster::run(*args),
         Command::Plan(args) => plan::run(*args),
     };
     match result {

@@ -68,13 +68,7 @@ pub(crate) struct PlanArgs {
 }
 
 pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
-    for format in &args.export {
-        if !["csv", "ics", "json", "xlsx"].contains(&format.as_str()) {
-            return Err(Failure::input(format!(
-                "--export: expected csv, ics, json or xlsx, found '{format}'"
-            )));
-        }
-    }
+    check_exports(&args.export)?;
     let goal = match args.goal.as_str() {
         "interval" => Goal::Interval,
         "daily" => Goal::Daily,
@@ -145,8 +139,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     );
     let (coverage, outcomes) = evaluate_shifts(&model, &demand, &roster.as_shifts());
 
-    // Every file, then one atomic write.
-    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+    let plan_files: Vec<(PathBuf, Vec<u8>)> = vec![
         (
             args.out.join("shifts.csv"),
             shifts_csv(&model, &plan).into_bytes(),
@@ -161,50 +154,15 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
                 .map_err(|e| Failure::input(e.to_string()))?,
         ),
     ];
-    let wants = |f: &str| args.export.iter().any(|e| e == f);
-    if wants("csv") {
-        files.push((
-            args.out.join("roster.csv"),
-            roster_csv(&model, &roster).into_bytes(),
-        ));
-        files.push((
-            args.out.join("roster_daily.csv"),
-            roster_daily_csv(&roster).into_bytes(),
-        ));
-    }
-    if wants("json") {
-        files.push((
-            args.out.join("roster.json"),
-            roster_json(&model, &roster, &plan.shifts).into_bytes(),
-        ));
-    }
-    if wants("xlsx") {
-        files.push((
-            args.out.join("roster.xlsx"),
-            roster_xlsx(&model, &roster)
-                .map_err(|e| Failure::input(format!("roster.xlsx: {e}")))?,
-        ));
-    }
-    if wants("ics") {
-        for (name, body) in calendars(&model, &roster, first) {
-            files.push((args.out.join("ics").join(name), body.into_bytes()));
-        }
-    }
-    let dirs = if wants("ics") {
-        vec![args.out.join("ics")]
-    } else {
-        vec![args.out.clone()]
-    };
-    for d in dirs {
-        std::fs::create_dir_all(&d).map_err(|e| {
-            Failure::input(format!("{}: cannot create directory: {e}", d.display()))
-        })?;
-    }
-    let refs: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
-        .collect();
-    write_all_atomically(&refs)?;
+    write_roster_files(
+        &model,
+        &roster,
+        &plan.shifts,
+        &args.out,
+        &args.export,
+        first,
+        plan_files,
+    )?;
     emit(
         None,
         &summary(&model, &plan, &roster, &demand.starts, &coverage, &outcomes),
@@ -304,10 +262,86 @@ fn summary(
             }
         }
     }
+    out.push_str(&roster_report(model, roster, &plan.shifts));
+    out
+}
+
+/// Checks `--export` values.
+pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
+    for format in export {
+        if !["csv", "ics", "json", "xlsx"].contains(&format.as_str()) {
+            return Err(Failure::input(format!(
+                "--export: expected csv, ics, json or xlsx, found '{format}'"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the roster's files (and `extra` ones) into `out`, all or none.
+pub(crate) fn write_roster_files(
+    model: &Model,
+    roster: &Roster,
+    plan_shifts: &[vuoro::schedule::PlannedShift],
+    out: &Path,
+    export: &[String],
+    stamp: chrono::DateTime<chrono::Utc>,
+    extra: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<(), Failure> {
+    let mut files = extra;
+    let wants = |f: &str| export.iter().any(|e| e == f);
+    if wants("csv") {
+        files.push((
+            out.join("roster.csv"),
+            roster_csv(model, roster).into_bytes(),
+        ));
+        files.push((
+            out.join("roster_daily.csv"),
+            roster_daily_csv(roster).into_bytes(),
+        ));
+    }
+    if wants("json") {
+        files.push((
+            out.join("roster.json"),
+            roster_json(model, roster, plan_shifts).into_bytes(),
+        ));
+    }
+    if wants("xlsx") {
+        let book =
+            roster_xlsx(model, roster).map_err(|e| Failure::input(format!("roster.xlsx: {e}")))?;
+        files.push((out.join("roster.xlsx"), book));
+    }
+    if wants("ics") {
+        for (name, body) in calendars(model, roster, stamp) {
+            files.push((out.join("ics").join(name), body.into_bytes()));
+        }
+    }
+    let dir = if wants("ics") {
+        out.join("ics")
+    } else {
+        out.to_path_buf()
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::input(format!("{}: cannot create directory: {e}", dir.display())))?;
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    write_all_atomically(&refs)
+}
+
+/// Open shifts and broken rules, by agent.
+pub(crate) fn roster_report(
+    model: &Model,
+    roster: &Roster,
+    plan_shifts: &[vuoro::schedule::PlannedShift],
+) -> String {
+    let tz = model.time_zone;
+    let mut out = String::new();
     if !roster.open_shifts.is_empty() {
         let _ = writeln!(out, "\nopen shifts (no eligible agent):");
         for (i, n) in &roster.open_shifts {
-            let s = &plan.shifts[*i];
+            let s = &plan_shifts[*i];
             let _ = writeln!(
                 out,
                 "  {} {} {}–{}: {} agent(s)",

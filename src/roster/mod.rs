@@ -13,6 +13,7 @@
 //! breaks is listed by agent and rule, in planner's words.
 
 pub mod agents;
+pub mod plan_file;
 
 use crate::model::rules::LabourRules;
 use crate::model::Model;
