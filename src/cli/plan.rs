@@ -1,6 +1,6 @@
 //! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
 
-use super::requirements::load_model;
+use super::requirements::{load_model, requirements_of};
 use super::write::{emit, write_all_atomically};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
@@ -9,11 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
-use vuoro::forecast::{read_forecast, Period};
+use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
-use vuoro::requirements::compute;
 use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
 use vuoro::schedule::demand::Demand;
@@ -94,24 +93,14 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         }
         None => Vec::new(),
     };
-    let text = read_input(&args.forecast)?;
-    let read = read_forecast(
-        &args.forecast,
-        &text,
+    let req = requirements_of(
         &model,
+        &args.forecast,
         Period {
             from: args.from,
             to: args.to,
         },
-    )
-    .map_err(|d| Failure::diagnostics(&d))?;
-    for w in &read.warnings {
-        eprintln!("warning: {w}");
-    }
-    let req = compute(&model, &read.forecast).map_err(|e| Failure {
-        code: 1,
-        message: e.to_string(),
-    })?;
+    )?;
     let demand = Demand::from_requirements(&model, &req);
     let choice = SolverChoice {
         time_limit_s: args.time_limit,

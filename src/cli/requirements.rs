@@ -9,7 +9,7 @@ use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::report::plot::{requirements_chart, ImageFormat};
 use vuoro::report::{requirements_csv, requirements_summary};
-use vuoro::requirements::compute;
+use vuoro::requirements::{compute, Requirements};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -58,20 +58,14 @@ pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
         })?),
     };
     let model = load_model(&args.model)?;
-    let text = read_input(&args.forecast)?;
-    let period = Period {
-        from: args.from,
-        to: args.to,
-    };
-    let read = read_forecast(&args.forecast, &text, &model, period)
-        .map_err(|d| Failure::diagnostics(&d))?;
-    for w in &read.warnings {
-        eprintln!("warning: {w}");
-    }
-    let req = compute(&model, &read.forecast).map_err(|e| Failure {
-        code: 1,
-        message: e.to_string(),
-    })?;
+    let req = requirements_of(
+        &model,
+        &args.forecast,
+        Period {
+            from: args.from,
+            to: args.to,
+        },
+    )?;
     let csv = requirements_csv(&model, &req);
     let summary = requirements_summary(&model, &req);
     let chart = match (plot_format, &args.plot) {
@@ -97,6 +91,23 @@ pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
         eprint!("{summary}");
     }
     Ok(0)
+}
+
+/// Reads a forecast for `model` (warnings to standard error) and computes the requirements.
+pub(crate) fn requirements_of(
+    model: &Model,
+    path: &Path,
+    period: Period,
+) -> Result<Requirements, Failure> {
+    let text = read_input(path)?;
+    let read = read_forecast(path, &text, model, period).map_err(|d| Failure::diagnostics(&d))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    compute(model, &read.forecast).map_err(|e| Failure {
+        code: 1,
+        message: e.to_string(),
+    })
 }
 
 pub(crate) fn load_model(path: &Path) -> Result<Model, Failure> {

@@ -1,15 +1,14 @@
 //! `vuoro schedule`: requirements → shift plan (shifts.csv, coverage.csv, coverage.svg, summary).
 
-use super::requirements::load_model;
+use super::requirements::{load_model, requirements_of};
 use super::write::write_all_atomically;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
-use vuoro::forecast::{read_forecast, Period};
+use vuoro::forecast::Period;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
-use vuoro::requirements::compute;
 use vuoro::schedule::demand::Demand;
 use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
 
@@ -132,24 +131,14 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let model = load_model(&args.model)?;
     let demand = match (&args.forecast, &args.requirements) {
         (Some(path), _) => {
-            let text = read_input(path)?;
-            let read = read_forecast(
-                path,
-                &text,
+            let req = requirements_of(
                 &model,
+                path,
                 Period {
                     from: args.from,
                     to: args.to,
                 },
-            )
-            .map_err(|d| Failure::diagnostics(&d))?;
-            for w in &read.warnings {
-                eprintln!("warning: {w}");
-            }
-            let req = compute(&model, &read.forecast).map_err(|e| Failure {
-                code: 1,
-                message: e.to_string(),
-            })?;
+            )?;
             Demand::from_requirements(&model, &req)
         }
         (None, Some(path)) => {

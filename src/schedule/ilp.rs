@@ -309,6 +309,16 @@ fn read<S: Solution>(solution: &S, built: &Built, status: SolverStatus) -> (Valu
     )
 }
 
+/// How a back end reports the end of a solve, in our words.
+fn status_of(status: good_lp::solvers::SolutionStatus) -> SolverStatus {
+    use good_lp::solvers::SolutionStatus as S;
+    match status {
+        S::Optimal => SolverStatus::Optimal,
+        S::GapLimit => SolverStatus::WithinGap,
+        S::TimeLimit => SolverStatus::TimeLimit,
+    }
+}
+
 /// Solves one build with the chosen back end; `mip` applies the gap and time limit, and `start` is a
 /// feasible plan (every variable's value, in creation order) for branch and bound to start from.
 fn run(
@@ -338,7 +348,6 @@ fn run(
     let problem = vars.minimise(objective);
     match choice.backend {
         super::Backend::Microlp => {
-            use good_lp::solvers::SolutionStatus as S;
             use good_lp::{WithInitialSolution, WithMipGap, WithTimeLimit};
             let mut model = problem.using(good_lp::microlp);
             if mip {
@@ -360,16 +369,11 @@ fn run(
                 model.add_constraint(row);
             }
             let solution = model.solve().map_err(|e| e.to_string())?;
-            let status = match solution.status() {
-                S::Optimal => SolverStatus::Optimal,
-                S::GapLimit => SolverStatus::WithinGap,
-                S::TimeLimit => SolverStatus::TimeLimit,
-            };
+            let status = status_of(solution.status());
             Ok(read(&solution, &keep, status))
         }
         #[cfg(feature = "highs")]
         super::Backend::Highs => {
-            use good_lp::solvers::SolutionStatus as S;
             let mut model = problem
                 .using(good_lp::highs)
                 .set_threads(choice.threads)
@@ -384,11 +388,7 @@ fn run(
                 model.add_constraint(row);
             }
             let solution = model.solve().map_err(|e| e.to_string())?;
-            let status = match solution.status() {
-                S::Optimal => SolverStatus::Optimal,
-                S::GapLimit => SolverStatus::WithinGap,
-                S::TimeLimit => SolverStatus::TimeLimit,
-            };
+            let status = status_of(solution.status());
             Ok(read(&solution, &keep, status))
         }
         #[cfg(feature = "cbc")]
@@ -404,13 +404,7 @@ fn run(
                 model.add_constraint(row);
             }
             let solution = model.solve().map_err(|e| e.to_string())?;
-            use good_lp::solvers::SolutionStatus as S;
-            let status = match solution.status() {
-                S::Optimal => SolverStatus::Optimal,
-                S::GapLimit => SolverStatus::WithinGap,
-                S::TimeLimit => SolverStatus::TimeLimit,
-            };
-            Ok(read(&solution, &keep, status))
+            Ok(read(&solution, &keep, status_of(solution.status())))
         }
     }
 }
