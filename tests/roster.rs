@@ -360,6 +360,8 @@ fn plan_runs_end_to_end_on_the_shipped_example() {
             "2026-11-24",
             "--to",
             "2026-11-25",
+            "--time-limit",
+            "5",
             "--out",
         ])
         .arg(dir.path())
@@ -422,6 +424,8 @@ fn roster_command_reads_a_plan_back_and_gives_the_same_roster_as_plan() {
             "2026-11-26",
             "--to",
             "2026-11-26",
+            "--time-limit",
+            "5",
         ],
         &a,
     );
@@ -462,4 +466,83 @@ fn roster_command_reads_a_plan_back_and_gives_the_same_roster_as_plan() {
         "{stderr}"
     );
     assert!(!c.exists());
+}
+
+#[test]
+fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved() {
+    let m = model("");
+    // Two weeks of weekday day shifts (Mon 23.11. – Fri 4.12.) and one Saturday for one full-timer: five
+    // shifts a week fit the band (≤ 41.5 h, ≤ 5 days) with the weekend as the weekly rest; the sixth day
+    // of a week is refused.
+    let mut shifts: Vec<PlannedShift> = (23..29).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
+    for d in [30u32] {
+        shifts.push(shift(d, 8, 16, &["voice"], 1));
+    }
+    let december = |d: u32| {
+        let start = chrono_tz::Europe::Helsinki
+            .with_ymd_and_hms(2026, 12, d, 8, 0, 0)
+            .single()
+            .expect("time")
+            .with_timezone(&Utc);
+        PlannedShift {
+            date: NaiveDate::from_ymd_opt(2026, 12, d).expect("date"),
+            start,
+            end: start + chrono::Duration::hours(8),
+            ..shift(23, 8, 16, &["voice"], 1)
+        }
+    };
+    shifts.extend((1..5).map(december));
+    let agents = read_agents(
+        Path::new("a.csv"),
+        "id,name,skills,contract_hours\nA1,Aino,voice,37.5\n",
+        &m,
+    )
+    .expect("valid");
+    let end = chrono_tz::Europe::Helsinki
+        .with_ymd_and_hms(2026, 12, 7, 0, 0, 0)
+        .single()
+        .expect("time")
+        .with_timezone(&Utc);
+    let r = assign(
+        &m,
+        &m.rules,
+        &shifts,
+        agents.clone(),
+        &[],
+        (at(23, 0, 0), end),
+    );
+    assert_eq!(
+        r.assignments.len(),
+        10,
+        "5 + 5: Saturday 28.11. would be a sixth day in week 48"
+    );
+    assert_eq!(r.open_shifts.len(), 1);
+    assert!(
+        r.violations
+            .iter()
+            .all(|v| v.rule != "No uninterrupted weekly rest"),
+        "{:?}",
+        r.violations
+    );
+    // A plan of two weekdays: the weekly rest may fall outside it, so the agent works both.
+    let two = [
+        shift(24, 8, 16, &["voice"], 1),
+        shift(25, 8, 16, &["voice"], 1),
+    ];
+    let r = assign(
+        &m,
+        &m.rules,
+        &two,
+        agents,
+        &[],
+        (at(24, 0, 0), at(26, 0, 0)),
+    );
+    assert_eq!(r.assignments.len(), 2);
+    assert!(
+        r.violations
+            .iter()
+            .all(|v| v.rule != "Below minimum weekly hours"),
+        "a partial week has no minimum: {:?}",
+        r.violations
+    );
 }

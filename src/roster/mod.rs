@@ -78,13 +78,59 @@ impl Roster {
 
 #[derive(Debug, Clone, Default)]
 struct Week {
-    hours: f64,
+    /// Paid hours per ISO week (contract bands, `max_days` and the weekly rest are per week).
+    hours: std::collections::BTreeMap<WeekKey, f64>,
     days: BTreeSet<NaiveDate>,
     /// (start, end) of assigned shifts, sorted.
     spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     start_minutes: Vec<u32>,
     weekends: u32,
     lates: u32,
+}
+
+/// ISO year and week of a local date.
+type WeekKey = (i32, u32);
+
+fn week_of(d: NaiveDate) -> WeekKey {
+    let w = d.iso_week();
+    (w.year(), w.week())
+}
+
+/// Monday 00:00 to the next Monday 00:00, local, of an ISO week.
+fn week_window(model: &Model, key: WeekKey) -> (DateTime<Utc>, DateTime<Utc>) {
+    let monday = NaiveDate::from_isoywd_opt(key.0, key.1, Weekday::Mon).unwrap_or_default();
+    let at = |d: NaiveDate| {
+        let text = d
+            .and_time(chrono::NaiveTime::MIN)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        crate::forecast::parse_instant(&text, model.time_zone).unwrap_or_default()
+    };
+    (at(monday), at(monday + Duration::days(7)))
+}
+
+impl Week {
+    fn hours_in(&self, key: WeekKey) -> f64 {
+        self.hours.get(&key).copied().unwrap_or(0.0)
+    }
+
+    fn days_in(&self, key: WeekKey) -> u32 {
+        self.days.iter().filter(|d| week_of(**d) == key).count() as u32
+    }
+}
+
+/// Longest rest inside a week's window, with the shifts clipped to it (time outside the plan counts as
+/// rest: nothing is known of it).
+fn weekly_rest(
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> f64 {
+    let inside: Vec<(DateTime<Utc>, DateTime<Utc>)> = spans
+        .iter()
+        .filter(|(s, e)| *s < window.1 && *e > window.0)
+        .map(|(s, e)| ((*s).max(window.0), (*e).min(window.1)))
+        .collect();
+    longest_rest(&inside, window.0, window.1)
 }
 
 fn local_minutes(model: &Model, t: DateTime<Utc>) -> u32 {
@@ -137,7 +183,8 @@ fn longest_rest(
     longest.max((to - edge).num_minutes() as f64 / 60.0)
 }
 
-/// Assigns `agents` to the plan's shifts; `period` bounds the week for the weekly-rest rule.
+/// Assigns `agents` to the plan's shifts; `period` is the planned time (weeks it covers whole are held to
+/// the agents' minimum weekly hours). Contract bands, `max_days` and the weekly rest apply per ISO week.
 pub fn assign(
     model: &Model,
     rules: &LabourRules,
@@ -183,10 +230,13 @@ pub fn assign(
             }) {
                 continue;
             }
-            if rules.hard("max_hours") && w.hours + shift.paid_hours > agent.max_hours + 1e-9 {
+            let key = week_of(shift.date);
+            if rules.hard("max_hours")
+                && w.hours_in(key) + shift.paid_hours > agent.max_hours + 1e-9
+            {
                 continue;
             }
-            if rules.hard("max_days") && w.days.len() as u32 + 1 > agent.max_days {
+            if rules.hard("max_days") && w.days_in(key) + 1 > agent.max_days {
                 continue;
             }
             if rules.hard("min_rest") {
@@ -211,12 +261,16 @@ pub fn assign(
                 let mut spans = w.spans.clone();
                 spans.push((shift.start, shift.end));
                 spans.sort();
-                if longest_rest(&spans, period.0, period.1) < rules.weekly_rest_h {
+                let end_key = week_of(shift.end.with_timezone(&model.time_zone).date_naive());
+                let short = [key, end_key]
+                    .iter()
+                    .any(|k| weekly_rest(&spans, week_window(model, *k)) < rules.weekly_rest_h);
+                if short {
                     continue;
                 }
             }
             // Lower is better.
-            let deficit = (agent.contract_hours - w.hours).max(0.0);
+            let deficit = (agent.contract_hours - w.hours_in(key)).max(0.0);
             let mut score = -deficit * 10.0;
             if !w.start_minutes.is_empty() {
                 let mean = w.start_minutes.iter().map(|&m| f64::from(m)).sum::<f64>()
@@ -270,7 +324,7 @@ pub fn assign(
         match best {
             Some((_, a)) => {
                 let w = &mut weeks[a];
-                w.hours += shift.paid_hours;
+                *w.hours.entry(week_of(shift.date)).or_default() += shift.paid_hours;
                 w.days.insert(shift.date);
                 w.spans.push((shift.start, shift.end));
                 w.spans.sort();
@@ -340,32 +394,67 @@ fn check(
     for (a, agent) in agents.iter().enumerate() {
         let w = &weeks[a];
         let who = Some(a);
-        if w.hours + 1e-9 < agent.min_hours {
-            out.push(Violation {
-                agent: who,
-                rule: "Below minimum weekly hours",
-                detail: format!(
-                    "{:.1} h rostered, minimum {:.1} h",
-                    w.hours, agent.min_hours
-                ),
-            });
+        // Per ISO week; the minimum only for weeks the period covers whole.
+        let mut keys: Vec<WeekKey> = w.days.iter().map(|d| week_of(*d)).collect();
+        keys.dedup();
+        let mut d = first;
+        while d <= last {
+            if !keys.contains(&week_of(d)) {
+                keys.push(week_of(d));
+            }
+            match d.succ_opt() {
+                Some(n) => d = n,
+                None => break,
+            }
         }
-        if w.hours > agent.max_hours + 1e-9 {
-            out.push(Violation {
-                agent: who,
-                rule: "Above maximum weekly hours",
-                detail: format!(
-                    "{:.1} h rostered, maximum {:.1} h",
-                    w.hours, agent.max_hours
-                ),
-            });
-        }
-        if w.days.len() as u32 > agent.max_days {
-            out.push(Violation {
-                agent: who,
-                rule: "More working days than the contract allows",
-                detail: format!("{} days, at most {}", w.days.len(), agent.max_days),
-            });
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let window = week_window(model, key);
+            let label = format!("week {}", key.1);
+            let hours = w.hours_in(key);
+            if window.0 >= period.0 && window.1 <= period.1 && hours + 1e-9 < agent.min_hours {
+                out.push(Violation {
+                    agent: who,
+                    rule: "Below minimum weekly hours",
+                    detail: format!(
+                        "{label}: {hours:.1} h rostered, minimum {:.1} h",
+                        agent.min_hours
+                    ),
+                });
+            }
+            if hours > agent.max_hours + 1e-9 {
+                out.push(Violation {
+                    agent: who,
+                    rule: "Above maximum weekly hours",
+                    detail: format!(
+                        "{label}: {hours:.1} h rostered, maximum {:.1} h",
+                        agent.max_hours
+                    ),
+                });
+            }
+            if w.days_in(key) > agent.max_days {
+                out.push(Violation {
+                    agent: who,
+                    rule: "More working days than the contract allows",
+                    detail: format!(
+                        "{label}: {} days, at most {}",
+                        w.days_in(key),
+                        agent.max_days
+                    ),
+                });
+            }
+            if w.days_in(key) > 0 && weekly_rest(&w.spans, window) < rules.weekly_rest_h {
+                out.push(Violation {
+                    agent: who,
+                    rule: "No uninterrupted weekly rest",
+                    detail: format!(
+                        "{label}: longest rest {:.1} h, at least {:.0} h",
+                        weekly_rest(&w.spans, window),
+                        rules.weekly_rest_h
+                    ),
+                });
+            }
         }
         if longest_run(&w.days) > rules.max_consecutive_days {
             out.push(Violation {
@@ -391,17 +480,6 @@ fn check(
                     ),
                 });
             }
-        }
-        if !w.spans.is_empty() && longest_rest(&w.spans, period.0, period.1) < rules.weekly_rest_h {
-            out.push(Violation {
-                agent: who,
-                rule: "No uninterrupted weekly rest",
-                detail: format!(
-                    "longest rest {:.1} h, at least {:.0} h",
-                    longest_rest(&w.spans, period.0, period.1),
-                    rules.weekly_rest_h
-                ),
-            });
         }
         if w.start_minutes.len() > 1 {
             let (lo, hi) = (
