@@ -475,9 +475,7 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     // shifts a week fit the band (≤ 41.5 h, ≤ 5 days) with the weekend as the weekly rest; the sixth day
     // of a week is refused.
     let mut shifts: Vec<PlannedShift> = (23..29).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
-    for d in [30u32] {
-        shifts.push(shift(d, 8, 16, &["voice"], 1));
-    }
+    shifts.push(shift(30, 8, 16, &["voice"], 1));
     let december = |d: u32| {
         let start = chrono_tz::Europe::Helsinki
             .with_ymd_and_hms(2026, 12, d, 8, 0, 0)
