@@ -202,6 +202,19 @@ pub fn assign(
     }
     instances.sort_by_key(|&(i, k)| (shifts[i].start, i, k));
     let mut weeks: Vec<Week> = vec![Week::default(); agents.len()];
+    // The local week windows every shift touches, computed once (time-zone arithmetic is not free).
+    let tz = model.time_zone;
+    let windows_of_weeks: std::collections::HashMap<WeekKey, (DateTime<Utc>, DateTime<Utc>)> =
+        shifts
+            .iter()
+            .flat_map(|s| {
+                [
+                    week_of(s.date),
+                    week_of(s.end.with_timezone(&tz).date_naive()),
+                ]
+            })
+            .map(|k| (k, week_window(model, k)))
+            .collect();
     let mut assignments = Vec::new();
     let mut open: Vec<u32> = vec![0; shifts.len()];
     let channel_index = |name: &str| model.channel_index(name);
@@ -264,7 +277,7 @@ pub fn assign(
                 let end_key = week_of(shift.end.with_timezone(&model.time_zone).date_naive());
                 let short = [key, end_key]
                     .iter()
-                    .any(|k| weekly_rest(&spans, week_window(model, *k)) < rules.weekly_rest_h);
+                    .any(|k| weekly_rest(&spans, windows_of_weeks[k]) < rules.weekly_rest_h);
                 if short {
                     continue;
                 }
