@@ -544,3 +544,59 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
         r.violations
     );
 }
+
+/// Golden files: `vuoro plan` on two days of the shipped example (solved to optimality, so the plan does
+/// not depend on the machine's speed). `VUORO_BLESS=1 cargo test` rewrites them after a deliberate change.
+#[test]
+fn golden_exports_of_the_shipped_example() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = Command::cargo_bin("vuoro")
+        .expect("binary")
+        .args([
+            "plan",
+            "--model",
+            "models/helsinki-multichannel.toml",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--agents",
+            "models/helsinki-agents.csv",
+            "--availability",
+            "models/helsinki-availability.csv",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-25",
+            "--time-limit",
+            "60",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("solver microlp optimal"),
+        "the golden instance must solve to optimality"
+    );
+    let golden = Path::new("tests/golden");
+    let bless = std::env::var_os("VUORO_BLESS").is_some();
+    for file in [
+        "shifts.csv",
+        "roster.csv",
+        "roster_daily.csv",
+        "roster.json",
+        "ics/A001.ics",
+    ] {
+        let got = std::fs::read_to_string(dir.path().join(file)).expect(file);
+        let path = golden.join(file.replace('/', "_"));
+        if bless {
+            std::fs::create_dir_all(golden).expect("golden dir");
+            std::fs::write(&path, &got).expect("bless");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} missing: run with VUORO_BLESS=1", path.display()));
+        assert!(got == want, "{file} differs from {}", path.display());
+    }
+}
