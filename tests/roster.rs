@@ -86,7 +86,7 @@ fn agent_and_availability_errors_name_line_column_and_field() {
         errors,
         [
             "agents.csv:3:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '../x'",
-            "agents.csv:4:1: id: 'A1' is listed twice (first on line 2)",
+            "agents.csv:4:1: id: 'A1' is listed twice, ignoring case (first on line 2)",
             "agents.csv:5:3: skills: expected channels of the model (voice, chat) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found 'fax'",
             "agents.csv:6:5: min_hours: expected at most max_hours (30), found 40",
         ]
@@ -261,7 +261,7 @@ fn icalendar_parses_back_with_an_independent_parser() {
     };
     assert_eq!(
         prop("UID").value.as_deref(),
-        Some("A1-20261123T2000Z@vuoro")
+        Some("A1-20261123-20261123T2000Z@vuoro")
     );
     assert_eq!(prop("DTSTAMP").value.as_deref(), Some("20261122T220000Z"));
     assert_eq!(prop("DTSTART").value.as_deref(), Some("20261123T220000"));
@@ -599,4 +599,33 @@ fn golden_exports_of_the_shipped_example() {
             .unwrap_or_else(|_| panic!("{} missing: run with VUORO_BLESS=1", path.display()));
         assert!(got == want, "{file} differs from {}", path.display());
     }
+}
+
+#[test]
+fn layouts_and_plan_files_that_would_break_an_export_are_refused() {
+    // A time specifier in a date format fails when the model is read, not halfway through an export.
+    let text = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n[export.csv]\ndate_format = \"%d.%m.%Y %H:%M\"\n";
+    let errors = Model::from_toml(Path::new("m.toml"), text)
+        .expect_err("invalid")
+        .to_string();
+    assert!(errors.contains("export.csv.date_format: expected a strftime format such as %d.%m.%Y, found '%d.%m.%Y %H:%M'"), "{errors}");
+    // A break that runs past the end of its shift.
+    let m = model("");
+    let csv = "date,template,start,end,breaks,count,paid_hours,channels\n\
+               2026-11-23,day,2026-11-23T14:00,2026-11-23T22:00,21:30-23:00 lunch (unpaid),1,8,voice\n";
+    let errors = vuoro::roster::plan_file::read_shifts(Path::new("s.csv"), csv, &m)
+        .expect_err("invalid")
+        .to_string();
+    assert_eq!(errors, "s.csv:2:5: breaks: expected 'HH:MM-HH:MM name (paid|unpaid)' inside the shift, found '21:30-23:00 lunch (unpaid)'");
+    // Reserved device names and ids that differ only in case cannot be calendar file names.
+    assert!(!vuoro::roster::agents::is_safe_id("CON"));
+    let agents = read_agents(
+        Path::new("a.csv"),
+        "id,name,skills,contract_hours\nann,Ann,voice,30\nAnn,Ann B,voice,30\n",
+        &m,
+    );
+    assert!(agents
+        .expect_err("duplicate")
+        .to_string()
+        .contains("is listed twice, ignoring case"));
 }

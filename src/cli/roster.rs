@@ -72,13 +72,23 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     let period_start =
         vuoro::forecast::parse_instant(&midnight.format("%Y-%m-%dT%H:%M").to_string(), tz)
             .unwrap_or(first);
+    // … to the local midnight after the last shift's date, so a whole last week is held to the minimum.
+    let last_date =
+        shifts.iter().map(|s| s.date).max().unwrap_or_default() + chrono::Duration::days(1);
+    let end_text = last_date
+        .and_time(chrono::NaiveTime::MIN)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let period_end = vuoro::forecast::parse_instant(&end_text, tz)
+        .unwrap_or(last)
+        .max(last);
     let roster = assign(
         &model,
         &model.rules,
         &shifts,
         agents,
         &windows,
-        (period_start, last),
+        (period_start, period_end),
     );
     write_roster_files(
         &model,

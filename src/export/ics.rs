@@ -8,6 +8,11 @@ use std::fmt::Write as _;
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
 fn text(value: &str) -> String {
     value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect::<String>()
         .replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
@@ -102,6 +107,21 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
     };
     let mut zone = Vec::new();
     vtimezone(model, first, last, &mut zone);
+    // A local time the autumn change repeats would be read as its first occurrence (RFC 5545 §3.3.5);
+    // those instants are written in UTC instead.
+    let date_time = |name: &str, t: DateTime<Utc>| {
+        let naive = t.with_timezone(&tz).naive_local();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(_) => {
+                format!(
+                    "{name};TZID={}:{}",
+                    tz.name(),
+                    naive.format("%Y%m%dT%H%M%S")
+                )
+            }
+            _ => format!("{name}:{}", t.format("%Y%m%dT%H%M%SZ")),
+        }
+    };
     let mut out = Vec::new();
     for (i, agent) in roster.agents.iter().enumerate() {
         let shifts: Vec<_> = roster.assignments.iter().filter(|a| a.agent == i).collect();
@@ -140,21 +160,14 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
             }
             lines.push("BEGIN:VEVENT".to_string());
             lines.push(format!(
-                "UID:{}-{}@vuoro",
+                "UID:{}-{}-{}@vuoro",
                 agent.id,
+                a.date.format("%Y%m%d"),
                 a.start.format("%Y%m%dT%H%MZ")
             ));
             lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
-            lines.push(format!(
-                "DTSTART;TZID={}:{}",
-                tz.name(),
-                local(a.start, "%Y%m%dT%H%M%S")
-            ));
-            lines.push(format!(
-                "DTEND;TZID={}:{}",
-                tz.name(),
-                local(a.end, "%Y%m%dT%H%M%S")
-            ));
+            lines.push(date_time("DTSTART", a.start));
+            lines.push(date_time("DTEND", a.end));
             lines.push(format!(
                 "SUMMARY:{}",
                 text(&format!("Shift {} ({})", a.template, a.channels.join(", ")))

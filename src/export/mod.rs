@@ -33,7 +33,7 @@ use crate::calculator::output::csv_field;
 use crate::model::{Model, ROSTER_COLUMNS};
 use crate::roster::{Assignment, Roster};
 use crate::schedule::PlannedShift;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -312,8 +312,19 @@ pub fn roster_json(model: &Model, roster: &Roster, plan_shifts: &[PlannedShift])
 
 /// `roster.xlsx`: an agents × days grid and the segment sheet.
 pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
+    // A fixed creation time (the first shift's date), so the same roster gives the same bytes.
+    let first = roster
+        .assignments
+        .iter()
+        .map(|a| a.date)
+        .min()
+        .unwrap_or_default();
+    let created =
+        ExcelDateTime::from_ymd(first.year() as u16, first.month() as u8, first.day() as u8)
+            .map_err(|e| e.to_string())?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     let days: Vec<NaiveDate> = roster
         .assignments

@@ -150,6 +150,7 @@ struct RawRules {
     start_spread: Option<Value>,
     paired_days_off: Option<bool>,
     late_after: Option<Value>,
+    penalties: Option<BTreeMap<String, Spanned<f64>>>,
     soft: Option<Vec<Spanned<String>>>,
 }
 
@@ -1203,6 +1204,30 @@ fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> rules::LabourR
     if let Some(p) = raw.paired_days_off {
         r.paired_days_off = p;
     }
+    for (key, value) in raw.penalties.iter().flatten() {
+        let x = *value.get_ref();
+        let slot = match key.as_str() {
+            "below_contract_hour" => &mut r.penalties.below_contract_hour,
+            "start_spread_hour" => &mut r.penalties.start_spread_hour,
+            "weekend_shift" => &mut r.penalties.weekend_shift,
+            "late_shift" => &mut r.penalties.late_shift,
+            "unpaired_day_off" => &mut r.penalties.unpaired_day_off,
+            "preferred" => &mut r.penalties.preferred,
+            other => {
+                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off or preferred, found '{other}'"));
+                continue;
+            }
+        };
+        if x.is_finite() && x >= 0.0 {
+            *slot = x;
+        } else {
+            c.report(
+                value.span().start,
+                InvalidValue::new(format!("rules.penalties.{key}"), "a weight of 0 or more", x)
+                    .to_string(),
+            );
+        }
+    }
     const SOFTENABLE: [&str; 5] = [
         "min_rest",
         "weekly_rest",
@@ -1275,8 +1300,24 @@ fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -> rules::Cs
         ("datetime_format", &raw.datetime_format),
     ] {
         if let Some(fmt) = format {
+            // Trial-format a sample: a time specifier in a date format must fail here, not in the export.
+            let sample = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+                .unwrap_or_default()
+                .and_hms_opt(8, 15, 0)
+                .unwrap_or_default();
+            let mut probe = String::new();
             let ok = chrono::format::StrftimeItems::new(fmt)
-                .all(|i| !matches!(i, chrono::format::Item::Error));
+                .all(|i| !matches!(i, chrono::format::Item::Error))
+                && if f == "date_format" {
+                    std::fmt::Write::write_fmt(
+                        &mut probe,
+                        format_args!("{}", sample.date().format(fmt)),
+                    )
+                    .is_ok()
+                } else {
+                    std::fmt::Write::write_fmt(&mut probe, format_args!("{}", sample.format(fmt)))
+                        .is_ok()
+                };
             if ok {
                 if f == "date_format" {
                     layout.date_format = Some(fmt.clone());

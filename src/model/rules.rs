@@ -15,6 +15,39 @@ pub struct LabourRules {
     pub soft: Vec<String>,
     /// Shifts ending at or after this local hour count as late (for fairness).
     pub late_after_h: f64,
+    /// Weights of the soft rules when choosing an agent (model `[rules.penalties]`).
+    pub penalties: Penalties,
+}
+
+/// How much each soft consideration weighs when the roster chooses between eligible agents. Scores are
+/// compared, never reported; larger means the rule matters more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Penalties {
+    /// Per hour an agent is below their contract hours (a reward, so the neediest agent goes first).
+    pub below_contract_hour: f64,
+    /// Per hour a start lies outside the agent's spread.
+    pub start_spread_hour: f64,
+    /// Per weekend shift the agent already has.
+    pub weekend_shift: f64,
+    /// Per late shift the agent already has.
+    pub late_shift: f64,
+    /// For leaving a single day off between working days.
+    pub unpaired_day_off: f64,
+    /// Reward per preferred window the shift falls in.
+    pub preferred: f64,
+}
+
+impl Default for Penalties {
+    fn default() -> Self {
+        Penalties {
+            below_contract_hour: 10.0,
+            start_spread_hour: 4.0,
+            weekend_shift: 6.0,
+            late_shift: 3.0,
+            unpaired_day_off: 8.0,
+            preferred: 2.0,
+        }
+    }
 }
 
 impl Default for LabourRules {
@@ -27,6 +60,7 @@ impl Default for LabourRules {
             paired_days_off: true,
             soft: Vec::new(),
             late_after_h: 19.0,
+            penalties: Penalties::default(),
         }
     }
 }

@@ -55,9 +55,19 @@ pub struct Window {
 
 /// Whether an id can safely be a file name.
 pub fn is_safe_id(id: &str) -> bool {
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let stem = id
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('.')
+        && !RESERVED.contains(&stem.as_str())
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -173,11 +183,11 @@ pub fn read_agents(path: &Path, text: &str, model: &Model) -> Result<Vec<Agent>,
         if !is_safe_id(id) {
             r.at(line, Some(ci), format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{id}'"));
             ok = false;
-        } else if let Some(first) = first_line.insert(id.to_string(), line) {
+        } else if let Some(first) = first_line.insert(id.to_ascii_lowercase(), line) {
             r.at(
                 line,
                 Some(ci),
-                format!("id: '{id}' is listed twice (first on line {first})"),
+                format!("id: '{id}' is listed twice, ignoring case (first on line {first})"),
             );
             ok = false;
         }

@@ -99,12 +99,18 @@ fn week_of(d: NaiveDate) -> WeekKey {
 /// Monday 00:00 to the next Monday 00:00, local, of an ISO week.
 fn week_window(model: &Model, key: WeekKey) -> (DateTime<Utc>, DateTime<Utc>) {
     let monday = NaiveDate::from_isoywd_opt(key.0, key.1, Weekday::Mon).unwrap_or_default();
+    // The first existing minute of the day (a daylight-saving gap may swallow midnight).
     let at = |d: NaiveDate| {
-        let text = d
-            .and_time(chrono::NaiveTime::MIN)
-            .format("%Y-%m-%dT%H:%M")
-            .to_string();
-        crate::forecast::parse_instant(&text, model.time_zone).unwrap_or_default()
+        let mut local = d.and_time(chrono::NaiveTime::MIN);
+        for _ in 0..240 {
+            if let Some(t) =
+                chrono::TimeZone::from_local_datetime(&model.time_zone, &local).earliest()
+            {
+                return t.with_timezone(&Utc);
+            }
+            local += Duration::minutes(1);
+        }
+        local.and_utc()
     };
     (at(monday), at(monday + Duration::days(7)))
 }
@@ -252,13 +258,19 @@ pub fn assign(
             if rules.hard("max_days") && w.days_in(key) + 1 > agent.max_days {
                 continue;
             }
+            // Two shifts of one agent never overlap, whatever the rules say.
+            if w.spans
+                .iter()
+                .any(|(s, e)| *s < shift.end && shift.start < *e)
+            {
+                continue;
+            }
             if rules.hard("min_rest") {
                 let too_close = w.spans.iter().any(|(s, e)| {
                     let gap_before = (shift.start - *e).num_minutes() as f64 / 60.0;
                     let gap_after = (*s - shift.end).num_minutes() as f64 / 60.0;
                     (gap_before >= 0.0 && gap_before < rules.min_rest_h)
                         || (gap_after >= 0.0 && gap_after < rules.min_rest_h)
-                        || (*s < shift.end && shift.start < *e)
                 });
                 if too_close {
                     continue;
@@ -284,17 +296,18 @@ pub fn assign(
             }
             // Lower is better.
             let deficit = (agent.contract_hours - w.hours_in(key)).max(0.0);
-            let mut score = -deficit * 10.0;
+            let weights = &rules.penalties;
+            let mut score = -deficit * weights.below_contract_hour;
             if !w.start_minutes.is_empty() {
                 let mean = w.start_minutes.iter().map(|&m| f64::from(m)).sum::<f64>()
                     / w.start_minutes.len() as f64;
                 let off = ((f64::from(start_minute) - mean).abs() / 60.0
                     - rules.start_spread_h / 2.0)
                     .max(0.0);
-                score += off * 4.0;
+                score += off * weights.start_spread_hour;
             }
             if weekend {
-                score += f64::from(w.weekends) * 6.0;
+                score += f64::from(w.weekends) * weights.weekend_shift;
             }
             // Working today after a day off that followed a working day leaves that day off alone.
             if rules.paired_days_off {
@@ -304,12 +317,12 @@ pub fn assign(
                 );
                 if let (Some(d1), Some(d2)) = (d1, d2) {
                     if !w.days.contains(&d1) && w.days.contains(&d2) {
-                        score += 8.0;
+                        score += weights.unpaired_day_off;
                     }
                 }
             }
             if late {
-                score += f64::from(w.lates) * 3.0;
+                score += f64::from(w.lates) * weights.late_shift;
             }
             let preferred: Vec<&Window> = windows
                 .iter()
@@ -317,7 +330,7 @@ pub fn assign(
                     win.agent == a && win.preferred && overlaps(model, win, shift.start, shift.end)
                 })
                 .collect();
-            score -= preferred.len() as f64 * 2.0;
+            score -= preferred.len() as f64 * weights.preferred;
             let proficiency: f64 = needs
                 .iter()
                 .map(|c| {

@@ -4,7 +4,8 @@
 //! Columns: `date, template, start, end, breaks, count, paid_hours, channels` (any order; others ignored).
 //! `start`/`end` are local ISO times with or without offset; `breaks` is `HH:MM-HH:MM name (paid|unpaid)`
 //! separated by `; `, each placed on the shift's own span (so a break at 01:00 of a 22:00 shift is the next
-//! morning); `channels` is `;`-separated.
+//! morning) and required to lie inside it without overlapping another; `channels` is `;`-separated; `date`
+//! is the start's local date (or the day before, for starts written past midnight).
 
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::forecast::parse_instant;
@@ -180,10 +181,12 @@ pub fn read_shifts(
                     crate::forecast::parse_instant(&t.format("%Y-%m-%dT%H:%M").to_string(), tz)
                         .ok()?;
                 let mut minutes = (to - from).num_minutes();
-                if minutes <= 0 {
-                    minutes += 24 * 60;
+                if minutes < 0 {
+                    minutes += 24 * 60; // a break across midnight
                 }
-                (begin >= start && begin < end).then_some(PlannedBreak {
+                let inside =
+                    minutes > 0 && begin >= start && begin + Duration::minutes(minutes) <= end;
+                inside.then_some(PlannedBreak {
                     start: begin,
                     minutes: minutes as u32,
                     paid,
@@ -194,6 +197,27 @@ pub fn read_shifts(
                 Some(b) => breaks.push(b),
                 None => at(line, Some(c_breaks), format!("breaks: expected 'HH:MM-HH:MM name (paid|unpaid)' inside the shift, found '{part}'")),
             }
+        }
+        breaks.sort();
+        if breaks
+            .windows(2)
+            .any(|w| w[0].start + Duration::minutes(i64::from(w[0].minutes)) > w[1].start)
+        {
+            at(
+                line,
+                Some(c_breaks),
+                "breaks: expected breaks that do not overlap".to_string(),
+            );
+            continue;
+        }
+        let start_date = start.with_timezone(&tz).date_naive();
+        if date != start_date && date.succ_opt() != Some(start_date) {
+            at(
+                line,
+                Some(c_date),
+                format!("date: expected the shift's start date {start_date} (or the day before, for starts past midnight), found {date}"),
+            );
+            continue;
         }
         shifts.push(PlannedShift {
             date,
