@@ -374,10 +374,8 @@ fn run(
         }
         #[cfg(feature = "highs")]
         super::Backend::Highs => {
-            let mut model = problem
-                .using(good_lp::highs)
-                .set_threads(choice.threads)
-                .set_verbose(false);
+            let mut model = problem.using(good_lp::highs).set_threads(choice.threads);
+            model.set_verbose(false);
             if mip {
                 model = model
                     .set_time_limit(choice.time_limit_s)
