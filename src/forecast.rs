@@ -100,11 +100,7 @@ pub fn read_forecast(
         },
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::csv_input::reader(text);
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,

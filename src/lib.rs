@@ -9,6 +9,7 @@
 //! * [`error`] — typed errors with file locations.
 
 pub mod calculator;
+mod csv_input;
 pub mod error;
 pub mod export;
 pub mod forecast;

@@ -25,11 +25,7 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         },
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(contents.as_bytes());
+    let mut reader = crate::csv_input::reader(contents);
     let mut records = reader.records();
     let mut problems = Vec::new();
 

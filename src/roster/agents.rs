@@ -136,11 +136,7 @@ pub fn read_agents(path: &Path, text: &str, model: &Model) -> Result<Vec<Agent>,
         path,
         problems: Vec::new(),
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut csv = crate::csv_input::reader(text);
     let mut records = csv.records();
     let Some(Ok(header)) = records.next() else {
         r.at(
@@ -295,11 +291,7 @@ pub fn read_availability(
         path,
         problems: Vec::new(),
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut csv = crate::csv_input::reader(text);
     let mut records = csv.records();
     let Some(Ok(header)) = records.next() else {
         r.at(
