@@ -13,7 +13,7 @@ use vuoro::model::Model;
 use vuoro::requirements::compute;
 use vuoro::roster::agents::read_agents;
 use vuoro::roster::assign;
-use vuoro::schedule::demand::Demand;
+use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Goal, SolverChoice};
 
 fn main() {

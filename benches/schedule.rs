@@ -12,7 +12,7 @@ use std::path::Path;
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::requirements::compute;
-use vuoro::schedule::demand::Demand;
+use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
 
 fn peak_rss_mib() -> f64 {

@@ -7,7 +7,7 @@ use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::compute;
-use vuoro::schedule::demand::Demand;
+use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
 
 /// A one-channel model at hourly intervals, open 08–20 on weekdays, with the given shift tables.

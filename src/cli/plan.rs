@@ -15,7 +15,7 @@ use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
-use vuoro::schedule::demand::Demand;
+use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{
     evaluate_shifts, schedule, ChannelOutcome, CoverageInterval, Goal, ShiftPlan, SolverChoice,
 };

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use vuoro::forecast::Period;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
-use vuoro::schedule::demand::Demand;
+use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
 
 const EXAMPLES: &str = "\

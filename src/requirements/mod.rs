@@ -10,6 +10,7 @@
 //! Handle time per contact is the forecast's `aht` (or the channel's) plus its `acw` (or the channel's).
 
 pub mod deferred;
+pub mod demand;
 
 use crate::forecast::Forecast;
 use crate::model::{Channel, ChannelKind, Model};

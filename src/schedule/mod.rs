@@ -11,7 +11,6 @@
 
 mod allocate;
 mod candidates;
-pub mod demand;
 mod ilp;
 
 use crate::forecast::local_iso;
@@ -20,7 +19,7 @@ use crate::model::{ChannelKind, Model};
 use crate::queueing::{required_agents, Concurrency, Kpis, Queue, SlConvention, Targets};
 use candidates::{enumerate, BreakSet, Candidate};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use demand::Demand;
+use crate::requirements::demand::{self, Demand};
 use std::collections::BTreeMap;
 use std::fmt;
 
