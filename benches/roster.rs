@@ -11,10 +11,11 @@ use vuoro::export::{calendars, roster_csv, roster_json, roster_xlsx};
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::requirements::compute;
+use vuoro::requirements::demand::Demand;
 use vuoro::roster::agents::read_agents;
 use vuoro::roster::assign;
-use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Goal, SolverChoice};
+use vuoro::staffing::Staffing;
 
 fn main() {
     let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("model");
@@ -33,15 +34,12 @@ fn main() {
         &mut |_| {},
     )
     .expect("plan");
-    let shifts: Vec<_> = plan
-        .shifts
-        .iter()
-        .cloned()
-        .map(|mut s| {
-            s.count *= 5;
-            s
-        })
-        .collect();
+    let shifts = Staffing::new(
+        plan.spans()
+            .iter()
+            .map(|s| s.anonymous(s.count * 5))
+            .collect(),
+    );
     let mut csv = String::from("id,name,team,skills,contract_hours\n");
     for i in 0..500 {
         let (team, skills, hours) = match i % 10 {
@@ -54,10 +52,10 @@ fn main() {
     }
     let agents = read_agents(Path::new("agents.csv"), &csv, &model).expect("valid agents");
     let period = (
-        demand.starts[0],
-        *demand.starts.last().expect("grid") + chrono::Duration::minutes(15),
+        demand.grid.first().expect("grid"),
+        demand.grid.end().expect("grid"),
     );
-    let total: u32 = shifts.iter().map(|s| s.count).sum();
+    let total = shifts.shift_count();
     let mut times = Vec::new();
     let mut roster = None;
     for _ in 0..5 {
@@ -77,15 +75,15 @@ fn main() {
     let start = Instant::now();
     let files = calendars(&model, &roster, period.0).len();
     let bytes = roster_csv(&model, &roster).len()
-        + roster_json(&model, &roster, &shifts).len()
+        + roster_json(&model, &roster).len()
         + roster_xlsx(&model, &roster).map_or(0, |b| b.len());
     let export = start.elapsed().as_secs_f64();
     println!("roster: 500 agents, {total} agent-shifts in one week");
     println!(
         "  assign   median {:.3} s (5 runs); {} filled, {} open, {} rule notes",
         times[2],
-        roster.assignments.len(),
-        roster.open_shifts.iter().map(|(_, n)| n).sum::<u32>(),
+        roster.spans().len(),
+        roster.open_count(),
         roster.violations.len()
     );
     println!("  exports  {export:.3} s ({files} calendars, {bytes} bytes of CSV, JSON and XLSX)");

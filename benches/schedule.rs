@@ -83,11 +83,13 @@ fn run(label: &str, model: &Model, forecast: &str) {
         let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
         let s = &plan.solver;
         let sl: Vec<String> = plan
-            .outcomes
+            .evaluation
+            .channels
             .iter()
-            .filter_map(|o| {
-                o.service_level
-                    .map(|v| format!("{} {:.1}%", o.channel, 100.0 * v))
+            .filter_map(|c| {
+                c.period
+                    .service_level()
+                    .map(|v| format!("{} {:.1}%", c.name, 100.0 * v))
             })
             .collect();
         println!(

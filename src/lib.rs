@@ -11,12 +11,15 @@
 pub mod calculator;
 mod csv_input;
 pub mod error;
+pub mod evaluate;
 pub mod export;
 pub mod forecast;
+pub mod grid;
 pub mod model;
 pub mod queueing;
 pub mod report;
 pub mod requirements;
 pub mod roster;
 pub mod schedule;
+pub mod staffing;
 pub mod units;

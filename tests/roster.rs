@@ -8,13 +8,14 @@ use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster
 use vuoro::model::Model;
 use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
-use vuoro::schedule::{PlannedBreak, PlannedShift};
+use vuoro::staffing::{Break, ChannelId, Span, Staffing, TemplateId};
 
 fn model(extra: &str) -> Model {
     let text = format!(
         "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
          [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = {{ service_level = \"80%\" }}\n\
-         [[channel]]\nname = \"chat\"\nkind = \"immediate\"\naht = \"5m\"\ntarget = {{ service_level = \"80%\" }}\n{extra}"
+         [[channel]]\nname = \"chat\"\nkind = \"immediate\"\naht = \"5m\"\ntarget = {{ service_level = \"80%\" }}\n\
+         [[shift]]\nname = \"day\"\nlength = \"8h\"\nstart = \"00:00-23:00\"\nchannels = [\"voice\", \"chat\"]\n{extra}"
     );
     Model::from_toml(Path::new("m.toml"), &text).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -28,10 +29,16 @@ fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn shift(day: u32, from: u32, to: u32, channels: &[&str], count: u32) -> PlannedShift {
-    PlannedShift {
+/// Channels of the test model by name.
+fn channel(name: &str) -> ChannelId {
+    ChannelId(if name == "voice" { 0 } else { 1 })
+}
+
+fn shift(day: u32, from: u32, to: u32, channels: &[&str], count: u32) -> Span {
+    Span {
+        agent: None,
         date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-        template: "day".to_string(),
+        template: TemplateId(0),
         start: at(day, from, 0),
         end: if to >= 24 {
             at(day + 1, to - 24, 0)
@@ -40,20 +47,20 @@ fn shift(day: u32, from: u32, to: u32, channels: &[&str], count: u32) -> Planned
         },
         breaks: Vec::new(),
         count,
-        paid_hours: f64::from(if to > from { to - from } else { to + 24 - from }),
-        cost_per_agent: 1.0,
-        channels: channels.iter().map(|c| c.to_string()).collect(),
+        paid_minutes: 60 * if to > from { to - from } else { to + 24 - from },
+        cost: 1.0,
+        channels: channels.iter().map(|c| channel(c)).collect(),
     }
 }
 
-fn roster(m: &Model, agents_csv: &str, availability: &str, shifts: &[PlannedShift]) -> Roster {
+fn roster(m: &Model, agents_csv: &str, availability: &str, shifts: &[Span]) -> Roster {
     let agents = read_agents(Path::new("a.csv"), agents_csv, m).unwrap_or_else(|e| panic!("{e}"));
     let windows = read_availability(Path::new("v.csv"), availability, &agents)
         .unwrap_or_else(|e| panic!("{e}"));
     assign(
         m,
         &m.rules,
-        shifts,
+        &Staffing::new(shifts.to_vec()),
         agents,
         &windows,
         (at(23, 0, 0), at(30, 0, 0)),
@@ -61,9 +68,20 @@ fn roster(m: &Model, agents_csv: &str, availability: &str, shifts: &[PlannedShif
 }
 
 fn who(r: &Roster) -> Vec<(String, String)> {
-    r.assignments
+    r.spans()
         .iter()
-        .map(|a| (r.agents[a.agent].id.clone(), a.date.to_string()))
+        .map(|a| {
+            let agent = r.agent_of(a).expect("named");
+            (agent.id.clone(), a.date.to_string())
+        })
+        .collect()
+}
+
+/// Open shifts as (date, agents missing).
+fn open(r: &Roster) -> Vec<(String, u32)> {
+    r.open
+        .iter()
+        .map(|s| (s.date.to_string(), s.count))
         .collect()
 }
 
@@ -137,8 +155,8 @@ fn skills_unavailability_and_daily_limits_are_hard() {
     .collect();
     assert_eq!(who(&r), expected);
     assert_eq!(
-        r.open_shifts,
-        vec![(2, 1)],
+        open(&r),
+        vec![("2026-11-24".to_string(), 1)],
         "one Tuesday voice shift has nobody"
     );
     // V1 on leave Tuesday morning: the Tuesday shifts stay open.
@@ -148,7 +166,7 @@ fn skills_unavailability_and_daily_limits_are_hard() {
         "agent_id,date,from,to,kind\nV1,2026-11-24,07:00,09:00,unavailable\n",
         &shifts,
     );
-    assert_eq!(r.open_shifts, vec![(2, 2)]);
+    assert_eq!(open(&r), vec![("2026-11-24".to_string(), 2)]);
 }
 
 #[test]
@@ -172,7 +190,7 @@ fn eleven_hours_rest_between_shifts() {
         "agent_id,date,from,to,kind\n",
         &shifts,
     );
-    assert_eq!(r.assignments.len(), 2);
+    assert_eq!(r.spans().len(), 2);
     assert!(
         r.violations
             .iter()
@@ -186,33 +204,33 @@ fn eleven_hours_rest_between_shifts() {
 #[test]
 fn weekly_hours_and_days_respect_the_contract_band() {
     let m = model("");
-    let shifts: Vec<PlannedShift> = (23..28).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
+    let shifts: Vec<Span> = (23..28).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
     let agents = "id,name,skills,contract_hours,min_hours,max_hours,max_days\nP1,Part,voice,16,16,16,2\nF1,Full,voice,24,24,24,3\n";
     let r = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
     let hours = |id: &str| {
-        r.assignments
+        r.spans()
             .iter()
-            .filter(|a| r.agents[a.agent].id == id)
-            .map(|a| a.paid_hours)
+            .filter(|a| r.agent_of(a).expect("named").id == id)
+            .map(|a| a.paid_hours())
             .sum::<f64>()
     };
     assert!((hours("P1") - 16.0).abs() < 1e-9 && (hours("F1") - 24.0).abs() < 1e-9);
-    assert!(r.open_shifts.is_empty());
+    assert!(r.open.is_empty());
     // Same inputs, same roster.
     let again = roster(&m, agents, "agent_id,date,from,to,kind\n", &shifts);
-    assert_eq!(again.assignments, r.assignments);
+    assert_eq!(again.staffing, r.staffing);
 }
 
 fn small_roster() -> (Model, Roster) {
     let m = model("[export.csv]\ncolumns = [\"employee_id\", \"schedule_date\", \"start\", \"end\", \"activity\", \"paid\"]\nrename = { employee_id = \"EmpNo\" }\ndate_format = \"%d.%m.%Y\"\ndatetime_format = \"%H:%M\"\n");
     let mut night = shift(23, 22, 30, &["voice"], 1);
-    night.breaks = vec![PlannedBreak {
+    night.breaks = vec![Break {
         start: at(24, 1, 0),
         minutes: 30,
         paid: false,
         name: "lunch".to_string(),
     }];
-    night.paid_hours = 7.5;
+    night.paid_minutes = 450;
     let r = roster(
         &m,
         "id,name,team,skills,contract_hours\nA1,Aino Virtanen,Night,voice,37.5\n",
@@ -280,9 +298,10 @@ fn icalendar_parses_back_with_an_independent_parser() {
 #[test]
 fn vtimezone_carries_the_spring_change() {
     let m = model("");
-    let sunday = PlannedShift {
+    let sunday = Span {
+        agent: None,
         date: NaiveDate::from_ymd_opt(2027, 3, 28).expect("date"),
-        template: "day".to_string(),
+        template: TemplateId(0),
         start: Utc
             .with_ymd_and_hms(2027, 3, 28, 6, 0, 0)
             .single()
@@ -293,9 +312,9 @@ fn vtimezone_carries_the_spring_change() {
             .expect("utc"),
         breaks: Vec::new(),
         count: 1,
-        paid_hours: 8.0,
-        cost_per_agent: 1.0,
-        channels: vec!["voice".to_string()],
+        paid_minutes: 480,
+        cost: 1.0,
+        channels: vec![channel("voice")],
     };
     let agents = read_agents(
         Path::new("a.csv"),
@@ -311,7 +330,14 @@ fn vtimezone_carries_the_spring_change() {
             .single()
             .expect("utc"),
     );
-    let r = assign(&m, &m.rules, &[sunday], agents, &[], period);
+    let r = assign(
+        &m,
+        &m.rules,
+        &Staffing::new(vec![sunday]),
+        agents,
+        &[],
+        period,
+    );
     let body = &calendars(&m, &r, period.0)[0].1;
     // 06:00 UTC on the 23-hour Sunday is 09:00 EEST, after the 03:00 → 04:00 change.
     assert!(
@@ -324,8 +350,7 @@ fn vtimezone_carries_the_spring_change() {
 #[test]
 fn json_and_xlsx_exports() {
     let (m, r) = small_roster();
-    let json: serde_json::Value =
-        serde_json::from_str(&roster_json(&m, &r, &[])).expect("valid JSON");
+    let json: serde_json::Value = serde_json::from_str(&roster_json(&m, &r)).expect("valid JSON");
     assert_eq!(json["time_zone"], "Europe/Helsinki");
     assert_eq!(
         json["agents"][0]["shifts"][0]["start"],
@@ -376,7 +401,8 @@ fn plan_runs_end_to_end_on_the_shipped_example() {
     assert!(
         summary.contains("roster:")
             && summary.contains("required h")
-            && summary.contains("rostered h"),
+            && summary.contains("service of the roster:")
+            && summary.contains("scheduled h"),
         "{summary}"
     );
     for f in [
@@ -474,7 +500,7 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     // Two weeks of weekday day shifts (Mon 23.11. – Fri 4.12.) and one Saturday for one full-timer: five
     // shifts a week fit the band (≤ 41.5 h, ≤ 5 days) with the weekend as the weekly rest; the sixth day
     // of a week is refused.
-    let mut shifts: Vec<PlannedShift> = (23..29).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
+    let mut shifts: Vec<Span> = (23..29).map(|d| shift(d, 8, 16, &["voice"], 1)).collect();
     shifts.push(shift(30, 8, 16, &["voice"], 1));
     let december = |d: u32| {
         let start = chrono_tz::Europe::Helsinki
@@ -482,7 +508,7 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
             .single()
             .expect("time")
             .with_timezone(&Utc);
-        PlannedShift {
+        Span {
             date: NaiveDate::from_ymd_opt(2026, 12, d).expect("date"),
             start,
             end: start + chrono::Duration::hours(8),
@@ -504,17 +530,17 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     let r = assign(
         &m,
         &m.rules,
-        &shifts,
+        &Staffing::new(shifts),
         agents.clone(),
         &[],
         (at(23, 0, 0), end),
     );
     assert_eq!(
-        r.assignments.len(),
+        r.spans().len(),
         10,
         "5 + 5: Saturday 28.11. would be a sixth day in week 48"
     );
-    assert_eq!(r.open_shifts.len(), 1);
+    assert_eq!(r.open.len(), 1);
     assert!(
         r.violations
             .iter()
@@ -530,12 +556,12 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     let r = assign(
         &m,
         &m.rules,
-        &two,
+        &Staffing::new(two.to_vec()),
         agents,
         &[],
         (at(24, 0, 0), at(26, 0, 0)),
     );
-    assert_eq!(r.assignments.len(), 2);
+    assert_eq!(r.spans().len(), 2);
     assert!(
         r.violations
             .iter()
@@ -576,7 +602,7 @@ fn golden_exports_of_the_shipped_example() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("solver microlp optimal"),
+        String::from_utf8_lossy(&out.stdout).contains("solver microlp: optimal"),
         "the golden instance must solve to optimality"
     );
     let golden = Path::new("tests/golden");

@@ -53,6 +53,16 @@ impl Failure {
         }
     }
 
+    /// A schedule that could not be made: bad input (no templates, mismatched intervals) exits 2; a
+    /// model the solver cannot solve is not bad input and exits 1.
+    pub(crate) fn schedule(e: vuoro::schedule::ScheduleError) -> Failure {
+        use vuoro::schedule::ScheduleError as E;
+        Failure {
+            code: if matches!(e, E::Solver(_)) { 1 } else { 2 },
+            message: e.to_string(),
+        }
+    }
+
     /// Every problem of an input file, one `error:` line each.
     pub(crate) fn diagnostics(d: &vuoro::error::Diagnostics) -> Failure {
         Failure::input(d.to_string().replace('\n', "\nerror: "))

@@ -5,20 +5,18 @@ use super::write::{emit, write_all_atomically};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use vuoro::evaluate::evaluate;
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
+use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
+use vuoro::requirements::demand::Demand;
 use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
-use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{
-    evaluate_shifts, schedule, ChannelOutcome, CoverageInterval, Goal, ShiftPlan, SolverChoice,
-};
+use vuoro::schedule::{schedule, Goal, SolverChoice};
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 120 named agents):
@@ -107,152 +105,48 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
-        .map_err(|e| Failure::input(e.to_string()))?;
+    let plan =
+        schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
     progress(&format!(
         "rostering {} agents to {} shifts",
         agents.len(),
-        plan.shifts.iter().map(|s| s.count).sum::<u32>()
+        plan.staffing.shift_count()
     ));
-    let (Some(&first), Some(&last)) = (demand.starts.first(), demand.starts.last()) else {
+    let (Some(first), Some(period_end)) = (demand.grid.first(), demand.grid.end()) else {
         return Err(Failure::input("the planning period is empty"));
     };
-    let period_end = last + chrono::Duration::minutes(i64::from(demand.interval_minutes));
     let roster = assign(
         &model,
         &model.rules,
-        &plan.shifts,
+        &plan.staffing,
         agents,
         &windows,
         (first, period_end),
     );
-    let (coverage, outcomes) = evaluate_shifts(&model, &demand, &roster.as_shifts());
-
+    // What ships is the roster: coverage.csv, the chart and the summary all measure it.
+    let evaluation = evaluate(&model, &demand, &roster.staffing);
     let plan_files: Vec<(PathBuf, Vec<u8>)> = vec![
         (
             args.out.join("shifts.csv"),
-            shifts_csv(&model, &plan).into_bytes(),
+            shifts_csv(&model, &plan.staffing).into_bytes(),
         ),
         (
             args.out.join("coverage.csv"),
-            coverage_csv(&model, &plan).into_bytes(),
+            coverage_csv(&evaluation, &model).into_bytes(),
         ),
         (
             args.out.join("coverage.svg"),
-            coverage_chart(&model, &plan, ImageFormat::Svg)
+            coverage_chart(&model, &evaluation, "roster", ImageFormat::Svg)
                 .map_err(|e| Failure::input(e.to_string()))?,
         ),
     ];
-    write_roster_files(
-        &model,
-        &roster,
-        &plan.shifts,
-        &args.out,
-        &args.export,
-        first,
-        plan_files,
-    )?;
-    emit(
-        None,
-        &summary(&model, &plan, &roster, &demand.starts, &coverage, &outcomes),
-    )?;
-    let short = coverage
-        .iter()
-        .flatten()
-        .any(|r| r.required - r.scheduled >= 0.5);
-    Ok(if roster.open_shifts.is_empty() && !short {
+    write_roster_files(&model, &roster, &args.out, &args.export, first, plan_files)?;
+    emit(None, &plan_summary(&model, &plan, &roster, &evaluation))?;
+    Ok(if roster.open.is_empty() && !evaluation.any_short() {
         0
     } else {
         1
     })
-}
-
-/// What a planner reads first.
-fn summary(
-    model: &Model,
-    plan: &ShiftPlan,
-    roster: &Roster,
-    starts: &[chrono::DateTime<chrono::Utc>],
-    coverage: &[Vec<CoverageInterval>],
-    outcomes: &[ChannelOutcome],
-) -> String {
-    let tz = model.time_zone;
-    let hours = f64::from(model.interval_minutes) / 60.0;
-    let mut out = String::new();
-    let s = &plan.solver;
-    let _ = writeln!(
-        out,
-        "{} · plan: {} shifts ({:.0} paid h), solver {} {} gap {:.2} % · roster: {} agents, {} shifts filled ({:.0} paid h), {} open",
-        model.name,
-        plan.shifts.iter().map(|x| x.count).sum::<u32>(),
-        plan.paid_hours(),
-        s.backend,
-        s.status,
-        100.0 * s.gap,
-        roster.agents.len(),
-        roster.assignments.len(),
-        roster.assignments.iter().map(|a| a.paid_hours).sum::<f64>(),
-        roster.open_shifts.iter().map(|(_, n)| n).sum::<u32>()
-    );
-    let _ = writeln!(
-        out,
-        "\n{:<11} {:<8} {:>10} {:>10} {:>8} {:>8} {:>8}",
-        "day", "channel", "required h", "rostered h", "SL", "ASA", "abandon"
-    );
-    for (c, channel) in model.channels.iter().enumerate() {
-        let mut days: BTreeMap<chrono::NaiveDate, (f64, f64, f64, f64, f64, f64)> = BTreeMap::new();
-        for (t, r) in starts.iter().zip(&coverage[c]) {
-            let e = days.entry(t.with_timezone(&tz).date_naive()).or_default();
-            e.0 += r.required * hours;
-            e.1 += r.scheduled * hours;
-            if let (Some(k), Some(v)) = (&r.kpis, r.volume) {
-                e.2 += v;
-                e.3 += v * k.service_level.offered;
-                e.4 += v * k.asa_answered_s.min(1e6);
-                e.5 += v * k.p_abandon;
-            }
-        }
-        for (day, (req, ros, v, sl, asa, ab)) in days {
-            let pct = |x: f64| {
-                if v > 0.0 {
-                    format!("{:.1} %", 100.0 * x / v)
-                } else {
-                    "-".to_string()
-                }
-            };
-            let secs = if v > 0.0 {
-                format!("{:.1} s", asa / v)
-            } else {
-                "-".to_string()
-            };
-            let _ = writeln!(
-                out,
-                "{:<11} {:<8} {:>10.1} {:>10.1} {:>8} {:>8} {:>8}",
-                day.format("%a %d.%m."),
-                channel.name,
-                req,
-                ros,
-                pct(sl),
-                secs,
-                pct(ab)
-            );
-        }
-        if let Some(o) = outcomes.get(c) {
-            if let Some(sl) = o.service_level {
-                let _ = writeln!(
-                    out,
-                    "{:<11} {:<8} period service level {:.1} % (target {})",
-                    "",
-                    channel.name,
-                    100.0 * sl,
-                    o.target_service_level
-                        .map_or("-".to_string(), |t| format!("{:.0} %", 100.0 * t))
-                );
-            }
-        }
-    }
-    out.push_str(&roster_report(model, roster, &plan.shifts));
-    out
 }
 
 /// Checks `--export` values.
@@ -271,7 +165,6 @@ pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
 pub(crate) fn write_roster_files(
     model: &Model,
     roster: &Roster,
-    plan_shifts: &[vuoro::schedule::PlannedShift],
     out: &Path,
     export: &[String],
     stamp: chrono::DateTime<chrono::Utc>,
@@ -292,7 +185,7 @@ pub(crate) fn write_roster_files(
     if wants("json") {
         files.push((
             out.join("roster.json"),
-            roster_json(model, roster, plan_shifts).into_bytes(),
+            roster_json(model, roster).into_bytes(),
         ));
     }
     if wants("xlsx") {
@@ -317,48 +210,4 @@ pub(crate) fn write_roster_files(
         .map(|(p, b)| (p.as_path(), b.as_slice()))
         .collect();
     write_all_atomically(&refs)
-}
-
-/// Open shifts and broken rules, by agent.
-pub(crate) fn roster_report(
-    model: &Model,
-    roster: &Roster,
-    plan_shifts: &[vuoro::schedule::PlannedShift],
-) -> String {
-    let tz = model.time_zone;
-    let mut out = String::new();
-    if !roster.open_shifts.is_empty() {
-        let _ = writeln!(out, "\nopen shifts (no eligible agent):");
-        for (i, n) in &roster.open_shifts {
-            let s = &plan_shifts[*i];
-            let _ = writeln!(
-                out,
-                "  {} {} {}–{}: {} agent(s)",
-                s.date,
-                s.template,
-                s.start.with_timezone(&tz).format("%H:%M"),
-                s.end.with_timezone(&tz).format("%H:%M"),
-                n
-            );
-        }
-    }
-    if roster.violations.is_empty() {
-        let _ = writeln!(out, "\nno labour rule broken");
-    } else {
-        let _ = writeln!(out, "\nrules broken ({}):", roster.violations.len());
-        for v in roster.violations.iter().take(60) {
-            let who = v.agent.map_or(String::new(), |a| {
-                format!("{} ({}): ", roster.agents[a].name, roster.agents[a].id)
-            });
-            let _ = writeln!(out, "  {who}{} — {}", v.rule, v.detail);
-        }
-        if roster.violations.len() > 60 {
-            let _ = writeln!(
-                out,
-                "  … and {} more (see roster.json)",
-                roster.violations.len() - 60
-            );
-        }
-    }
-    out
 }

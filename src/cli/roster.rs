@@ -1,14 +1,15 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
-use super::plan::{check_exports, roster_report, write_roster_files};
+use super::plan::{check_exports, write_roster_files};
 use super::requirements::load_model;
 use super::write::emit;
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
+use vuoro::report::roster::roster_report;
 use vuoro::roster::agents::{read_agents, read_availability};
-use vuoro::roster::assign;
 use vuoro::roster::plan_file::read_shifts;
+use vuoro::roster::{assign, period_of};
 
 const EXAMPLES: &str = "\
 Example (roster the plan written by `vuoro schedule --out plan`):
@@ -54,34 +55,12 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         }
         None => Vec::new(),
     };
-    let (Some(first), Some(last)) = (
-        shifts.iter().map(|s| s.start).min(),
-        shifts.iter().map(|s| s.end).max(),
-    ) else {
+    let Some((period_start, period_end)) = period_of(&model, &shifts) else {
         return Err(Failure::input(format!(
             "{}: expected at least one shift, found none",
             args.shifts.display()
         )));
     };
-    // The roster week: from the first shift's local midnight to the last shift's end.
-    let tz = model.time_zone;
-    let midnight = first
-        .with_timezone(&tz)
-        .date_naive()
-        .and_time(chrono::NaiveTime::MIN);
-    let period_start =
-        vuoro::forecast::parse_instant(&midnight.format("%Y-%m-%dT%H:%M").to_string(), tz)
-            .unwrap_or(first);
-    // … to the local midnight after the last shift's date, so a whole last week is held to the minimum.
-    let last_date =
-        shifts.iter().map(|s| s.date).max().unwrap_or_default() + chrono::Duration::days(1);
-    let end_text = last_date
-        .and_time(chrono::NaiveTime::MIN)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
-    let period_end = vuoro::forecast::parse_instant(&end_text, tz)
-        .unwrap_or(last)
-        .max(last);
     let roster = assign(
         &model,
         &model.rules,
@@ -93,21 +72,20 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     write_roster_files(
         &model,
         &roster,
-        &shifts,
         &args.out,
         &args.export,
         period_start,
         Vec::new(),
     )?;
-    let filled = roster.assignments.len();
-    let open: u32 = roster.open_shifts.iter().map(|(_, n)| n).sum();
+    let filled = roster.spans().len();
+    let open = roster.open_count();
     let mut report = format!(
         "{} · roster: {} agents, {filled} shifts filled ({:.0} paid h), {open} open\n",
         model.name,
         roster.agents.len(),
-        roster.assignments.iter().map(|a| a.paid_hours).sum::<f64>()
+        roster.staffing.paid_hours()
     );
-    report.push_str(&roster_report(&model, &roster, &shifts));
+    report.push_str(&roster_report(&model, &roster));
     emit(None, &report)?;
     Ok(if open == 0 { 0 } else { 1 })
 }

@@ -153,11 +153,17 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         GoalArg::Weekly => Goal::Weekly,
     };
     let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
-        .map_err(|e| Failure::input(e.to_string()))?;
-    let shifts = shifts_csv(&model, &plan);
-    let coverage = coverage_csv(&model, &plan);
-    let chart = coverage_chart(&model, &plan, format).map_err(|e| Failure::input(e.to_string()))?;
+    let plan =
+        schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
+    let shifts = shifts_csv(&model, &plan.staffing);
+    let coverage = coverage_csv(&plan.evaluation, &model);
+    let chart = coverage_chart(
+        &model,
+        &plan.evaluation,
+        &format!("{} goal", plan.goal),
+        format,
+    )
+    .map_err(|e| Failure::input(e.to_string()))?;
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Failure::input(format!(
             "{}: cannot create directory: {e}",
@@ -176,13 +182,11 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         (&p3, &chart),
     ])?;
     super::write::emit(None, &schedule_summary(&model, &plan))?;
-    let missed_goal = plan
-        .outcomes
-        .iter()
-        .any(|o| matches!((o.service_level, o.target_service_level), (Some(sl), Some(t)) if sl + 1e-9 < t));
-    Ok(if plan.shortfalls.is_empty() && !missed_goal {
-        0
-    } else {
-        1
-    })
+    Ok(
+        if plan.shortfalls.is_empty() && plan.goal_misses().is_empty() {
+            0
+        } else {
+            1
+        },
+    )
 }

@@ -2,6 +2,7 @@
 
 use crate::model::Model;
 use crate::roster::Roster;
+use crate::staffing::AgentId;
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use std::fmt::Write as _;
 
@@ -100,8 +101,8 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
     let tz = model.time_zone;
     let local = |t: DateTime<Utc>, f: &str| t.with_timezone(&tz).format(f).to_string();
     let (Some(first), Some(last)) = (
-        roster.assignments.iter().map(|a| a.start).min(),
-        roster.assignments.iter().map(|a| a.end).max(),
+        roster.spans().iter().map(|a| a.start).min(),
+        roster.spans().iter().map(|a| a.end).max(),
     ) else {
         return Vec::new();
     };
@@ -124,7 +125,11 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
     };
     let mut out = Vec::new();
     for (i, agent) in roster.agents.iter().enumerate() {
-        let shifts: Vec<_> = roster.assignments.iter().filter(|a| a.agent == i).collect();
+        let shifts: Vec<_> = roster
+            .spans()
+            .iter()
+            .filter(|a| a.agent == Some(AgentId(i)))
+            .collect();
         if shifts.is_empty() {
             continue;
         }
@@ -170,7 +175,11 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
             lines.push(date_time("DTEND", a.end));
             lines.push(format!(
                 "SUMMARY:{}",
-                text(&format!("Shift {} ({})", a.template, a.channels.join(", ")))
+                text(&format!(
+                    "Shift {} ({})",
+                    a.template_name(model),
+                    a.channel_names(model).join(", ")
+                ))
             ));
             if !description.is_empty() {
                 lines.push(format!("DESCRIPTION:{}", text(&description)));

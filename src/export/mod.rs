@@ -31,8 +31,8 @@ mod ics;
 
 use crate::calculator::output::csv_field;
 use crate::model::{Model, ROSTER_COLUMNS};
-use crate::roster::{Assignment, Roster};
-use crate::schedule::PlannedShift;
+use crate::roster::Roster;
+use crate::staffing::{AgentId, Span};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -41,7 +41,7 @@ pub use ics::calendars;
 
 /// One row of `roster.csv`.
 struct Segment<'a> {
-    assignment: &'a Assignment,
+    assignment: &'a Span,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     activity: &'static str,
@@ -49,7 +49,7 @@ struct Segment<'a> {
 }
 
 /// Work and break segments of a shift, in time order.
-fn segments(a: &Assignment) -> Vec<Segment<'_>> {
+fn segments(a: &Span) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut cursor = a.start;
     let mut breaks = a.breaks.clone();
@@ -118,8 +118,10 @@ pub fn roster_csv(model: &Model, roster: &Roster) -> String {
         .collect::<Vec<_>>()
         .join(",");
     out.push('\n');
-    for a in &roster.assignments {
-        let agent = &roster.agents[a.agent];
+    for a in roster.spans() {
+        let Some(agent) = roster.agent_of(a) else {
+            continue;
+        };
         for s in segments(a) {
             let value = |column: &str| -> String {
                 match column {
@@ -133,7 +135,7 @@ pub fn roster_csv(model: &Model, roster: &Roster) -> String {
                     "activity" => s.activity.to_string(),
                     "channel" => {
                         if s.activity == "work" {
-                            s.assignment.channels.join(";")
+                            s.assignment.channel_names(model).join(";")
                         } else {
                             String::new()
                         }
@@ -154,14 +156,11 @@ pub fn roster_csv(model: &Model, roster: &Roster) -> String {
 /// `roster_daily.csv`: paid, unpaid and contract minutes per agent and day.
 pub fn roster_daily_csv(roster: &Roster) -> String {
     let mut out = String::from("employee_id,name,schedule_date,paid_min,unpaid_min,contract_min\n");
-    for a in &roster.assignments {
-        let agent = &roster.agents[a.agent];
-        let unpaid: i64 = a
-            .breaks
-            .iter()
-            .filter(|b| !b.paid)
-            .map(|b| i64::from(b.minutes))
-            .sum();
+    for a in roster.spans() {
+        let Some(agent) = roster.agent_of(a) else {
+            continue;
+        };
+        let unpaid = i64::from(a.unpaid_minutes());
         let span = (a.end - a.start).num_minutes();
         let contract =
             (agent.contract_hours * 60.0 / f64::from(agent.max_days.max(1))).round() as i64;
@@ -234,7 +233,7 @@ struct JsonViolation {
 }
 
 /// `roster.json` (schema in the module docs).
-pub fn roster_json(model: &Model, roster: &Roster, plan_shifts: &[PlannedShift]) -> String {
+pub fn roster_json(model: &Model, roster: &Roster) -> String {
     let iso = |t: DateTime<Utc>| crate::forecast::local_iso(model, t);
     let agents = roster
         .agents
@@ -251,16 +250,20 @@ pub fn roster_json(model: &Model, roster: &Roster, plan_shifts: &[PlannedShift])
                 .collect(),
             contract_hours: agent.contract_hours,
             shifts: roster
-                .assignments
+                .spans()
                 .iter()
-                .filter(|a| a.agent == i)
+                .filter(|a| a.agent == Some(AgentId(i)))
                 .map(|a| JsonShift {
                     date: a.date.to_string(),
-                    template: a.template.clone(),
+                    template: a.template_name(model).to_string(),
                     start: iso(a.start),
                     end: iso(a.end),
-                    paid_hours: a.paid_hours,
-                    channels: a.channels.clone(),
+                    paid_hours: a.paid_hours(),
+                    channels: a
+                        .channel_names(model)
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
                     breaks: a
                         .breaks
                         .iter()
@@ -276,17 +279,14 @@ pub fn roster_json(model: &Model, roster: &Roster, plan_shifts: &[PlannedShift])
         })
         .collect();
     let open_shifts = roster
-        .open_shifts
+        .open
         .iter()
-        .map(|(i, missing)| {
-            let s = &plan_shifts[*i];
-            JsonOpen {
-                date: s.date.to_string(),
-                template: s.template.clone(),
-                start: iso(s.start),
-                end: iso(s.end),
-                missing: *missing,
-            }
+        .map(|s| JsonOpen {
+            date: s.date.to_string(),
+            template: s.template_name(model).to_string(),
+            start: iso(s.start),
+            end: iso(s.end),
+            missing: s.count,
         })
         .collect();
     let violations = roster
@@ -316,7 +316,7 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
     let mut book = Workbook::new();
     // A fixed creation time (the first shift's date), so the same roster gives the same bytes.
     let first = roster
-        .assignments
+        .spans()
         .iter()
         .map(|a| a.date)
         .min()
@@ -327,7 +327,7 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     let days: Vec<NaiveDate> = roster
-        .assignments
+        .spans()
         .iter()
         .map(|a| a.date)
         .collect::<BTreeSet<_>>()
@@ -354,13 +354,17 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
         e(grid.write_string(row, 0, &agent.id))?;
         e(grid.write_string(row, 1, &agent.name))?;
         e(grid.write_string(row, 2, &agent.team))?;
-        for a in roster.assignments.iter().filter(|a| a.agent == i) {
+        for a in roster
+            .spans()
+            .iter()
+            .filter(|a| a.agent == Some(AgentId(i)))
+        {
             if let Some(j) = days.iter().position(|d| *d == a.date) {
                 let text = format!(
                     "{}–{} {}",
                     local(model, a.start, "%H:%M"),
                     local(model, a.end, "%H:%M"),
-                    a.template
+                    a.template_name(model)
                 );
                 e(grid.write_string(row, 3 + j as u16, text))?;
             }

@@ -2,7 +2,11 @@
 //! `plotters` (in [`plot`]).
 
 pub mod plot;
+pub mod roster;
 pub mod schedule;
+mod service;
+
+pub use service::service_table;
 
 use crate::calculator::output::{csv_field, format_number};
 use crate::forecast::local_iso;

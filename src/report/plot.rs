@@ -105,33 +105,43 @@ pub fn requirements_chart(
 }
 
 /// The coverage chart of a shift plan: agents on shift and off break against the requirement.
+///
+/// `what` names the staffing in the captions, e.g. `weekly goal`.
 pub fn coverage_chart(
     model: &Model,
-    plan: &crate::schedule::ShiftPlan,
+    evaluation: &crate::evaluate::Evaluation,
+    what: &str,
     format: ImageFormat,
 ) -> Result<Vec<u8>, PlotError> {
-    let panels = model
+    let panels = evaluation
         .channels
         .iter()
-        .zip(&plan.coverage)
-        .map(|(channel, rows)| Panel {
+        .map(|ch| Panel {
             caption: format!(
-                "{} — agents on shift and off break vs the requirement ({} goal)",
-                channel.name, plan.goal
+                "{} — agents on shift and off break vs the requirement ({what})",
+                ch.name
             ),
-            open: rows.iter().map(|r| r.open).collect(),
-            area: ("scheduled", rows.iter().map(|r| r.scheduled).collect()),
-            line: ("required", rows.iter().map(|r| r.required).collect()),
+            open: ch.intervals.iter().map(|r| r.open).collect(),
+            area: (
+                "scheduled",
+                ch.intervals.iter().map(|r| r.scheduled).collect(),
+            ),
+            line: (
+                "required",
+                ch.intervals.iter().map(|r| r.required).collect(),
+            ),
         })
         .collect();
+    let grid = &evaluation.grid;
     let frame = Frame {
         model,
         title: format!(
             "{} — shift plan coverage per {}-minute interval",
-            model.name, plan.interval_minutes
+            model.name,
+            grid.interval_minutes()
         ),
-        starts: &plan.starts,
-        interval_minutes: plan.interval_minutes,
+        starts: grid.starts(),
+        interval_minutes: grid.interval_minutes(),
     };
     render(&frame, panels, format)
 }

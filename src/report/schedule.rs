@@ -1,44 +1,49 @@
 //! Shift-plan outputs: `shifts.csv`, `coverage.csv` and the summary a planner reads first.
 
+use super::service::service_table;
 use crate::calculator::output::{csv_field, format_number};
+use crate::evaluate::{Evaluation, IntervalFigures};
 use crate::forecast::local_iso;
 use crate::model::Model;
-use crate::schedule::ShiftPlan;
-use chrono::Datelike;
+use crate::schedule::{describe_stretch, Goal, ShiftPlan};
+use crate::staffing::{Span, Staffing};
+use chrono::{Datelike, Duration};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// `HH:MM-HH:MM name (paid|unpaid)` of each break, `; `-separated.
+fn breaks_text(model: &Model, span: &Span) -> String {
+    let tz = model.time_zone;
+    let parts: Vec<String> = span
+        .breaks
+        .iter()
+        .map(|b| {
+            format!(
+                "{}-{} {} ({})",
+                b.start.with_timezone(&tz).format("%H:%M"),
+                b.end().with_timezone(&tz).format("%H:%M"),
+                b.name,
+                if b.paid { "paid" } else { "unpaid" }
+            )
+        })
+        .collect();
+    parts.join("; ")
+}
+
 /// One row per distinct shift and break placement: `date, template, start, end, breaks, count,
 /// paid_hours, channels`. `breaks` lists local `HH:MM-HH:MM name (paid|unpaid)` separated by `; `.
-pub fn shifts_csv(model: &Model, plan: &ShiftPlan) -> String {
-    let tz = model.time_zone;
+pub fn shifts_csv(model: &Model, staffing: &Staffing) -> String {
     let mut out = String::from("date,template,start,end,breaks,count,paid_hours,channels\n");
-    for s in &plan.shifts {
-        let breaks: Vec<String> = s
-            .breaks
-            .iter()
-            .map(|b| {
-                let from = b.start.with_timezone(&tz);
-                let to =
-                    (b.start + chrono::Duration::minutes(i64::from(b.minutes))).with_timezone(&tz);
-                format!(
-                    "{}-{} {} ({})",
-                    from.format("%H:%M"),
-                    to.format("%H:%M"),
-                    b.name,
-                    if b.paid { "paid" } else { "unpaid" }
-                )
-            })
-            .collect();
+    for s in &staffing.spans {
         let cells = [
             s.date.to_string(),
-            csv_field(&s.template),
+            csv_field(s.template_name(model)),
             local_iso(model, s.start),
             local_iso(model, s.end),
-            csv_field(&breaks.join("; ")),
+            csv_field(&breaks_text(model, s)),
             s.count.to_string(),
-            format_number(s.paid_hours),
-            csv_field(&s.channels.join(";")),
+            format_number(s.paid_hours()),
+            csv_field(&s.channel_names(model).join(";")),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');
@@ -46,64 +51,55 @@ pub fn shifts_csv(model: &Model, plan: &ShiftPlan) -> String {
     out
 }
 
-/// One row per channel and interval: requirement, agents scheduled, over and under, and the figures the
-/// queueing core predicts at the scheduled staffing.
-pub fn coverage_csv(model: &Model, plan: &ShiftPlan) -> String {
+/// One row per channel and interval: requirement, agents scheduled, over and under, and the evaluator's
+/// figures at that staffing (`asa_s` empty where the queue is unstable).
+pub fn coverage_csv(evaluation: &Evaluation, model: &Model) -> String {
     let mut out = String::from(
         "channel,start,open,required,scheduled,over,under,volume,service_level,asa_s,p_abandon,occupancy\n",
     );
-    for (channel, rows) in model.channels.iter().zip(&plan.coverage) {
-        for (t, r) in plan.starts.iter().zip(rows) {
-            let opt = |x: Option<f64>| x.map_or_else(String::new, format_number);
-            let k = r.kpis.as_ref();
-            let convention = match &channel.kind {
-                crate::model::ChannelKind::Immediate { targets, .. } => targets.convention,
-                crate::model::ChannelKind::Deferred { .. } => Default::default(),
-            };
-            let cells = [
-                csv_field(&channel.name),
-                local_iso(model, *t),
-                r.open.to_string(),
-                format_number(r.required),
-                format_number(r.scheduled),
-                format_number((r.scheduled - r.required).max(0.0)),
-                format_number((r.required - r.scheduled).max(0.0)),
-                opt(r.volume),
-                opt(k.map(|k| k.service_level.get(convention))),
-                opt(k.map(|k| k.asa_answered_s)),
-                opt(k.map(|k| k.p_abandon)),
-                opt(k.map(|k| k.occupancy)),
-            ];
-            out.push_str(&cells.join(","));
+    for ch in &evaluation.channels {
+        for (t, r) in evaluation.grid.starts().iter().zip(&ch.intervals) {
+            out.push_str(&coverage_row(model, &ch.name, *t, r));
             out.push('\n');
         }
     }
     out
 }
 
-/// The summary: solver, paid hours, agents per day, outcome per channel, shortfalls.
-pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
-    let mut out = String::new();
-    let s = &plan.solver;
-    let _ = writeln!(out, "{} · shift plan · goal: {}", model.name, plan.goal);
-    let _ = writeln!(
-        out,
-        "solver {}: {} · cost {:.2} · LP bound {:.2} · gap {:.2} % · {} variables ({} integer), {} constraints · built in {:.2} s, solved in {:.2} s",
-        s.backend, s.status, s.objective, s.lp_bound, 100.0 * s.gap, s.variables, s.integer_variables, s.constraints, s.build_seconds, s.solve_seconds
-    );
-    let _ = writeln!(
-        out,
-        "paid hours {:.1} · shift cost {:.1} · {} shifts ({} distinct)",
-        plan.paid_hours(),
-        plan.cost(),
-        plan.shifts.iter().map(|x| x.count).sum::<u32>(),
-        plan.shifts.len()
-    );
+fn coverage_row(
+    model: &Model,
+    channel: &str,
+    t: chrono::DateTime<chrono::Utc>,
+    r: &IntervalFigures,
+) -> String {
+    let opt = |x: Option<f64>| x.map_or_else(String::new, format_number);
+    let k = r.kpis.as_ref();
+    let cells = [
+        csv_field(channel),
+        local_iso(model, t),
+        r.open.to_string(),
+        format_number(r.required),
+        format_number(r.scheduled),
+        format_number(r.over()),
+        format_number(r.under()),
+        (r.volume > 0.0)
+            .then_some(r.volume)
+            .map_or_else(String::new, format_number),
+        opt(k.map(|k| k.service_level)),
+        opt(k.and_then(|k| k.asa_s)),
+        opt(k.map(|k| k.p_abandon)),
+        opt(k.map(|k| k.occupancy)),
+    ];
+    cells.join(",")
+}
+
+/// Agents and paid hours per local day.
+pub fn agents_per_day(staffing: &Staffing) -> String {
     let mut per_day: BTreeMap<chrono::NaiveDate, (u32, f64)> = BTreeMap::new();
-    for shift in &plan.shifts {
-        let e = per_day.entry(shift.date).or_default();
-        e.0 += shift.count;
-        e.1 += shift.paid_hours * f64::from(shift.count);
+    for span in &staffing.spans {
+        let e = per_day.entry(span.date).or_default();
+        e.0 += span.count;
+        e.1 += span.paid_hours() * f64::from(span.count);
     }
     let days: Vec<String> = per_day
         .iter()
@@ -118,53 +114,104 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
             )
         })
         .collect();
-    let _ = writeln!(out, "agents per day: {}", days.join(", "));
+    days.join(", ")
+}
+
+/// The summary: solver, paid hours, agents per day, service per channel, goal, shortfalls.
+pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
+    let mut out = String::new();
+    let s = &plan.solver;
+    let _ = writeln!(out, "{} · shift plan · goal: {}", model.name, plan.goal);
     let _ = writeln!(
         out,
-        "\n{:<9} {:>10} {:>8} {:>9} {:>9} {:>12} {:>12}",
-        "channel", "contacts", "SL", "target", "ASA", "abandon", "under / over"
+        "solver {}: {} · cost {:.2} · LP bound {:.2} · gap {:.2} % · {} variables ({} integer), {} constraints · built in {:.2} s, solved in {:.2} s",
+        s.backend, s.status, s.objective, s.lp_bound, 100.0 * s.gap, s.variables, s.integer_variables, s.constraints, s.build_seconds, s.solve_seconds
     );
-    for (c, (channel, rows)) in model.channels.iter().zip(&plan.coverage).enumerate() {
-        let o = &plan.outcomes[c];
-        let under: f64 = rows
-            .iter()
-            .map(|r| (r.required - r.scheduled).max(0.0))
-            .sum();
-        let over: f64 = rows
-            .iter()
-            .map(|r| (r.scheduled - r.required).max(0.0))
-            .sum();
-        let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1} %", 100.0 * v));
-        let _ = writeln!(
+    let _ = writeln!(
+        out,
+        "paid hours {:.1} · shift cost {:.1} · {} shifts ({} distinct)",
+        plan.paid_hours(),
+        plan.cost(),
+        plan.staffing.shift_count(),
+        plan.spans().len()
+    );
+    let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
+    out.push('\n');
+    out.push_str(&service_table(model, &plan.evaluation));
+    out.push_str(&goal_report(model, plan));
+    out.push_str(&shortfall_report(model, plan));
+    out
+}
+
+/// Under a daily/weekly goal: whether each period meets it, and what the goal leaves below the interval
+/// requirement (by design) — in figures.
+fn goal_report(model: &Model, plan: &ShiftPlan) -> String {
+    let mut out = String::new();
+    if plan.goal == Goal::Interval {
+        return out;
+    }
+    let misses = plan.goal_misses();
+    let _ = writeln!(out, "\n{} goal:", plan.goal);
+    if misses.is_empty() {
+        let _ =
+            writeln!(
             out,
-            "{:<9} {:>10.0} {:>8} {:>9} {:>9} {:>12} {:>12}",
-            channel.name,
-            o.volume,
-            pct(o.service_level),
-            pct(o.target_service_level),
-            o.asa_s.map_or("-".to_string(), |v| format!("{v:.1} s")),
-            pct(o.p_abandon),
-            format!("{under:.0} / {over:.0}")
+            "  every {} meets its service-level and abandonment targets (see the {} lines above)",
+            if plan.goal == Goal::Daily { "day" } else { "week" },
+            if plan.goal == Goal::Daily { "day" } else { "week" }
         );
     }
-    let _ = writeln!(
-        out,
-        "(under / over: agent-intervals short of and beyond the requirement)"
-    );
-    if plan.shortfalls.is_empty() {
-        let _ = writeln!(out, "\nno shortfalls: every interval has its requirement");
+    for m in &misses {
+        let _ = writeln!(out, "  missed: {m}");
+    }
+    for ch in &plan.evaluation.channels {
+        let p = &ch.period;
+        if p.short_intervals == 0 {
+            continue;
+        }
+        let worst = p.worst_service_level.map_or(String::new(), |(t, sl)| {
+            let start = plan.evaluation.grid.starts()[t];
+            let step = Duration::minutes(i64::from(plan.evaluation.grid.interval_minutes()));
+            format!(
+                "; lowest interval {} at {:.1} % SL",
+                describe_stretch(model, start, start + step),
+                100.0 * sl
+            )
+        });
+        let _ = writeln!(
+            out,
+            "  {}: {} intervals below the interval requirement ({:.0} agent-intervals){worst} — the goal trades them against busier intervals; each keeps its floor ({:.0} % SL and the channel's minimum agents)",
+            ch.name,
+            p.short_intervals,
+            p.under,
+            100.0 * model.schedule.min_interval_service_level
+        );
+    }
+    out
+}
+
+/// Stretches below what the plan must give, or the line that says there are none.
+fn shortfall_report(model: &Model, plan: &ShiftPlan) -> String {
+    let mut out = String::new();
+    let what = if plan.goal == Goal::Interval {
+        "every interval has its requirement"
     } else {
-        let _ = writeln!(out, "\nshortfalls ({}):", plan.shortfalls.len());
-        for s in plan.shortfalls.iter().take(40) {
-            let _ = writeln!(out, "  {}", s.describe(model));
-        }
-        if plan.shortfalls.len() > 40 {
-            let _ = writeln!(
-                out,
-                "  … and {} more (see coverage.csv)",
-                plan.shortfalls.len() - 40
-            );
-        }
+        "every interval has at least its floor"
+    };
+    if plan.shortfalls.is_empty() {
+        let _ = writeln!(out, "\nno shortfalls: {what}");
+        return out;
+    }
+    let _ = writeln!(out, "\nshortfalls ({}):", plan.shortfalls.len());
+    for s in plan.shortfalls.iter().take(40) {
+        let _ = writeln!(out, "  {}", s.describe(model));
+    }
+    if plan.shortfalls.len() > 40 {
+        let _ = writeln!(
+            out,
+            "  … and {} more (see coverage.csv)",
+            plan.shortfalls.len() - 40
+        );
     }
     out
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::forecast::local_iso;
+use crate::grid::TimeGrid;
 use crate::model::Model;
 use crate::requirements::{productive_share, Requirements};
 use chrono::{DateTime, Duration, Utc};
@@ -12,8 +13,7 @@ use std::path::Path;
 /// Demand of every channel over the planning grid.
 #[derive(Debug, Clone)]
 pub struct Demand {
-    pub starts: Vec<DateTime<Utc>>,
-    pub interval_minutes: u32,
+    pub grid: TimeGrid,
     /// Indexed like `Model::channels`.
     pub channels: Vec<ChannelDemand>,
 }
@@ -62,8 +62,7 @@ impl Demand {
             })
             .collect();
         Demand {
-            starts: req.starts.clone(),
-            interval_minutes: req.interval_minutes,
+            grid: TimeGrid::new(req.starts.clone(), req.interval_minutes, model.time_zone),
             channels,
         }
     }
@@ -262,8 +261,7 @@ impl Demand {
             return Err(Diagnostics(errors));
         }
         Ok(Demand {
-            starts,
-            interval_minutes: model.interval_minutes,
+            grid: TimeGrid::new(starts, model.interval_minutes, model.time_zone),
             channels,
         })
     }

@@ -14,9 +14,12 @@ pub mod demand;
 
 use crate::forecast::Forecast;
 use crate::model::{Channel, ChannelKind, Model};
-use crate::queueing::{ceil_tolerant, required_agents, Concurrency, Kpis, Queue, StaffingError};
+use crate::queueing::{
+    ceil_tolerant, required_agents, Concurrency, Kpis, Queue, StaffingError, Targets,
+};
 use chrono::{DateTime, Utc};
 use deferred::{smooth, DeferredInput};
+use demand::Load;
 
 /// Requirements of every channel over the planning period.
 #[derive(Debug, Clone)]
@@ -133,12 +136,7 @@ fn immediate(
     c: usize,
     channel: &Channel,
 ) -> Result<ChannelRequirements, RequirementsError> {
-    let ChannelKind::Immediate {
-        patience_s,
-        targets,
-        concurrency,
-    } = &channel.kind
-    else {
+    let ChannelKind::Immediate { targets, .. } = &channel.kind else {
         unreachable!("called for immediate channels only");
     };
     let interval_s = model.interval_s();
@@ -160,7 +158,7 @@ fn immediate(
                 start: crate::forecast::local_iso(model, start),
                 source,
             };
-            let queue = build_queue(volume, interval_s, handle_s, *patience_s, *concurrency)
+            let queue = build_queue(channel, Load { volume, handle_s }, interval_s)
                 .map_err(|e| fail(StaffingError::Invalid(e)))?;
             let staffing = required_agents(&queue, targets).map_err(fail)?;
             let productive = staffing.productive_agents.max(min);
@@ -195,19 +193,33 @@ fn immediate(
     })
 }
 
+/// The queue of an immediate channel for one interval's load (`None` for deferred channels or a load
+/// the queueing core rejects) — the one place a channel's queueing model is assembled.
+pub fn queue_of(channel: &Channel, load: Load, interval_s: f64) -> Option<(Queue, Targets)> {
+    let ChannelKind::Immediate { targets, .. } = &channel.kind else {
+        return None;
+    };
+    Some((build_queue(channel, load, interval_s).ok()?, *targets))
+}
+
 fn build_queue(
-    volume: f64,
+    channel: &Channel,
+    load: Load,
     interval_s: f64,
-    handle_s: f64,
-    patience_s: Option<f64>,
-    concurrency: Option<(u32, f64)>,
 ) -> Result<Queue, crate::error::InvalidValue> {
-    let mut queue = Queue::new(volume, interval_s, handle_s)?;
-    if let Some(p) = patience_s {
-        queue = queue.with_patience(p)?;
-    }
-    if let Some((k, f)) = concurrency {
-        queue = queue.with_concurrency(Concurrency::linear(k, handle_s, f)?);
+    let mut queue = Queue::new(load.volume, interval_s, load.handle_s)?;
+    if let ChannelKind::Immediate {
+        patience_s,
+        concurrency,
+        ..
+    } = &channel.kind
+    {
+        if let Some(p) = patience_s {
+            queue = queue.with_patience(*p)?;
+        }
+        if let Some((k, f)) = concurrency {
+            queue = queue.with_concurrency(Concurrency::linear(*k, load.handle_s, *f)?);
+        }
     }
     Ok(queue)
 }

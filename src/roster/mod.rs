@@ -15,27 +15,13 @@
 pub mod agents;
 pub mod plan_file;
 
+use crate::grid::start_of_day;
 use crate::model::rules::LabourRules;
 use crate::model::Model;
-use crate::schedule::{PlannedBreak, PlannedShift};
+use crate::staffing::{AgentId, Span, Staffing};
 use agents::{Agent, When, Window};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 use std::collections::BTreeSet;
-
-/// One agent working one shift.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assignment {
-    pub agent: usize,
-    /// Index into the plan's shifts.
-    pub shift: usize,
-    pub date: NaiveDate,
-    pub template: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub breaks: Vec<PlannedBreak>,
-    pub paid_hours: f64,
-    pub channels: Vec<String>,
-}
 
 /// A rule broken, in planner's words.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,34 +31,31 @@ pub struct Violation {
     pub detail: String,
 }
 
-/// The roster.
+/// The roster: the plan's spans with named agents, and what could not be filled.
 #[derive(Debug, Clone)]
 pub struct Roster {
     pub agents: Vec<Agent>,
-    /// In agent order, then start.
-    pub assignments: Vec<Assignment>,
-    /// Shifts of the plan nobody could take: (plan shift index, agents missing).
-    pub open_shifts: Vec<(usize, u32)>,
+    /// One span per agent-shift (`agent` set, `count` 1), in agent order, then start.
+    pub staffing: Staffing,
+    /// Shifts of the plan nobody could take, with the agents missing as `count`.
+    pub open: Vec<Span>,
     pub violations: Vec<Violation>,
 }
 
 impl Roster {
-    /// The assigned shifts as a plan (count 1 each), for evaluating coverage.
-    pub fn as_shifts(&self) -> Vec<PlannedShift> {
-        self.assignments
-            .iter()
-            .map(|a| PlannedShift {
-                date: a.date,
-                template: a.template.clone(),
-                start: a.start,
-                end: a.end,
-                breaks: a.breaks.clone(),
-                count: 1,
-                paid_hours: a.paid_hours,
-                cost_per_agent: 0.0,
-                channels: a.channels.clone(),
-            })
-            .collect()
+    /// The rostered spans.
+    pub fn spans(&self) -> &[Span] {
+        &self.staffing.spans
+    }
+
+    /// Agent-shifts nobody could take.
+    pub fn open_count(&self) -> u32 {
+        self.open.iter().map(|s| s.count).sum()
+    }
+
+    /// The agent of a rostered span.
+    pub fn agent_of(&self, span: &Span) -> Option<&Agent> {
+        span.agent.and_then(|a| self.agents.get(a.0))
     }
 }
 
@@ -99,20 +82,11 @@ fn week_of(d: NaiveDate) -> WeekKey {
 /// Monday 00:00 to the next Monday 00:00, local, of an ISO week.
 fn week_window(model: &Model, key: WeekKey) -> (DateTime<Utc>, DateTime<Utc>) {
     let monday = NaiveDate::from_isoywd_opt(key.0, key.1, Weekday::Mon).unwrap_or_default();
-    // The first existing minute of the day (a daylight-saving gap may swallow midnight).
-    let at = |d: NaiveDate| {
-        let mut local = d.and_time(chrono::NaiveTime::MIN);
-        for _ in 0..240 {
-            if let Some(t) =
-                chrono::TimeZone::from_local_datetime(&model.time_zone, &local).earliest()
-            {
-                return t.with_timezone(&Utc);
-            }
-            local += Duration::minutes(1);
-        }
-        local.and_utc()
-    };
-    (at(monday), at(monday + Duration::days(7)))
+    let tz = model.time_zone;
+    (
+        start_of_day(tz, monday),
+        start_of_day(tz, monday + Duration::days(7)),
+    )
 }
 
 impl Week {
@@ -189,16 +163,30 @@ fn longest_rest(
     longest.max((to - edge).num_minutes() as f64 / 60.0)
 }
 
+/// The time a shift plan rosters: from the first instant of its first shift's local date to the first
+/// instant of the day after its last date (or its last shift's end, if later), so a whole last week is
+/// held to the agents' minimum hours. `None` for an empty plan.
+pub fn period_of(model: &Model, plan: &Staffing) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let tz = model.time_zone;
+    let first = plan.spans.iter().map(|s| s.start).min()?;
+    let last_end = plan.spans.iter().map(|s| s.end).max()?;
+    let last_date = plan.spans.iter().map(|s| s.date).max()?;
+    let start = start_of_day(tz, first.with_timezone(&tz).date_naive());
+    let end = start_of_day(tz, last_date + Duration::days(1)).max(last_end);
+    Some((start, end))
+}
+
 /// Assigns `agents` to the plan's shifts; `period` is the planned time (weeks it covers whole are held to
 /// the agents' minimum weekly hours). Contract bands, `max_days` and the weekly rest apply per ISO week.
 pub fn assign(
     model: &Model,
     rules: &LabourRules,
-    shifts: &[PlannedShift],
+    plan: &Staffing,
     agents: Vec<Agent>,
     windows: &[Window],
     period: (DateTime<Utc>, DateTime<Utc>),
 ) -> Roster {
+    let shifts = &plan.spans;
     // Every agent-shift of the plan, in start order.
     let mut instances: Vec<(usize, u32)> = Vec::new();
     for (i, s) in shifts.iter().enumerate() {
@@ -223,16 +211,11 @@ pub fn assign(
             .collect();
     let mut assignments = Vec::new();
     let mut open: Vec<u32> = vec![0; shifts.len()];
-    let channel_index = |name: &str| model.channel_index(name);
     let is_weekend = |d: NaiveDate| matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
     let late_minute = (rules.late_after_h * 60.0) as u32;
     for (i, _) in instances {
         let shift = &shifts[i];
-        let needs: Vec<usize> = shift
-            .channels
-            .iter()
-            .filter_map(|c| channel_index(c))
-            .collect();
+        let needs: Vec<usize> = shift.channels.iter().map(|c| c.0).collect();
         let weekend = is_weekend(shift.date);
         let end_local = local_minutes(model, shift.end);
         let late = end_local >= late_minute
@@ -251,7 +234,7 @@ pub fn assign(
             }
             let key = week_of(shift.date);
             if rules.hard("max_hours")
-                && w.hours_in(key) + shift.paid_hours > agent.max_hours + 1e-9
+                && w.hours_in(key) + shift.paid_hours() > agent.max_hours + 1e-9
             {
                 continue;
             }
@@ -350,23 +333,16 @@ pub fn assign(
         match best {
             Some((_, a)) => {
                 let w = &mut weeks[a];
-                *w.hours.entry(week_of(shift.date)).or_default() += shift.paid_hours;
+                *w.hours.entry(week_of(shift.date)).or_default() += shift.paid_hours();
                 w.days.insert(shift.date);
                 w.spans.push((shift.start, shift.end));
                 w.spans.sort();
                 w.start_minutes.push(start_minute);
                 w.weekends += u32::from(weekend);
                 w.lates += u32::from(late);
-                assignments.push(Assignment {
-                    agent: a,
-                    shift: i,
-                    date: shift.date,
-                    template: shift.template.clone(),
-                    start: shift.start,
-                    end: shift.end,
-                    breaks: shift.breaks.clone(),
-                    paid_hours: shift.paid_hours,
-                    channels: shift.channels.clone(),
+                assignments.push(Span {
+                    agent: Some(AgentId(a)),
+                    ..shift.anonymous(1)
                 });
             }
             None => open[i] += 1,
@@ -376,12 +352,12 @@ pub fn assign(
     let violations = check(model, rules, &agents, &weeks, &assignments, windows, period);
     Roster {
         agents,
-        assignments,
-        open_shifts: open
+        staffing: Staffing::new(assignments),
+        open: open
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| (i, *n))
+            .map(|(i, n)| shifts[i].anonymous(*n))
             .collect(),
         violations,
     }
@@ -407,7 +383,7 @@ fn check(
     rules: &LabourRules,
     agents: &[Agent],
     weeks: &[Week],
-    assignments: &[Assignment],
+    assignments: &[Span],
     windows: &[Window],
     period: (DateTime<Utc>, DateTime<Utc>),
 ) -> Vec<Violation> {
@@ -560,7 +536,7 @@ fn check(
             .filter(|win| win.agent == a && win.preferred)
             .collect();
         if !preferred.is_empty() {
-            for x in assignments.iter().filter(|x| x.agent == a) {
+            for x in assignments.iter().filter(|x| x.agent == Some(AgentId(a))) {
                 let day_has_wish = preferred.iter().any(|win| match win.when {
                     When::Date(d) => d == x.date,
                     When::Weekday(wd) => x.date.weekday() == wd,
@@ -573,7 +549,7 @@ fn check(
                     out.push(Violation {
                         agent: who,
                         rule: "Shift outside preferred hours",
-                        detail: format!("{} {}", x.date, x.template),
+                        detail: format!("{} {}", x.date, x.template_name(model)),
                     });
                 }
             }

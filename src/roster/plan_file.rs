@@ -10,16 +10,12 @@
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::forecast::parse_instant;
 use crate::model::Model;
-use crate::schedule::{PlannedBreak, PlannedShift};
+use crate::staffing::{Break, ChannelId, Span, Staffing, TemplateId};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use std::path::Path;
 
 /// Reads `shifts.csv` for `model`; `path` only names the file in diagnostics.
-pub fn read_shifts(
-    path: &Path,
-    text: &str,
-    model: &Model,
-) -> Result<Vec<PlannedShift>, Diagnostics> {
+pub fn read_shifts(path: &Path, text: &str, model: &Model) -> Result<Staffing, Diagnostics> {
     let mut problems = Vec::new();
     let mut at = |line: u64, column: Option<usize>, message: String| {
         problems.push(Diagnostic {
@@ -139,8 +135,25 @@ pub fn read_shifts(
                 ),
             );
         }
-        let (Ok(date), Some(start), Some(end), Some(count), Some(paid)) =
-            (date, start, end, count, paid)
+        let template = model
+            .shifts
+            .iter()
+            .position(|t| t.name == get(c_template))
+            .map(TemplateId);
+        if template.is_none() {
+            let names: Vec<&str> = model.shifts.iter().map(|t| t.name.as_str()).collect();
+            at(
+                line,
+                Some(c_template),
+                format!(
+                    "template: expected one of the model's shift templates ({}), found '{}'",
+                    names.join(", "),
+                    get(c_template)
+                ),
+            );
+        }
+        let (Ok(date), Some(start), Some(end), Some(count), Some(paid), Some(template)) =
+            (date, start, end, count, paid, template)
         else {
             continue;
         };
@@ -186,7 +199,7 @@ pub fn read_shifts(
                 }
                 let inside =
                     minutes > 0 && begin >= start && begin + Duration::minutes(minutes) <= end;
-                inside.then_some(PlannedBreak {
+                inside.then_some(Break {
                     start: begin,
                     minutes: minutes as u32,
                     paid,
@@ -219,20 +232,24 @@ pub fn read_shifts(
             );
             continue;
         }
-        shifts.push(PlannedShift {
+        shifts.push(Span {
+            agent: None,
+            template,
             date,
-            template: get(c_template).to_string(),
             start,
             end,
             breaks,
+            channels: channels
+                .iter()
+                .filter_map(|c| model.channel_index(c).map(ChannelId))
+                .collect(),
             count,
-            paid_hours: paid,
-            cost_per_agent: 0.0,
-            channels,
+            paid_minutes: (paid * 60.0).round() as u32,
+            cost: model.shifts[template.0].cost,
         });
     }
     if problems.is_empty() {
-        Ok(shifts)
+        Ok(Staffing::new(shifts))
     } else {
         Err(Diagnostics(problems))
     }

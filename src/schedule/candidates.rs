@@ -5,6 +5,7 @@
 //! Times are minutes from the first interval of the planning grid (UTC based, so a daylight-saving day
 //! simply has fewer or more intervals); a shift starting at a local time the clocks skip is not offered.
 
+use crate::grid::cover;
 use crate::model::Model;
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc};
 
@@ -33,20 +34,6 @@ pub(crate) struct BreakSet {
     pub slot_cover: Vec<Vec<(usize, f64)>>,
     /// For each shift (same order as `shifts`): the first and last slot index it may use.
     pub windows: Vec<(usize, usize)>,
-}
-
-/// Fractions of grid intervals covered by `[from, from + minutes)`.
-pub(crate) fn cover(from: i64, minutes: i64, interval: i64, intervals: usize) -> Vec<(usize, f64)> {
-    let to = from + minutes;
-    let first = from.div_euclid(interval).max(0);
-    let last = (to - 1).div_euclid(interval).min(intervals as i64 - 1);
-    (first..=last)
-        .filter_map(|t| {
-            let (a, b) = (t * interval, (t + 1) * interval);
-            let overlap = (to.min(b) - from.max(a)) as f64 / interval as f64;
-            (overlap > 0.0).then_some((t as usize, overlap))
-        })
-        .collect()
 }
 
 /// Local date + minutes after its midnight → instant (earliest occurrence of a repeated time; `None` when
@@ -171,21 +158,5 @@ fn break_set(
         slots,
         slot_cover,
         windows,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cover;
-
-    #[test]
-    fn cover_fractions() {
-        assert_eq!(
-            cover(0, 60, 15, 96),
-            vec![(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)]
-        );
-        assert_eq!(cover(15, 15, 60, 24), vec![(0, 0.25)]);
-        assert_eq!(cover(-30, 60, 15, 96), vec![(0, 1.0), (1, 1.0)]);
-        assert_eq!(cover(90, 60, 60, 2), vec![(1, 0.5)]);
     }
 }

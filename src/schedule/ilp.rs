@@ -21,7 +21,8 @@
 //! bound with the requested gap and time limit. If branch and bound finds nothing in time, the LP solution
 //! is rounded up and the continuous part re-solved with the shifts fixed, which is always feasible.
 
-use super::{Formulation, SolverChoice, SolverStatus};
+use super::formulation::Formulation;
+use super::{SolverChoice, SolverStatus};
 use good_lp::{
     constraint, variable, Constraint, Expression, ProblemVariables, Solution, SolverModel,
     Variable, VariableDefinition,

@@ -1,0 +1,335 @@
+//! The one place service is measured: any [`Staffing`] against a [`Demand`] gives service level (under
+//! each channel's own convention), speed of answer, abandonment, occupancy and under/over staffing per
+//! interval, local day, ISO week and the whole period. `coverage.csv`, every summary line and every
+//! report read an [`Evaluation`]; nothing else computes these figures, so they cannot disagree.
+//!
+//! # Productive agents
+//! Agents on shift and off break are allocated to channels by maximum flow ([`allocate`]); a channel's
+//! productive staffing is then `p = working × (1 − shrinkage other than breaks)`, usually fractional.
+//! Shrinkage is a share of time, so within the interval `p` means `⌊p⌋` agents for a share
+//! `1 − (p − ⌊p⌋)` of the time and `⌈p⌉` for the rest: every figure is that time-weighted mix of the two
+//! whole-agent queues (linear interpolation between whole agents). This is also the curve the scheduler's
+//! daily/weekly goal linearises, so a goal the scheduler meets is met here.
+//!
+//! # Aggregates
+//! Over a day, week or period: service level and abandonment weighted by offered contacts, ASA weighted
+//! by answered contacts. An interval whose queue is unstable (Erlang C with load ≥ agents: the wait grows
+//! without bound) counts with service level 0 and is *named*, never averaged into an ASA.
+
+pub(crate) mod allocate;
+mod summary;
+
+use crate::grid::{iso_week, IsoWeek, TimeGrid};
+use crate::model::{ChannelKind, Model};
+use crate::queueing::{Kpis, Queue, SlConvention};
+use crate::requirements::demand::{Demand, Load};
+use crate::requirements::queue_of;
+use crate::staffing::{ChannelId, Staffing};
+use chrono::NaiveDate;
+pub use summary::{Miss, Period, Summary};
+
+/// Figures of one channel in one interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalFigures {
+    pub open: bool,
+    /// Agents needed on shift and off break.
+    pub required: f64,
+    /// Agents on shift, off break, working this channel.
+    pub scheduled: f64,
+    /// `scheduled × productive share`.
+    pub productive: f64,
+    /// Contacts offered (0 when none are forecast).
+    pub volume: f64,
+    /// Immediate channels with contacts, while open.
+    pub kpis: Option<IntervalKpis>,
+}
+
+impl IntervalFigures {
+    /// Agents short of the requirement (0 when covered).
+    pub fn under(&self) -> f64 {
+        (self.required - self.scheduled).max(0.0)
+    }
+
+    /// Agents beyond the requirement.
+    pub fn over(&self) -> f64 {
+        (self.scheduled - self.required).max(0.0)
+    }
+}
+
+/// Queue figures at a fractional productive staffing (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IntervalKpis {
+    /// Under the channel's convention.
+    pub service_level: f64,
+    /// Average speed of answer of answered contacts; `None` when the queue is unstable.
+    pub asa_s: Option<f64>,
+    pub p_abandon: f64,
+    pub occupancy: f64,
+}
+
+impl IntervalKpis {
+    pub fn stable(&self) -> bool {
+        self.asa_s.is_some()
+    }
+}
+
+/// A channel's targets, as the evaluation checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChannelTargets {
+    pub service_level: Option<f64>,
+    pub threshold_s: f64,
+    pub max_abandon: Option<f64>,
+    pub max_asa_s: Option<f64>,
+}
+
+/// One channel under a staffing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelEvaluation {
+    pub channel: ChannelId,
+    pub name: String,
+    /// Immediate channels: the service-level convention their figures use.
+    pub convention: Option<SlConvention>,
+    pub targets: ChannelTargets,
+    pub intervals: Vec<IntervalFigures>,
+    /// Per local day, in order.
+    pub days: Vec<(NaiveDate, Summary)>,
+    /// Per ISO week, in order.
+    pub weeks: Vec<(IsoWeek, Summary)>,
+    pub period: Summary,
+}
+
+impl ChannelEvaluation {
+    pub fn is_immediate(&self) -> bool {
+        self.convention.is_some()
+    }
+
+    /// Every summary of a scope, labelled.
+    pub fn summaries(&self, scope: Scope) -> Vec<(Period, &Summary)> {
+        match scope {
+            Scope::Day => self
+                .days
+                .iter()
+                .map(|(d, s)| (Period::Day(*d), s))
+                .collect(),
+            Scope::Week => self
+                .weeks
+                .iter()
+                .map(|(w, s)| (Period::Week(*w), s))
+                .collect(),
+            Scope::Period => vec![(Period::All, &self.period)],
+        }
+    }
+
+    /// Service-level and abandonment targets missed over each summary of `scope`.
+    pub fn misses(&self, scope: Scope) -> Vec<Miss> {
+        self.summaries(scope)
+            .into_iter()
+            .flat_map(|(period, s)| s.misses(&self.name, period, &self.targets))
+            .collect()
+    }
+}
+
+/// Which summaries a target is held over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Day,
+    Week,
+    Period,
+}
+
+/// A staffing measured against a demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub grid: TimeGrid,
+    /// Indexed like `Model::channels`.
+    pub channels: Vec<ChannelEvaluation>,
+}
+
+impl Evaluation {
+    /// Agent-intervals short of the requirement, all channels.
+    pub fn under(&self) -> f64 {
+        self.channels.iter().map(|c| c.period.under).sum()
+    }
+
+    /// Whether any open interval is at least half an agent short of its requirement.
+    pub fn any_short(&self) -> bool {
+        self.channels
+            .iter()
+            .flat_map(|c| &c.intervals)
+            .any(|r| r.under() >= 0.5)
+    }
+
+    /// Every target missed over `scope`, all channels.
+    pub fn misses(&self, scope: Scope) -> Vec<Miss> {
+        self.channels.iter().flat_map(|c| c.misses(scope)).collect()
+    }
+}
+
+/// Evaluates `staffing` against `demand`: allocation to channels, then [`evaluate_working`].
+pub fn evaluate(model: &Model, demand: &Demand, staffing: &Staffing) -> Evaluation {
+    let presence = staffing.presence(&demand.grid);
+    let groups: Vec<Vec<usize>> = presence
+        .groups
+        .iter()
+        .map(|g| g.iter().map(|c| c.0).collect())
+        .collect();
+    let n = demand.grid.len();
+    let nc = demand.channels.len();
+    let mut working = vec![vec![0.0f64; n]; nc];
+    for t in 0..n {
+        let present: Vec<f64> = presence.present.iter().map(|p| p[t]).collect();
+        let required: Vec<f64> = demand.channels.iter().map(|c| c.required[t]).collect();
+        let w = allocate::allocate(&present, &groups, &required, &required);
+        for (c, x) in w.into_iter().enumerate() {
+            // Whole agents stay whole: sums of shift fractions carry float noise.
+            working[c][t] = (x * 1e6).round() / 1e6;
+        }
+    }
+    evaluate_working(model, demand, &working)
+}
+
+/// Evaluates agents working each channel per interval (`working[c][t]`, on shift and off break).
+pub fn evaluate_working(model: &Model, demand: &Demand, working: &[Vec<f64>]) -> Evaluation {
+    let channels = demand
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            let intervals: Vec<IntervalFigures> = (0..demand.grid.len())
+                .map(|t| IntervalFigures {
+                    open: ch.open[t],
+                    required: ch.required[t],
+                    scheduled: working[c][t],
+                    productive: working[c][t] * ch.productive_share,
+                    volume: ch.load[t].map_or(0.0, |l| l.volume),
+                    kpis: ch.load[t].filter(|_| ch.open[t]).and_then(|load| {
+                        interval_kpis(model, c, load, working[c][t] * ch.productive_share)
+                    }),
+                })
+                .collect();
+            channel_evaluation(model, &demand.grid, c, intervals)
+        })
+        .collect();
+    Evaluation {
+        grid: demand.grid.clone(),
+        channels,
+    }
+}
+
+fn channel_evaluation(
+    model: &Model,
+    grid: &TimeGrid,
+    c: usize,
+    intervals: Vec<IntervalFigures>,
+) -> ChannelEvaluation {
+    let channel = &model.channels[c];
+    let (convention, targets) = match &channel.kind {
+        ChannelKind::Immediate { targets, .. } => (
+            Some(targets.convention),
+            ChannelTargets {
+                service_level: targets.service_level,
+                threshold_s: targets.threshold_s,
+                max_abandon: targets.max_abandon,
+                max_asa_s: targets.max_asa_s,
+            },
+        ),
+        ChannelKind::Deferred { .. } => (None, ChannelTargets::default()),
+    };
+    let hours = grid.interval_hours();
+    let mut days: Vec<(NaiveDate, Summary)> = Vec::new();
+    let mut weeks: Vec<(IsoWeek, Summary)> = Vec::new();
+    let mut period = Summary::default();
+    for (t, r) in intervals.iter().enumerate() {
+        let date = grid.date_of(t);
+        if days.last().is_none_or(|(d, _)| *d != date) {
+            days.push((date, Summary::default()));
+        }
+        let week = iso_week(date);
+        if weeks.last().is_none_or(|(w, _)| *w != week) {
+            weeks.push((week, Summary::default()));
+        }
+        for s in [
+            days.last_mut().map(|x| &mut x.1),
+            weeks.last_mut().map(|x| &mut x.1),
+            Some(&mut period),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s.add(t, r, hours);
+        }
+    }
+    ChannelEvaluation {
+        channel: ChannelId(c),
+        name: channel.name.clone(),
+        convention,
+        targets,
+        intervals,
+        days,
+        weeks,
+        period,
+    }
+}
+
+/// Figures of an immediate channel's interval at `productive` agents (`None` for deferred channels or
+/// a load the queueing core cannot take).
+fn interval_kpis(model: &Model, c: usize, load: Load, productive: f64) -> Option<IntervalKpis> {
+    let (queue, targets) = queue_of(&model.channels[c], load, model.interval_s())?;
+    Some(mixed(
+        &queue,
+        targets.threshold_s,
+        targets.convention,
+        productive,
+    ))
+}
+
+/// The queue's figures at a fractional productive staffing: the time-weighted mix of `⌊p⌋` and `⌈p⌉`
+/// agents (see the module docs). Unstable when `⌊p⌋` agents cannot carry the load.
+pub fn mixed(
+    queue: &Queue,
+    threshold_s: f64,
+    convention: SlConvention,
+    productive: f64,
+) -> IntervalKpis {
+    let lo = productive.max(0.0).floor();
+    let w = productive.max(0.0) - lo;
+    let a = queue.evaluate(lo as u64, threshold_s);
+    let b = if w > 1e-9 {
+        queue.evaluate(lo as u64 + 1, threshold_s)
+    } else {
+        a
+    };
+    let mix = |x: f64, y: f64| x + w * (y - x);
+    let asa = |k: &Kpis| k.asa_answered_s;
+    IntervalKpis {
+        service_level: mix(
+            a.service_level.get(convention),
+            b.service_level.get(convention),
+        ),
+        asa_s: (a.stable && asa(&a).is_finite()).then(|| mix(asa(&a), asa(&b))),
+        p_abandon: mix(a.p_abandon, b.p_abandon),
+        occupancy: mix(a.occupancy, b.occupancy),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_agents_are_the_queue_itself_and_fractions_mix_linearly() {
+        // 100 calls in 30 minutes, 3-minute handle time: 10 Erlangs (Erlang C).
+        let queue = Queue::new(100.0, 1800.0, 180.0).expect("queue");
+        let at = |n: u64| queue.evaluate(n, 20.0);
+        let whole = mixed(&queue, 20.0, SlConvention::Offered, 12.0);
+        assert!((whole.service_level - at(12).service_level.offered).abs() < 1e-15);
+        assert_eq!(whole.asa_s, Some(at(12).asa_answered_s));
+        let quarter = mixed(&queue, 20.0, SlConvention::Offered, 12.25);
+        let want = 0.75 * at(12).service_level.offered + 0.25 * at(13).service_level.offered;
+        assert!((quarter.service_level - want).abs() < 1e-12);
+        // 10.5 productive agents: 10 cannot carry 10 Erlangs, so no ASA, whatever the 11th adds.
+        let unstable = mixed(&queue, 20.0, SlConvention::Offered, 10.5);
+        assert!(unstable.asa_s.is_none());
+        assert!((unstable.service_level - 0.5 * at(11).service_level.offered).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,78 @@
+//! What a planner reads first after `vuoro plan` or `vuoro roster`: the plan and roster in one line, the
+//! service the roster delivers (from the evaluator), open shifts and broken rules by agent.
+
+use super::service::service_table;
+use crate::evaluate::Evaluation;
+use crate::model::Model;
+use crate::roster::Roster;
+use crate::schedule::ShiftPlan;
+use std::fmt::Write as _;
+
+/// `vuoro plan`'s summary: plan, roster, the roster's service per day, week and period, then the roster
+/// report.
+pub fn plan_summary(
+    model: &Model,
+    plan: &ShiftPlan,
+    roster: &Roster,
+    evaluation: &Evaluation,
+) -> String {
+    let mut out = String::new();
+    let s = &plan.solver;
+    let _ = writeln!(
+        out,
+        "{} · plan: {} shifts ({:.0} paid h), solver {}: {}, gap {:.2} % · roster: {} agents, {} shifts filled ({:.0} paid h), {} open",
+        model.name,
+        plan.staffing.shift_count(),
+        plan.paid_hours(),
+        s.backend,
+        s.status,
+        100.0 * s.gap,
+        roster.agents.len(),
+        roster.spans().len(),
+        roster.staffing.paid_hours(),
+        roster.open_count()
+    );
+    let _ = writeln!(out, "\nservice of the roster:");
+    out.push_str(&service_table(model, evaluation));
+    out.push_str(&roster_report(model, roster));
+    out
+}
+
+/// Open shifts and broken rules, by agent.
+pub fn roster_report(model: &Model, roster: &Roster) -> String {
+    let tz = model.time_zone;
+    let mut out = String::new();
+    if !roster.open.is_empty() {
+        let _ = writeln!(out, "\nopen shifts (no eligible agent):");
+        for s in &roster.open {
+            let _ = writeln!(
+                out,
+                "  {} {} {}–{}: {} agent(s)",
+                s.date,
+                s.template_name(model),
+                s.start.with_timezone(&tz).format("%H:%M"),
+                s.end.with_timezone(&tz).format("%H:%M"),
+                s.count
+            );
+        }
+    }
+    if roster.violations.is_empty() {
+        let _ = writeln!(out, "\nno labour rule broken");
+        return out;
+    }
+    let _ = writeln!(out, "\nrules broken ({}):", roster.violations.len());
+    for v in roster.violations.iter().take(60) {
+        let who = v.agent.map_or(String::new(), |a| {
+            format!("{} ({}): ", roster.agents[a].name, roster.agents[a].id)
+        });
+        let _ = writeln!(out, "  {who}{} — {}", v.rule, v.detail);
+    }
+    if roster.violations.len() > 60 {
+        let _ = writeln!(
+            out,
+            "  … and {} more (see roster.json)",
+            roster.violations.len() - 60
+        );
+    }
+    out
+}
