@@ -2,9 +2,16 @@
 //!
 //! Written as `"08:00-20:00"`, several ranges as `"08:00-12:00, 13:00-17:00"`, `"closed"`, or
 //! `"00:00-24:00"` for around the clock. An interval is open when its local start time is inside a range;
-//! being wall-clock, the rule is unaffected by daylight-saving changes.
+//! being wall-clock, the rule is unaffected by daylight-saving changes. Also reads a channel's `hours` and
+//! `closed_dates` keys.
 
+use super::checker::Checker;
+use super::raw::{RawChannel, Scalar, Value};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
+use std::collections::BTreeMap;
+
+/// Day names as the model file writes them, Monday first.
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Minutes after local midnight, `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +104,102 @@ fn parse_clock(text: &str) -> Option<u32> {
     }
     let time = NaiveTime::parse_from_str(text, "%H:%M").ok()?;
     Some(time.hour() * 60 + time.minute())
+}
+
+/// A local clock time `HH:MM` (up to `47:59` for starts past midnight) as minutes.
+pub(crate) fn parse_clock_minutes(text: &str) -> Option<u32> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 48 && m < 60).then_some(h * 60 + m)
+}
+
+/// Weekday indices (Monday 0) a day key names: a single day, `weekdays`, `weekend` or `every_day`.
+pub(crate) fn day_indices(key: &str) -> Option<Vec<usize>> {
+    match key {
+        "every_day" => Some((0..7).collect()),
+        "weekdays" => Some((0..5).collect()),
+        "weekend" => Some(vec![5, 6]),
+        k => WEEKDAYS.iter().position(|d| *d == k).map(|i| vec![i]),
+    }
+}
+
+/// A channel's opening hours: around the clock unless `hours` says otherwise, minus closed dates.
+pub(crate) fn validate_hours(
+    c: &mut Checker<'_>,
+    raw: &RawChannel,
+    name: &str,
+) -> Option<OpeningHours> {
+    let closed_dates = closed_dates(c, &raw.closed_dates, name);
+    let days = match &raw.hours {
+        None => Some(OpeningHours::every_day_all_day()),
+        Some(map) => weekly_hours(c, map, name),
+    };
+    Some(OpeningHours::new(days?, closed_dates?))
+}
+
+/// Dates on which the channel stays closed whatever the weekday says.
+fn closed_dates(c: &mut Checker<'_>, dates: &[Value], name: &str) -> Option<Vec<NaiveDate>> {
+    let mut closed = Vec::new();
+    let mut ok = true;
+    for v in dates {
+        let date = match v.get_ref() {
+            Scalar::Text(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok(),
+            _ => None,
+        };
+        match date {
+            Some(d) => closed.push(d),
+            None => {
+                c.invalid(
+                    v,
+                    &format!("channel '{name}': closed_dates"),
+                    "dates such as \"2026-12-24\"",
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(closed)
+}
+
+/// Ranges per weekday from the `hours` table; a day left out is closed.
+fn weekly_hours(
+    c: &mut Checker<'_>,
+    map: &BTreeMap<String, Value>,
+    name: &str,
+) -> Option<[Vec<Range>; 7]> {
+    let mut days: [Option<Vec<Range>>; 7] = Default::default();
+    let mut ok = true;
+    // Shorthands first, then single days override them.
+    let mut keys: Vec<(&String, &Value)> = map.iter().collect();
+    keys.sort_by_key(|(k, _)| !matches!(k.as_str(), "weekdays" | "weekend" | "every_day"));
+    for (key, v) in keys {
+        let field = format!("channel '{name}': hours.{key}");
+        let Some(targets) = day_indices(key) else {
+            c.report(
+                v.span().start,
+                format!("{field}: expected a day (mon … sun, weekdays, weekend or every_day)"),
+            );
+            ok = false;
+            continue;
+        };
+        let Some(text) = c.text(v, &field, "opening hours such as \"08:00-20:00\"") else {
+            ok = false;
+            continue;
+        };
+        match parse_day(text) {
+            Ok(ranges) => {
+                for i in targets {
+                    days[i] = Some(ranges.clone());
+                }
+            }
+            Err(expected) => {
+                c.invalid(v, &field, expected);
+                ok = false;
+            }
+        }
+    }
+    let days: [Vec<Range>; 7] = std::array::from_fn(|i| days[i].take().unwrap_or_default());
+    ok.then_some(days)
 }
 
 #[cfg(test)]

@@ -1,4 +1,11 @@
-//! Labour rules for rosters and the layout of exported files (model `[rules]` and `[export.csv]`).
+//! Labour rules for rosters and the layout of exported files (model `[rules]` and `[export.csv]`), and
+//! their validation.
+
+use super::checker::Checker;
+use super::hours::parse_clock_minutes;
+use super::raw::{RawCsvLayout, RawRules, Value};
+use std::collections::BTreeMap;
+use toml::Spanned;
 
 /// Labour rules (model `[rules]`), with the defaults a Finnish planner expects.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,4 +90,178 @@ pub struct CsvLayout {
     pub date_format: Option<String>,
     /// chrono format of `start` and `end` (default ISO local date-time `%Y-%m-%dT%H:%M`).
     pub datetime_format: Option<String>,
+}
+
+/// Columns of `roster.csv`, in their default order.
+pub const ROSTER_COLUMNS: [&str; 11] = [
+    "employee_id",
+    "name",
+    "team",
+    "schedule_date",
+    "start",
+    "end",
+    "timezone",
+    "activity",
+    "channel",
+    "paid",
+    "duration_min",
+];
+
+/// Hard rules that `rules.soft` may turn into soft ones.
+const SOFTENABLE: [&str; 5] = [
+    "min_rest",
+    "weekly_rest",
+    "max_consecutive_days",
+    "max_hours",
+    "max_days",
+];
+
+/// The `[rules]` table; a bad value is reported and its default kept.
+pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> LabourRules {
+    let mut r = LabourRules::default();
+    let Some(raw) = raw else { return r };
+    let hours = |c: &mut Checker<'_>, v: &Option<Value>, f: &str, target: &mut f64| {
+        if let Some(v) = v {
+            if let Some(s) = c.duration(v, &format!("rules.{f}"), false) {
+                *target = s / 3600.0;
+            }
+        }
+    };
+    hours(c, &raw.min_rest, "min_rest", &mut r.min_rest_h);
+    hours(c, &raw.weekly_rest, "weekly_rest", &mut r.weekly_rest_h);
+    hours(c, &raw.start_spread, "start_spread", &mut r.start_spread_h);
+    if let Some(v) = &raw.late_after {
+        match c
+            .text(v, "rules.late_after", "a local time such as \"19:00\"")
+            .and_then(parse_clock_minutes)
+        {
+            Some(m) => r.late_after_h = f64::from(m) / 60.0,
+            None => c.invalid(v, "rules.late_after", "a local time such as \"19:00\""),
+        }
+    }
+    if let Some(x) = &raw.max_consecutive_days {
+        let expected = "a whole number of days from 1 to 31";
+        if let Some(n) = c.whole(x, 1..=31, "rules.max_consecutive_days", expected) {
+            r.max_consecutive_days = n;
+        }
+    }
+    if let Some(p) = raw.paired_days_off {
+        r.paired_days_off = p;
+    }
+    validate_penalties(c, raw.penalties.as_ref(), &mut r.penalties);
+    r.soft = validate_soft(c, raw.soft.as_deref());
+    r
+}
+
+/// `[rules.penalties]`: known weights only, each 0 or more.
+fn validate_penalties(
+    c: &mut Checker<'_>,
+    raw: Option<&BTreeMap<String, Spanned<f64>>>,
+    penalties: &mut Penalties,
+) {
+    for (key, value) in raw.into_iter().flatten() {
+        let slot = match key.as_str() {
+            "below_contract_hour" => &mut penalties.below_contract_hour,
+            "start_spread_hour" => &mut penalties.start_spread_hour,
+            "weekend_shift" => &mut penalties.weekend_shift,
+            "late_shift" => &mut penalties.late_shift,
+            "unpaired_day_off" => &mut penalties.unpaired_day_off,
+            "preferred" => &mut penalties.preferred,
+            other => {
+                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off or preferred, found '{other}'"));
+                continue;
+            }
+        };
+        let field = format!("rules.penalties.{key}");
+        if let Some(x) = c.non_negative(value, &field, "a weight of 0 or more") {
+            *slot = x;
+        }
+    }
+}
+
+/// `rules.soft`: names of hard rules that may be broken at a cost.
+fn validate_soft(c: &mut Checker<'_>, raw: Option<&[Spanned<String>]>) -> Vec<String> {
+    let mut soft = Vec::new();
+    for s in raw.into_iter().flatten() {
+        if SOFTENABLE.contains(&s.get_ref().as_str()) {
+            soft.push(s.get_ref().clone());
+        } else {
+            c.report(
+                s.span().start,
+                format!(
+                    "rules.soft: expected rule names from {}, found '{}'",
+                    SOFTENABLE.join(", "),
+                    s.get_ref()
+                ),
+            );
+        }
+    }
+    soft
+}
+
+/// The `[export.csv]` table; a bad value is reported and its default kept.
+pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -> CsvLayout {
+    let mut layout = CsvLayout::default();
+    let Some(raw) = raw else { return layout };
+    if let Some(columns) = &raw.columns {
+        let mut chosen = Vec::new();
+        for col in columns {
+            if ROSTER_COLUMNS.contains(&col.get_ref().as_str()) {
+                chosen.push(col.get_ref().clone());
+            } else {
+                c.report(
+                    col.span().start,
+                    format!(
+                        "export.csv.columns: expected columns from {}, found '{}'",
+                        ROSTER_COLUMNS.join(", "),
+                        col.get_ref()
+                    ),
+                );
+            }
+        }
+        layout.columns = Some(chosen);
+    }
+    for (from, to) in raw.rename.iter().flatten() {
+        if ROSTER_COLUMNS.contains(&from.as_str()) && !to.trim().is_empty() {
+            layout.rename.push((from.clone(), to.clone()));
+        } else {
+            c.report(c.text.len(), format!("export.csv.rename: expected a roster column renamed to a non-empty header, found '{from}' = '{to}'"));
+        }
+    }
+    for (f, format) in [
+        ("date_format", &raw.date_format),
+        ("datetime_format", &raw.datetime_format),
+    ] {
+        let Some(fmt) = format else { continue };
+        if !formats_sample(fmt, f == "date_format") {
+            c.report(
+                c.text.len(),
+                format!(
+                    "export.csv.{f}: expected a strftime format such as %d.%m.%Y, found '{fmt}'"
+                ),
+            );
+        } else if f == "date_format" {
+            layout.date_format = Some(fmt.clone());
+        } else {
+            layout.datetime_format = Some(fmt.clone());
+        }
+    }
+    layout
+}
+
+/// Trial-formats a sample date (or date-time): a time specifier in a date format must fail here, not in
+/// the export.
+fn formats_sample(fmt: &str, date_only: bool) -> bool {
+    let sample = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap_or_default()
+        .and_hms_opt(8, 15, 0)
+        .unwrap_or_default();
+    let mut probe = String::new();
+    chrono::format::StrftimeItems::new(fmt).all(|i| !matches!(i, chrono::format::Item::Error))
+        && if date_only {
+            std::fmt::Write::write_fmt(&mut probe, format_args!("{}", sample.date().format(fmt)))
+                .is_ok()
+        } else {
+            std::fmt::Write::write_fmt(&mut probe, format_args!("{}", sample.format(fmt))).is_ok()
+        }
 }

@@ -1,0 +1,145 @@
+//! The model file as written: serde structs that mirror the TOML, before any value is checked.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A duration, share or text as written: a string or a bare number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Text(t) => write!(f, "'{t}'"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// A scalar with its position in the file.
+pub(crate) type Value = Spanned<Scalar>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawModel {
+    pub(crate) name: Option<String>,
+    pub(crate) planning: RawPlanning,
+    #[serde(rename = "channel", default)]
+    pub(crate) channels: Vec<Spanned<RawChannel>>,
+    #[serde(rename = "shift", default)]
+    pub(crate) shifts: Vec<Spanned<RawShift>>,
+    pub(crate) schedule: Option<RawSchedule>,
+    pub(crate) rules: Option<RawRules>,
+    pub(crate) export: Option<RawExport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRules {
+    pub(crate) min_rest: Option<Value>,
+    pub(crate) weekly_rest: Option<Value>,
+    pub(crate) max_consecutive_days: Option<Spanned<i64>>,
+    pub(crate) start_spread: Option<Value>,
+    pub(crate) paired_days_off: Option<bool>,
+    pub(crate) late_after: Option<Value>,
+    pub(crate) penalties: Option<BTreeMap<String, Spanned<f64>>>,
+    pub(crate) soft: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExport {
+    pub(crate) csv: Option<RawCsvLayout>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCsvLayout {
+    pub(crate) columns: Option<Vec<Spanned<String>>>,
+    pub(crate) rename: Option<BTreeMap<String, String>>,
+    pub(crate) date_format: Option<String>,
+    pub(crate) datetime_format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawShift {
+    pub(crate) name: Spanned<String>,
+    pub(crate) length: Option<Value>,
+    pub(crate) lengths: Option<Vec<Value>>,
+    pub(crate) start: Value,
+    pub(crate) start_step: Option<Value>,
+    pub(crate) days: Option<Spanned<toml::Value>>,
+    pub(crate) channels: Option<Vec<Spanned<String>>>,
+    pub(crate) cost_per_hour: Option<Spanned<f64>>,
+    pub(crate) cost_per_shift: Option<Spanned<f64>>,
+    pub(crate) min_per_day: Option<Spanned<i64>>,
+    pub(crate) max_per_day: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) breaks: Vec<Spanned<RawBreak>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBreak {
+    pub(crate) name: Option<String>,
+    pub(crate) length: Value,
+    pub(crate) paid: Option<bool>,
+    pub(crate) window: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSchedule {
+    pub(crate) under_penalty: Option<Spanned<f64>>,
+    pub(crate) over_penalty: Option<Spanned<f64>>,
+    pub(crate) max_agents_per_day: Option<Spanned<i64>>,
+    pub(crate) min_interval_service_level: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlanning {
+    pub(crate) time_zone: Value,
+    pub(crate) interval: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChannel {
+    pub(crate) name: Spanned<String>,
+    pub(crate) kind: Value,
+    pub(crate) aht: Value,
+    pub(crate) acw: Option<Value>,
+    pub(crate) patience: Option<Value>,
+    pub(crate) concurrency: Option<Spanned<i64>>,
+    pub(crate) non_overlap: Option<Value>,
+    pub(crate) min_agents: Option<Spanned<i64>>,
+    /// A share, or a table of shares by category (kept raw: spans do not survive untagged enums).
+    pub(crate) shrinkage: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub(crate) target: RawTarget,
+    pub(crate) hours: Option<BTreeMap<String, Value>>,
+    #[serde(default)]
+    pub(crate) closed_dates: Vec<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTarget {
+    pub(crate) service_level: Option<Value>,
+    pub(crate) threshold: Option<Value>,
+    pub(crate) sl_convention: Option<Value>,
+    pub(crate) max_asa: Option<Value>,
+    pub(crate) max_abandon: Option<Value>,
+    pub(crate) max_occupancy: Option<Value>,
+    pub(crate) response_window: Option<Value>,
+    pub(crate) within_window: Option<Value>,
+}
