@@ -8,6 +8,7 @@
 //! * [`calculator`] — the `vuoro erlang` cases: one case, what-if tables and CSV batches.
 //! * [`error`] — typed errors with file locations.
 
+pub mod agents;
 pub mod calculator;
 mod csv_input;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod queueing;
 pub mod report;
 pub mod requirements;
 pub mod roster;
+pub mod rules;
 pub mod schedule;
 pub mod staffing;
 pub mod units;

@@ -4,9 +4,9 @@
 use assert_cmd::Command;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::path::Path;
+use vuoro::agents::{read_agents, read_availability};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::model::Model;
-use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
 use vuoro::staffing::{Break, ChannelId, Span, Staffing, TemplateId};
 
@@ -192,10 +192,10 @@ fn eleven_hours_rest_between_shifts() {
     );
     assert_eq!(r.spans().len(), 2);
     assert!(
-        r.violations
-            .iter()
-            .any(|v| v.rule == "Less rest between shifts than required"
-                && v.detail.starts_with("8.0 h before 2026-11-24T07:00+02:00")),
+        r.violations.iter().any(
+            |v| v.rule.words() == "Less rest between shifts than required"
+                && v.detail.starts_with("8.0 h before 2026-11-24T07:00+02:00")
+        ),
         "{:?}",
         r.violations
     );
@@ -544,7 +544,7 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     assert!(
         r.violations
             .iter()
-            .all(|v| v.rule != "No uninterrupted weekly rest"),
+            .all(|v| v.rule.words() != "No uninterrupted weekly rest"),
         "{:?}",
         r.violations
     );
@@ -565,7 +565,7 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     assert!(
         r.violations
             .iter()
-            .all(|v| v.rule != "Below minimum weekly hours"),
+            .all(|v| v.rule.words() != "Below minimum weekly hours"),
         "a partial week has no minimum: {:?}",
         r.violations
     );
@@ -644,7 +644,7 @@ fn layouts_and_plan_files_that_would_break_an_export_are_refused() {
         .to_string();
     assert_eq!(errors, "s.csv:2:5: breaks: expected 'HH:MM-HH:MM name (paid|unpaid)' inside the shift, found '21:30-23:00 lunch (unpaid)'");
     // Reserved device names and ids that differ only in case cannot be calendar file names.
-    assert!(!vuoro::roster::agents::is_safe_id("CON"));
+    assert!(!vuoro::agents::is_safe_id("CON"));
     let agents = read_agents(
         Path::new("a.csv"),
         "id,name,skills,contract_hours\nann,Ann,voice,30\nAnn,Ann B,voice,30\n",

@@ -6,6 +6,7 @@ use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
+use vuoro::agents::{read_agents, read_availability};
 use vuoro::evaluate::evaluate;
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
@@ -14,7 +15,6 @@ use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
 use vuoro::schedule::{schedule, Goal, SolverChoice};
 

@@ -6,8 +6,8 @@ use super::write::emit;
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
+use vuoro::agents::{read_agents, read_availability};
 use vuoro::report::roster::roster_report;
-use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign, period_of};
 

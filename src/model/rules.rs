@@ -17,9 +17,9 @@ pub struct LabourRules {
     pub start_spread_h: f64,
     /// Soft: days off in pairs.
     pub paired_days_off: bool,
-    /// Hard rules made soft: any of `min_rest`, `weekly_rest`, `max_consecutive_days`, `max_hours`,
-    /// `max_days`.
-    pub soft: Vec<String>,
+    /// Hard rules the model makes soft (`[rules] soft = [...]`): broken only when no agent can take a
+    /// shift otherwise, and then reported.
+    pub soft: Vec<Rule>,
     /// Shifts ending at or after this local hour count as late (for fairness).
     pub late_after_h: f64,
     /// Weights of the soft rules when choosing an agent (model `[rules.penalties]`).
@@ -74,8 +74,137 @@ impl Default for LabourRules {
 }
 
 impl LabourRules {
-    pub fn hard(&self, rule: &str) -> bool {
-        !self.soft.iter().any(|s| s == rule)
+    /// Whether a rule is enforced (never broken) under this model.
+    pub fn is_hard(&self, rule: Rule) -> bool {
+        match rule.strength() {
+            Strength::AlwaysHard => true,
+            Strength::Hard => !self.soft.contains(&rule),
+            Strength::Soft => false,
+        }
+    }
+}
+
+/// Every labour rule a roster is held to: a stable code (the name in the model file and in exports),
+/// the planner's words, and how hard it is. What each rule checks is defined once, in `crate::rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    Skills,
+    Availability,
+    OneShiftPerDay,
+    NoOverlap,
+    MinRest,
+    WeeklyRest,
+    MaxConsecutiveDays,
+    MaxHours,
+    MaxDays,
+    MinHours,
+    StartSpread,
+    WeekendFairness,
+    PairedDaysOff,
+    LateFairness,
+    PreferredHours,
+}
+
+/// How a rule binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Never broken (a missing skill, approved leave, two shifts at once).
+    AlwaysHard,
+    /// Hard unless the model lists it in `[rules] soft`.
+    Hard,
+    /// Broken at a cost and reported.
+    Soft,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 15] = [
+        Rule::Skills,
+        Rule::Availability,
+        Rule::OneShiftPerDay,
+        Rule::NoOverlap,
+        Rule::MinRest,
+        Rule::WeeklyRest,
+        Rule::MaxConsecutiveDays,
+        Rule::MaxHours,
+        Rule::MaxDays,
+        Rule::MinHours,
+        Rule::StartSpread,
+        Rule::WeekendFairness,
+        Rule::PairedDaysOff,
+        Rule::LateFairness,
+        Rule::PreferredHours,
+    ];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Skills => "skills",
+            Rule::Availability => "availability",
+            Rule::OneShiftPerDay => "one_shift_per_day",
+            Rule::NoOverlap => "no_overlap",
+            Rule::MinRest => "min_rest",
+            Rule::WeeklyRest => "weekly_rest",
+            Rule::MaxConsecutiveDays => "max_consecutive_days",
+            Rule::MaxHours => "max_hours",
+            Rule::MaxDays => "max_days",
+            Rule::MinHours => "min_hours",
+            Rule::StartSpread => "start_spread",
+            Rule::PairedDaysOff => "paired_days_off",
+            Rule::WeekendFairness => "weekend_fairness",
+            Rule::LateFairness => "late_fairness",
+            Rule::PreferredHours => "preferred_hours",
+        }
+    }
+
+    /// The planner's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Rule::Skills => "Missing required skill",
+            Rule::Availability => "Shift while unavailable",
+            Rule::OneShiftPerDay => "More than one shift a day",
+            Rule::NoOverlap => "Overlapping shifts",
+            Rule::MinRest => "Less rest between shifts than required",
+            Rule::WeeklyRest => "No uninterrupted weekly rest",
+            Rule::MaxConsecutiveDays => "Too many consecutive working days",
+            Rule::MaxHours => "Above maximum weekly hours",
+            Rule::MaxDays => "More working days than the contract allows",
+            Rule::MinHours => "Below minimum weekly hours",
+            Rule::StartSpread => "Start times vary too much",
+            Rule::PairedDaysOff => "Days off not paired",
+            Rule::WeekendFairness => "Weekend shifts unevenly shared",
+            Rule::LateFairness => "Late shifts unevenly shared",
+            Rule::PreferredHours => "Shift outside preferred hours",
+        }
+    }
+
+    pub fn strength(self) -> Strength {
+        match self {
+            Rule::Skills | Rule::Availability | Rule::OneShiftPerDay | Rule::NoOverlap => {
+                Strength::AlwaysHard
+            }
+            Rule::MinRest
+            | Rule::WeeklyRest
+            | Rule::MaxConsecutiveDays
+            | Rule::MaxHours
+            | Rule::MaxDays => Strength::Hard,
+            Rule::MinHours
+            | Rule::StartSpread
+            | Rule::PairedDaysOff
+            | Rule::WeekendFairness
+            | Rule::LateFairness
+            | Rule::PreferredHours => Strength::Soft,
+        }
+    }
+
+    /// The rule with this code.
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.words())
     }
 }
 
@@ -105,15 +234,6 @@ pub const ROSTER_COLUMNS: [&str; 11] = [
     "channel",
     "paid",
     "duration_min",
-];
-
-/// Hard rules that `rules.soft` may turn into soft ones.
-const SOFTENABLE: [&str; 5] = [
-    "min_rest",
-    "weekly_rest",
-    "max_consecutive_days",
-    "max_hours",
-    "max_days",
 ];
 
 /// The `[rules]` table; a bad value is reported and its default kept.
@@ -180,20 +300,24 @@ fn validate_penalties(
 }
 
 /// `rules.soft`: names of hard rules that may be broken at a cost.
-fn validate_soft(c: &mut Checker<'_>, raw: Option<&[Spanned<String>]>) -> Vec<String> {
+fn validate_soft(c: &mut Checker<'_>, raw: Option<&[Spanned<String>]>) -> Vec<Rule> {
+    let softenable: Vec<&str> = Rule::ALL
+        .into_iter()
+        .filter(|r| r.strength() == Strength::Hard)
+        .map(Rule::code)
+        .collect();
     let mut soft = Vec::new();
     for s in raw.into_iter().flatten() {
-        if SOFTENABLE.contains(&s.get_ref().as_str()) {
-            soft.push(s.get_ref().clone());
-        } else {
-            c.report(
+        match Rule::from_code(s.get_ref()).filter(|r| r.strength() == Strength::Hard) {
+            Some(rule) => soft.push(rule),
+            None => c.report(
                 s.span().start,
                 format!(
                     "rules.soft: expected rule names from {}, found '{}'",
-                    SOFTENABLE.join(", "),
+                    softenable.join(", "),
                     s.get_ref()
                 ),
-            );
+            ),
         }
     }
     soft

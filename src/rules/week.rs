@@ -1,0 +1,169 @@
+//! What a rule looks at: an agent's shifts so far, by ISO week, and the facts of a shift on offer.
+
+use crate::agents::{When, Window};
+use crate::grid::{iso_week, IsoWeek};
+use crate::model::Model;
+use crate::staffing::Span;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One agent's rostered shifts, kept in the forms the rules read.
+#[derive(Debug, Clone, Default)]
+pub struct AgentWeek {
+    /// Paid hours per ISO week (contract bands, `max_days` and the weekly rest are per week).
+    pub hours: BTreeMap<IsoWeek, f64>,
+    pub days: BTreeSet<NaiveDate>,
+    /// (start, end) of the shifts, sorted.
+    pub spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Local start minute of each shift.
+    pub start_minutes: Vec<u32>,
+    pub weekends: u32,
+    pub lates: u32,
+    /// The shifts themselves, in the order taken.
+    pub taken: Vec<Span>,
+}
+
+impl AgentWeek {
+    pub fn hours_in(&self, week: IsoWeek) -> f64 {
+        self.hours.get(&week).copied().unwrap_or(0.0)
+    }
+
+    pub fn days_in(&self, week: IsoWeek) -> u32 {
+        self.days.iter().filter(|d| iso_week(**d) == week).count() as u32
+    }
+
+    /// Records a shift the agent takes.
+    pub fn take(&mut self, shift: &Offer<'_>) {
+        *self.hours.entry(shift.week).or_default() += shift.span.paid_hours();
+        self.days.insert(shift.span.date);
+        self.spans.push((shift.span.start, shift.span.end));
+        self.spans.sort();
+        self.start_minutes.push(shift.start_minute);
+        self.weekends += u32::from(shift.weekend);
+        self.lates += u32::from(shift.late);
+        self.taken.push(shift.span.anonymous(1));
+    }
+
+    /// The ISO weeks the agent works in.
+    pub fn weeks(&self) -> BTreeSet<IsoWeek> {
+        self.days.iter().map(|d| iso_week(*d)).collect()
+    }
+}
+
+/// A shift on offer, with the facts the rules need computed once.
+#[derive(Debug, Clone)]
+pub struct Offer<'a> {
+    pub span: &'a Span,
+    /// ISO weeks of its date and of its end.
+    pub week: IsoWeek,
+    pub end_week: IsoWeek,
+    pub weekend: bool,
+    /// Ends at or after `late_after`, or after midnight.
+    pub late: bool,
+    pub start_minute: u32,
+}
+
+impl<'a> Offer<'a> {
+    pub fn new(model: &Model, late_after_h: f64, span: &'a Span) -> Offer<'a> {
+        let tz = model.time_zone;
+        let end_date = span.end.with_timezone(&tz).date_naive();
+        let late_minute = (late_after_h * 60.0) as u32;
+        Offer {
+            span,
+            week: iso_week(span.date),
+            end_week: iso_week(end_date),
+            weekend: matches!(span.date.weekday(), Weekday::Sat | Weekday::Sun),
+            late: local_minutes(model, span.end) >= late_minute || end_date > span.date,
+            start_minute: local_minutes(model, span.start),
+        }
+    }
+}
+
+/// Minutes after local midnight.
+pub fn local_minutes(model: &Model, t: DateTime<Utc>) -> u32 {
+    let l = t.with_timezone(&model.time_zone);
+    l.hour() * 60 + l.minute()
+}
+
+/// Whether `[start, end)` meets a window of the agent (local wall-clock, per date or weekday).
+pub fn overlaps(model: &Model, w: &Window, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let tz = model.time_zone;
+    let (ls, le) = (
+        start.with_timezone(&tz).naive_local(),
+        end.with_timezone(&tz).naive_local(),
+    );
+    let mut day = ls.date();
+    while day <= le.date() {
+        let applies = match w.when {
+            When::Date(d) => d == day,
+            When::Weekday(wd) => day.weekday() == wd,
+        };
+        let midnight = day.and_time(chrono::NaiveTime::MIN);
+        let from = midnight + Duration::minutes(i64::from(w.from_minute));
+        let to = midnight + Duration::minutes(i64::from(w.to_minute));
+        if applies && ls < to && from < le {
+            return true;
+        }
+        match day.succ_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    false
+}
+
+/// Longest gap between shifts (including from `from` and to `to`), hours.
+pub fn longest_rest(
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> f64 {
+    let mut edge = from;
+    let mut longest = 0.0f64;
+    for (s, e) in spans {
+        longest = longest.max((*s - edge).num_minutes() as f64 / 60.0);
+        edge = edge.max(*e);
+    }
+    longest.max((to - edge).num_minutes() as f64 / 60.0)
+}
+
+/// Longest rest inside a week's window, with the shifts clipped to it (time outside the plan counts as
+/// rest: nothing is known of it).
+pub fn weekly_rest(
+    spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> f64 {
+    let inside: Vec<(DateTime<Utc>, DateTime<Utc>)> = spans
+        .iter()
+        .filter(|(s, e)| *s < window.1 && *e > window.0)
+        .map(|(s, e)| ((*s).max(window.0), (*e).min(window.1)))
+        .collect();
+    longest_rest(&inside, window.0, window.1)
+}
+
+/// Longest run of consecutive dates.
+pub fn longest_run(days: &BTreeSet<NaiveDate>) -> u32 {
+    let (mut best, mut run, mut previous): (u32, u32, Option<NaiveDate>) = (0, 0, None);
+    for d in days {
+        run = match previous {
+            Some(p) if p.succ_opt() == Some(*d) => run + 1,
+            _ => 1,
+        };
+        best = best.max(run);
+        previous = Some(*d);
+    }
+    best
+}
+
+/// Rest before each shift after the first, hours, with the shift's start.
+pub fn rests(spans: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(f64, DateTime<Utc>)> {
+    spans
+        .windows(2)
+        .map(|pair| {
+            (
+                (pair[1].0 - pair[0].1).num_minutes() as f64 / 60.0,
+                pair[1].0,
+            )
+        })
+        .collect()
+}
