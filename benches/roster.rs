@@ -11,9 +11,9 @@ use vuoro::export::{calendars, roster_csv, roster_json, roster_xlsx};
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::requirements::compute;
+use vuoro::requirements::demand::Demand;
 use vuoro::roster::agents::read_agents;
 use vuoro::roster::assign;
-use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{schedule, Goal, SolverChoice};
 
 fn main() {

@@ -13,9 +13,9 @@ use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
+use vuoro::requirements::demand::Demand;
 use vuoro::roster::agents::{read_agents, read_availability};
 use vuoro::roster::{assign, Roster};
-use vuoro::requirements::demand::Demand;
 use vuoro::schedule::{
     evaluate_shifts, schedule, ChannelOutcome, CoverageInterval, Goal, ShiftPlan, SolverChoice,
 };

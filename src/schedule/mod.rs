@@ -17,9 +17,9 @@ use crate::forecast::local_iso;
 use crate::model::shifts::ShiftTemplate;
 use crate::model::{ChannelKind, Model};
 use crate::queueing::{required_agents, Concurrency, Kpis, Queue, SlConvention, Targets};
+use crate::requirements::demand::{self, Demand};
 use candidates::{enumerate, BreakSet, Candidate};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use crate::requirements::demand::{self, Demand};
 use std::collections::BTreeMap;
 use std::fmt;
 
