@@ -10,7 +10,8 @@
 //! weekday (`mon` … `sun`) for every week; `from`/`to` are local `HH:MM` (`24:00` allowed); `kind` is
 //! `unavailable` (approved leave, fixed days off: a hard rule) or `preferred` (a soft wish).
 
-use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::csv_input::{Columns, CsvFile, Fields, Problems, Row};
+use crate::error::Diagnostics;
 use crate::model::Model;
 use chrono::{NaiveDate, Weekday};
 use std::collections::HashMap;
@@ -73,52 +74,7 @@ pub fn is_safe_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-struct Reader<'a> {
-    path: &'a Path,
-    problems: Vec<Diagnostic>,
-}
-
-impl Reader<'_> {
-    fn at(&mut self, line: u64, column: Option<usize>, message: String) {
-        self.problems.push(Diagnostic {
-            location: Location {
-                path: self.path.to_path_buf(),
-                line,
-                column: column.map(|c| c as u64 + 1),
-            },
-            message,
-        });
-    }
-
-    /// Header → column index, checking required and unknown columns.
-    fn header(
-        &mut self,
-        record: &csv::StringRecord,
-        known: &[&str],
-        required: &[&str],
-    ) -> HashMap<String, usize> {
-        let mut index = HashMap::new();
-        for (i, name) in record.iter().enumerate() {
-            let name = name.trim().to_ascii_lowercase();
-            if !known.contains(&name.as_str()) {
-                self.at(
-                    1,
-                    Some(i),
-                    format!("unknown column '{name}': expected {}", known.join(", ")),
-                );
-            } else if index.insert(name.clone(), i).is_some() {
-                self.at(1, Some(i), format!("column '{name}' appears twice"));
-            }
-        }
-        for r in required {
-            if !index.contains_key(*r) {
-                self.at(1, None, format!("missing column '{r}' (required)"));
-            }
-        }
-        index
-    }
-}
-
+/// The columns of `agents.csv`.
 const AGENT_COLUMNS: [&str; 8] = [
     "id",
     "name",
@@ -130,155 +86,123 @@ const AGENT_COLUMNS: [&str; 8] = [
     "max_days",
 ];
 
+/// The columns of `availability.csv`, all required.
+const AVAILABILITY_COLUMNS: [&str; 5] = ["agent_id", "date", "from", "to", "kind"];
+
 /// Reads `agents.csv` for `model`; `path` only names the file in diagnostics.
 pub fn read_agents(path: &Path, text: &str, model: &Model) -> Result<Vec<Agent>, Diagnostics> {
-    let mut r = Reader {
-        path,
-        problems: Vec::new(),
-    };
-    let mut csv = crate::csv_input::reader(text);
-    let mut records = csv.records();
-    let Some(Ok(header)) = records.next() else {
-        r.at(
-            1,
-            None,
-            "expected a header row with id, name, skills, contract_hours".to_string(),
-        );
-        return Err(Diagnostics(r.problems));
-    };
-    let index = r.header(
-        &header,
-        &AGENT_COLUMNS,
-        &["id", "name", "skills", "contract_hours"],
-    );
-    if !r.problems.is_empty() {
-        return Err(Diagnostics(r.problems));
-    }
-    let mut agents: Vec<Agent> = Vec::new();
+    let columns = Columns::new(&AGENT_COLUMNS, &["id", "name", "skills", "contract_hours"])
+        .empty_file("expected a header row with id, name, skills, contract_hours")
+        .lowercase_names()
+        .fields(Fields::Padded);
+    let mut file = CsvFile::open(path, text, &columns)?;
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    for record in records {
-        let record = match record {
-            Ok(rec) => rec,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                r.at(line, None, format!("not valid CSV: {e}"));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| {
-            index
-                .get(name)
-                .map(|&i| (i, record.get(i).unwrap_or_default()))
-        };
-        let mut ok = true;
-        let (ci, id) = cell("id").unwrap_or((0, ""));
+    let agents = file.read_rows(|problems, row| read_agent(problems, row, model, &mut first_line));
+    if agents.is_empty() && file.problems.is_empty() {
+        file.problems
+            .at(1, None, "expected at least one agent, found none");
+    }
+    file.problems.finish(agents)
+}
+
+/// One agent's row with every wrong cell reported; `first_line` (by lower-case id) catches ids given
+/// twice, since ids name files on systems that ignore case.
+fn read_agent(
+    problems: &mut Problems,
+    row: &Row,
+    model: &Model,
+    first_line: &mut HashMap<String, u64>,
+) -> Option<Agent> {
+    let id = problems.cell(row, "id", |id| {
         if !is_safe_id(id) {
-            r.at(line, Some(ci), format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{id}'"));
-            ok = false;
-        } else if let Some(first) = first_line.insert(id.to_ascii_lowercase(), line) {
-            r.at(
-                line,
-                Some(ci),
-                format!("id: '{id}' is listed twice, ignoring case (first on line {first})"),
-            );
-            ok = false;
+            return Err(format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{id}'"));
         }
-        let name = cell("name").map_or("", |c| c.1).to_string();
-        let team = cell("team").map_or("", |c| c.1).to_string();
-        let mut skills = Vec::new();
-        if let Some((si, text)) = cell("skills") {
-            for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let (channel, proficiency) = match part.split_once(':') {
-                    Some((c, p)) => (
-                        c.trim(),
-                        p.trim()
-                            .parse::<f64>()
-                            .ok()
-                            .filter(|x| (0.0..=1.0).contains(x)),
-                    ),
-                    None => (part, Some(1.0)),
-                };
-                match (model.channel_index(channel), proficiency) {
-                    (Some(c), Some(p)) => skills.push((c, p)),
-                    _ => {
-                        let known: Vec<&str> =
-                            model.channels.iter().map(|c| c.name.as_str()).collect();
-                        r.at(line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found '{part}'", known.join(", ")));
-                        ok = false;
-                    }
-                }
-            }
-            if skills.is_empty() && ok {
-                r.at(
-                    line,
-                    Some(si),
-                    "skills: expected at least one channel, found none".to_string(),
-                );
-                ok = false;
-            }
+        match first_line.insert(id.to_ascii_lowercase(), row.line) {
+            Some(first) => Err(format!(
+                "id: '{id}' is listed twice, ignoring case (first on line {first})"
+            )),
+            None => Ok(id.to_string()),
         }
-        let mut number = |name: &str, default: Option<f64>, max: f64| -> Option<f64> {
-            match cell(name) {
-                Some((_, "")) | None => default,
-                Some((i, text)) => match text.parse::<f64>() {
-                    Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Some(x),
-                    _ => {
-                        r.at(
-                            line,
-                            Some(i),
-                            format!("{name}: expected a number from 0 to {max}, found '{text}'"),
-                        );
-                        None
-                    }
-                },
-            }
-        };
-        let contract = number("contract_hours", None, 168.0);
-        let min_hours = number("min_hours", contract.map(|c| (c - 8.0).max(0.0)), 168.0);
-        let max_hours = number("max_hours", contract.map(|c| c + 4.0), 168.0);
-        let max_days = number("max_days", Some(5.0), 7.0);
-        let (Some(contract), Some(min_hours), Some(max_hours), Some(max_days)) =
-            (contract, min_hours, max_hours, max_days)
-        else {
-            continue;
-        };
-        if min_hours > max_hours {
-            r.at(
-                line,
-                index.get("min_hours").copied(),
-                format!("min_hours: expected at most max_hours ({max_hours}), found {min_hours}"),
-            );
-            ok = false;
+    });
+    let skills = read_skills(problems, row, model, id.is_some());
+    let mut number = |name: &str, default: Option<f64>, max: f64| -> Option<f64> {
+        if row.text(name).is_empty() {
+            return default;
         }
-        if ok {
-            agents.push(Agent {
-                id: id.to_string(),
-                name,
-                team,
-                skills,
-                contract_hours: contract,
-                min_hours,
-                max_hours,
-                max_days: max_days.round() as u32,
-            });
-        }
-    }
-    if agents.is_empty() && r.problems.is_empty() {
-        r.at(
-            1,
-            None,
-            "expected at least one agent, found none".to_string(),
+        problems.cell(row, name, |text| match text.parse::<f64>() {
+            Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Ok(x),
+            _ => Err(format!(
+                "{name}: expected a number from 0 to {max}, found '{text}'"
+            )),
+        })
+    };
+    let contract = number("contract_hours", None, 168.0);
+    let min_hours = number("min_hours", contract.map(|c| (c - 8.0).max(0.0)), 168.0);
+    let max_hours = number("max_hours", contract.map(|c| c + 4.0), 168.0);
+    let max_days = number("max_days", Some(5.0), 7.0);
+    let (contract, min_hours, max_hours, max_days) = (contract?, min_hours?, max_hours?, max_days?);
+    if min_hours > max_hours {
+        problems.at(
+            row.line,
+            row.cell("min_hours").map(|(i, _)| i),
+            format!("min_hours: expected at most max_hours ({max_hours}), found {min_hours}"),
         );
+        return None;
     }
-    if r.problems.is_empty() {
-        Ok(agents)
-    } else {
-        Err(Diagnostics(r.problems))
+    Some(Agent {
+        id: id?,
+        name: row.text("name").to_string(),
+        team: row.text("team").to_string(),
+        skills: skills?,
+        contract_hours: contract,
+        min_hours,
+        max_hours,
+        max_days: max_days.round() as u32,
+    })
+}
+
+/// The `skills` cell: model channels with an optional proficiency, every wrong one reported; an empty
+/// list only when the row is otherwise fine (`row_ok`), so that one mistake is not reported twice.
+fn read_skills(
+    problems: &mut Problems,
+    row: &Row,
+    model: &Model,
+    row_ok: bool,
+) -> Option<Vec<(usize, f64)>> {
+    let (si, text) = row.cell("skills")?;
+    let mut skills = Vec::new();
+    let mut ok = row_ok;
+    let mut all_read = true;
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (channel, proficiency) = match part.split_once(':') {
+            Some((c, p)) => (
+                c.trim(),
+                p.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| (0.0..=1.0).contains(x)),
+            ),
+            None => (part, Some(1.0)),
+        };
+        match (model.channel_index(channel), proficiency) {
+            (Some(c), Some(p)) => skills.push((c, p)),
+            _ => {
+                let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+                problems.at(row.line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found '{part}'", known.join(", ")));
+                ok = false;
+                all_read = false;
+            }
+        }
     }
+    if skills.is_empty() && ok {
+        problems.at(
+            row.line,
+            Some(si),
+            "skills: expected at least one channel, found none",
+        );
+        return None;
+    }
+    all_read.then_some(skills)
 }
 
 /// Reads `availability.csv` for `agents`.
@@ -287,113 +211,79 @@ pub fn read_availability(
     text: &str,
     agents: &[Agent],
 ) -> Result<Vec<Window>, Diagnostics> {
-    let mut r = Reader {
-        path,
-        problems: Vec::new(),
-    };
-    let mut csv = crate::csv_input::reader(text);
-    let mut records = csv.records();
-    let Some(Ok(header)) = records.next() else {
-        r.at(
-            1,
-            None,
-            "expected a header row with agent_id, date, from, to, kind".to_string(),
-        );
-        return Err(Diagnostics(r.problems));
-    };
-    let columns = ["agent_id", "date", "from", "to", "kind"];
-    let index = r.header(&header, &columns, &columns);
-    if !r.problems.is_empty() {
-        return Err(Diagnostics(r.problems));
-    }
-    let mut windows = Vec::new();
-    for record in records {
-        let Ok(record) = record else { continue };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| {
-            let i = index[name];
-            (i, record.get(i).unwrap_or_default())
-        };
-        let (ai, id) = cell("agent_id");
-        let agent = agents.iter().position(|a| a.id == id);
-        if agent.is_none() {
-            r.at(
-                line,
-                Some(ai),
-                format!("agent_id: expected an id from the agents file, found '{id}'"),
+    let columns = Columns::new(&AVAILABILITY_COLUMNS, &AVAILABILITY_COLUMNS)
+        .empty_file("expected a header row with agent_id, date, from, to, kind")
+        .lowercase_names()
+        .fields(Fields::Padded);
+    let mut file = CsvFile::open(path, text, &columns)?;
+    let windows = file.read_rows(|problems, row| read_window(problems, row, agents));
+    file.problems.finish(windows)
+}
+
+/// One availability row with every wrong cell reported.
+fn read_window(problems: &mut Problems, row: &Row, agents: &[Agent]) -> Option<Window> {
+    let agent = problems.cell(row, "agent_id", |id| {
+        agents
+            .iter()
+            .position(|a| a.id == id)
+            .ok_or_else(|| format!("agent_id: expected an id from the agents file, found '{id}'"))
+    });
+    let when = problems.cell(row, "date", parse_when);
+    let from = problems.cell(row, "from", |text| parse_clock(text, "from"));
+    let to = problems.cell(row, "to", |text| parse_clock(text, "to"));
+    if let (Some(f), Some(t), Some((i, text))) = (from, to, row.cell("to")) {
+        if t <= f {
+            problems.at(
+                row.line,
+                Some(i),
+                format!("to: expected a time after from, found '{text}'"),
             );
         }
-        let (di, date) = cell("date");
-        const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        let when = match (
-            NaiveDate::parse_from_str(date, "%Y-%m-%d"),
-            DAYS.iter().position(|d| d.eq_ignore_ascii_case(date)),
-        ) {
-            (Ok(d), _) => Some(When::Date(d)),
-            (_, Some(i)) => Weekday::try_from(i as u8).ok().map(When::Weekday),
-            _ => {
-                r.at(line, Some(di), format!("date: expected a date such as 2026-11-25 or a weekday (mon … sun), found '{date}'"));
-                None
-            }
-        };
-        let mut clock = |name: &str| {
-            let (i, text) = cell(name);
-            let parsed = if text == "24:00" {
-                Some(24 * 60)
-            } else {
-                chrono::NaiveTime::parse_from_str(text, "%H:%M")
-                    .ok()
-                    .map(|t| chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
-            };
-            if parsed.is_none() {
-                r.at(line, Some(i), format!("{name}: expected a local time such as 08:00 (24:00 for midnight), found '{text}'"));
-            }
-            parsed
-        };
-        let (from, to) = (clock("from"), clock("to"));
-        if let (Some(f), Some(t)) = (from, to) {
-            if t <= f {
-                let text = record.get(index["to"]).unwrap_or_default();
-                r.at(
-                    line,
-                    index.get("to").copied(),
-                    format!("to: expected a time after from, found '{text}'"),
-                );
-            }
-        }
-        let (ki, kind) = cell("kind");
-        let preferred = match kind.to_ascii_lowercase().as_str() {
-            "unavailable" => Some(false),
-            "preferred" => Some(true),
-            _ => {
-                r.at(
-                    line,
-                    Some(ki),
-                    format!("kind: expected unavailable or preferred, found '{kind}'"),
-                );
-                None
-            }
-        };
-        if let (Some(agent), Some(when), Some(f), Some(t), Some(preferred)) =
-            (agent, when, from, to, preferred)
-        {
-            if t > f {
-                windows.push(Window {
-                    agent,
-                    when,
-                    from_minute: f,
-                    to_minute: t,
-                    preferred,
-                });
-            }
-        }
     }
-    if r.problems.is_empty() {
-        Ok(windows)
+    let preferred = problems.cell(row, "kind", |kind| {
+        match kind.to_ascii_lowercase().as_str() {
+            "unavailable" => Ok(false),
+            "preferred" => Ok(true),
+            _ => Err(format!(
+                "kind: expected unavailable or preferred, found '{kind}'"
+            )),
+        }
+    });
+    let (agent, when, f, t, preferred) = (agent?, when.flatten()?, from?, to?, preferred?);
+    (t > f).then_some(Window {
+        agent,
+        when,
+        from_minute: f,
+        to_minute: t,
+        preferred,
+    })
+}
+
+/// A `date` cell: a local date, or a weekday for every week.
+fn parse_when(date: &str) -> Result<Option<When>, String> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    match (
+        NaiveDate::parse_from_str(date, "%Y-%m-%d"),
+        DAYS.iter().position(|d| d.eq_ignore_ascii_case(date)),
+    ) {
+        (Ok(d), _) => Ok(Some(When::Date(d))),
+        (_, Some(i)) => Ok(Weekday::try_from(i as u8).ok().map(When::Weekday)),
+        _ => Err(format!(
+            "date: expected a date such as 2026-11-25 or a weekday (mon … sun), found '{date}'"
+        )),
+    }
+}
+
+/// A `from` or `to` cell as minutes after local midnight (`24:00` allowed, so a window can end the day).
+fn parse_clock(text: &str, name: &str) -> Result<u32, String> {
+    let minute = if text == "24:00" {
+        Some(24 * 60)
     } else {
-        Err(Diagnostics(r.problems))
-    }
+        chrono::NaiveTime::parse_from_str(text, "%H:%M")
+            .ok()
+            .map(|t| chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
+    };
+    minute.ok_or_else(|| {
+        format!("{name}: expected a local time such as 08:00 (24:00 for midnight), found '{text}'")
+    })
 }

@@ -9,11 +9,12 @@
 //! Intervals are kept as UTC instants on a fixed grid, so a 23- or 25-hour day has 92 or 100 quarter
 //! hours and no interval is lost or counted twice. Every problem in the file is reported at once.
 
-use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::csv_input::{self, Columns, CsvFile, Problems};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::model::Model;
 use crate::units::parse_duration;
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The forecast over the planning period, one series per model channel.
@@ -55,6 +56,7 @@ const MAX_VOLUME: f64 = 1e7;
 /// Largest handle or after-contact time accepted: a day.
 const MAX_HANDLE_S: f64 = 86_400.0;
 
+/// A forecast row without a problem.
 struct Row {
     line: u64,
     channel: usize,
@@ -90,226 +92,176 @@ pub fn read_forecast(
     model: &Model,
     period: Period,
 ) -> Result<ReadForecast, Diagnostics> {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let at = |line: u64, column: Option<usize>, message: String| Diagnostic {
-        location: Location {
-            path: path.to_path_buf(),
-            line,
-            column: column.map(|c| c as u64 + 1),
+    let columns = Columns::new(&COLUMNS, &["channel", "start", "volume"])
+        .empty_file("expected a header row with channel, start, volume, found an empty file")
+        .unknown_expected("channel, start, volume, aht or acw");
+    let mut file = CsvFile::open(path, text, &columns)?;
+    let read = read_rows(&mut file, model);
+    if read.span.is_empty() {
+        if file.problems.is_empty() {
+            file.problems
+                .at(1, None, "expected at least one forecast row, found none");
+        }
+        return Err(file.problems.into_diagnostics());
+    }
+    let Some(grid) = planning_grid(model, period, &read.span) else {
+        file.problems
+            .in_file("the planning period is empty: --to is before --from or before the forecast");
+        return Err(file.problems.into_diagnostics());
+    };
+    report_gaps(&mut file.problems, model, &grid.starts, &read.listed);
+    if !file.problems.is_empty() {
+        return Err(file.problems.into_diagnostics());
+    }
+    let (series, warnings) = fill_series(&file, model, &grid, &read.rows);
+    Ok(ReadForecast {
+        forecast: Forecast {
+            starts: grid.starts,
+            interval_minutes: model.interval_minutes,
+            series,
         },
-        message,
-    };
-    let mut reader = crate::csv_input::reader(text);
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            return Err(Diagnostics(vec![at(
-                1,
-                None,
-                format!("not valid CSV: {e}"),
-            )]))
-        }
-        None => {
-            return Err(Diagnostics(vec![at(
-                1,
-                None,
-                "expected a header row with channel, start, volume, found an empty file"
-                    .to_string(),
-            )]))
-        }
-    };
-    let mut index: HashMap<&'static str, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        match COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name)) {
-            Some(c) if index.contains_key(c) => {
-                errors.push(at(1, Some(i), format!("column '{name}' appears twice")))
-            }
-            Some(c) => {
-                index.insert(c, i);
-            }
-            None => errors.push(at(
-                1,
-                Some(i),
-                format!("unknown column '{name}': expected channel, start, volume, aht or acw"),
-            )),
-        }
-    }
-    for required in ["channel", "start", "volume"] {
-        if !index.contains_key(required) {
-            errors.push(at(
-                1,
-                None,
-                format!("missing column '{required}' (required)"),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
-    }
-    let grid = i64::from(model.interval_minutes);
-    let tz = model.time_zone;
-    let mut rows = Vec::new();
+        warnings,
+    })
+}
+
+/// What the rows of a forecast say, kept apart so that the planning period can be set from all of them.
+#[derive(Default)]
+struct Rows {
+    /// The rows without a problem.
+    rows: Vec<Row>,
+    /// Every interval with a row whose channel and start could be read, even if a value is wrong: such
+    /// an interval is not a gap.
+    listed: HashSet<(usize, DateTime<Utc>)>,
+    /// The starts of those rows, from which the planning period is taken.
+    span: Vec<DateTime<Utc>>,
+}
+
+/// Reads every record, so that all problems of the file are reported at once.
+fn read_rows(file: &mut CsvFile, model: &Model) -> Rows {
+    let mut read = Rows::default();
     let mut seen_local: HashMap<(usize, NaiveDateTime), u32> = HashMap::new();
     let mut seen: HashMap<(usize, DateTime<Utc>), u64> = HashMap::new();
-    let mut listed: std::collections::HashSet<(usize, DateTime<Utc>)> = Default::default();
-    let mut span_hint: Vec<DateTime<Utc>> = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(at(line, None, format!("not valid CSV: {e}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
+    read.rows = file.read_rows(|problems, record| {
+        let problems_before = problems.len();
+        let cells = read_cells(problems, record, model, &mut seen_local);
+        if let (Some(c), Some(t)) = (cells.channel, cells.start) {
+            read.listed.insert((c, t));
+            read.span.push(t);
         }
-        if record.len() != header.len() {
-            errors.push(at(
-                line,
-                None,
-                format!(
-                    "expected {} fields as in the header, found {}",
-                    header.len(),
-                    record.len()
-                ),
-            ));
-            continue;
+        if problems.len() > problems_before {
+            return None;
         }
-        let cell = |c: &str| {
-            index
-                .get(c)
-                .map(|&i| (i, record.get(i).unwrap_or_default()))
-        };
-        let mut bad = false;
-        let mut fail = |column: usize, message: String| {
-            errors.push(at(line, Some(column), message));
-            bad = true;
-        };
-
-        let channel = cell("channel").and_then(|(i, name)| match model.channel_index(name) {
-            Some(c) => Some(c),
-            None => {
-                let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
-                fail(
-                    i,
-                    format!(
-                        "channel: expected one of the model's channels ({}), found '{name}'",
-                        known.join(", ")
-                    ),
-                );
-                None
-            }
-        });
-        let volume = cell("volume").and_then(|(i, v)| match v.parse::<f64>() {
-            Ok(x) if x.is_finite() && (0.0..=MAX_VOLUME).contains(&x) => Some(x),
-            _ => {
-                fail(
-                    i,
-                    format!("volume: expected a number of contacts, 0 or more, found '{v}'"),
-                );
-                None
-            }
-        });
-        let mut duration = |column: &'static str| -> Option<f64> {
-            let (i, v) = cell(column)?;
-            if v.is_empty() {
-                return None;
-            }
-            match parse_duration(v) {
-                Ok(x) if (x > 0.0 || column == "acw") && x <= MAX_HANDLE_S => Some(x),
-                _ => {
-                    fail(i, format!("{column}: expected a duration such as 3m, 4m30s or seconds, found '{v}'"));
-                    None
-                }
-            }
-        };
-        let aht_s = duration("aht");
-        let acw_s = duration("acw");
-        let start = cell("start").and_then(|(i, v)| {
-            let parsed = parse_start(v, tz, channel, &mut seen_local);
-            match parsed {
-                Ok(t) => {
-                    let local = t.with_timezone(&tz);
-                    let minute = i64::from(local.minute());
-                    if minute % grid != 0 || local.second() != 0 {
-                        fail(i, format!(
-                            "start: expected an interval start on the {grid}-minute grid, found '{v}'"
-                        ));
-                        None
-                    } else {
-                        Some(t)
-                    }
-                }
-                Err(message) => {
-                    fail(i, format!("start: {message}, found '{v}'"));
-                    None
-                }
-            }
-        });
-        if let (Some(c), Some(t)) = (channel, start) {
-            // The interval is listed, even if a value in it is wrong: not a gap.
-            listed.insert((c, t));
-            span_hint.push(t);
-        }
-        if bad {
-            continue;
-        }
-        let (Some(channel), Some(start), Some(volume)) = (channel, start, volume) else {
-            continue;
-        };
-        if let Some(first) = seen.insert((channel, start), line) {
-            errors.push(at(
-                line,
-                index.get("start").copied(),
+        let (channel, start, volume) = (cells.channel?, cells.start?, cells.volume?);
+        if let Some(first) = seen.insert((channel, start), record.line) {
+            problems.at(
+                record.line,
+                record.cell("start").map(|(i, _)| i),
                 format!(
                     "start: interval {} of channel '{}' is listed twice (first on line {first})",
                     local_iso(model, start),
                     model.channels[channel].name
                 ),
-            ));
-            continue;
+            );
+            return None;
         }
-        rows.push(Row {
-            line,
+        Some(Row {
+            line: record.line,
             channel,
             start,
             volume,
-            aht_s,
-            acw_s,
-        });
-    }
-    if span_hint.is_empty() {
-        if errors.is_empty() {
-            errors.push(at(
-                1,
-                None,
-                "expected at least one forecast row, found none".to_string(),
+            aht_s: cells.aht_s,
+            acw_s: cells.acw_s,
+        })
+    });
+    read
+}
+
+/// The cells of one record as read (`None` where absent or wrong).
+struct Cells {
+    channel: Option<usize>,
+    start: Option<DateTime<Utc>>,
+    volume: Option<f64>,
+    aht_s: Option<f64>,
+    acw_s: Option<f64>,
+}
+
+/// Checks each cell of a record on its own, so that every wrong cell of the row is reported.
+fn read_cells(
+    problems: &mut Problems,
+    record: &csv_input::Row,
+    model: &Model,
+    seen_local: &mut HashMap<(usize, NaiveDateTime), u32>,
+) -> Cells {
+    let channel = problems.cell(record, "channel", |name| {
+        model.channel_index(name).ok_or_else(|| {
+            let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+            format!(
+                "channel: expected one of the model's channels ({}), found '{name}'",
+                known.join(", ")
+            )
+        })
+    });
+    let volume = problems.cell(record, "volume", |v| match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.0..=MAX_VOLUME).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "volume: expected a number of contacts, 0 or more, found '{v}'"
+        )),
+    });
+    let aht_s = handle_time(problems, record, "aht");
+    let acw_s = handle_time(problems, record, "acw");
+    let start = problems.cell(record, "start", |v| {
+        let t = parse_start(v, model.time_zone, channel, seen_local)
+            .map_err(|message| format!("start: {message}, found '{v}'"))?;
+        let local = t.with_timezone(&model.time_zone);
+        let grid = i64::from(model.interval_minutes);
+        if i64::from(local.minute()) % grid != 0 || local.second() != 0 {
+            return Err(format!(
+                "start: expected an interval start on the {grid}-minute grid, found '{v}'"
             ));
         }
-        return Err(Diagnostics(errors));
+        Ok(t)
+    });
+    Cells {
+        channel,
+        start,
+        volume,
+        aht_s,
+        acw_s,
     }
+}
 
-    // The planning period: the forecast's span (of every row whose channel and start could be read, so
-    // that gaps are reported together with bad rows), or the requested days.
-    let first = span_hint.iter().copied().min().unwrap_or_default();
-    let last = span_hint.iter().copied().max().unwrap_or_default();
-    let step = Duration::minutes(grid);
+/// An optional `aht` or `acw` cell: empty means the channel's default, so only a wrong value is reported.
+fn handle_time(problems: &mut Problems, record: &csv_input::Row, column: &str) -> Option<f64> {
+    if record.text(column).is_empty() {
+        return None;
+    }
+    problems.cell(record, column, |v| match parse_duration(v) {
+        Ok(x) if (x > 0.0 || column == "acw") && x <= MAX_HANDLE_S => Ok(x),
+        _ => Err(format!(
+            "{column}: expected a duration such as 3m, 4m30s or seconds, found '{v}'"
+        )),
+    })
+}
+
+/// The interval starts of the planning period.
+struct Grid {
+    starts: Vec<DateTime<Utc>>,
+    begin: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+/// The planning period: the forecast's span (of every row whose channel and start could be read, so
+/// that gaps are reported together with bad rows), or the requested days; `None` when it is empty.
+fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Option<Grid> {
+    let first = span.iter().copied().min().unwrap_or_default();
+    let last = span.iter().copied().max().unwrap_or_default();
+    let step = Duration::minutes(i64::from(model.interval_minutes));
     let begin = period.from.map_or(first, |d| start_of_day(model, d));
     let end = period
         .to
         .map_or(last + step, |d| start_of_day(model, d + Duration::days(1)));
     if end <= begin {
-        errors.push(Diagnostic {
-            location: Location::file(path),
-            message: "the planning period is empty: --to is before --from or before the forecast"
-                .to_string(),
-        });
-        return Err(Diagnostics(errors));
+        return None;
     }
     let mut starts = Vec::new();
     let mut t = begin;
@@ -317,78 +269,98 @@ pub fn read_forecast(
         starts.push(t);
         t += step;
     }
-    let slot: HashMap<DateTime<Utc>, usize> =
-        starts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    Some(Grid { starts, begin, end })
+}
+
+/// Puts the rows on the grid, warning of contacts outside opening hours or the planning period, which
+/// are not staffed.
+fn fill_series(
+    file: &CsvFile,
+    model: &Model,
+    grid: &Grid,
+    rows: &[Row],
+) -> (Vec<Series>, Vec<Diagnostic>) {
+    let n = grid.starts.len();
+    let slot: HashMap<DateTime<Utc>, usize> = grid
+        .starts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, i))
+        .collect();
     let mut series: Vec<Series> = model
         .channels
         .iter()
         .map(|_| Series {
-            volume: vec![None; starts.len()],
-            aht_s: vec![None; starts.len()],
-            acw_s: vec![None; starts.len()],
+            volume: vec![None; n],
+            aht_s: vec![None; n],
+            acw_s: vec![None; n],
         })
         .collect();
+    let mut warnings = Vec::new();
     let mut outside = 0usize;
     let mut first_outside = None;
-    for row in &rows {
-        if !errors.is_empty() {
-            break;
-        }
+    for row in rows {
         let Some(&i) = slot.get(&row.start) else {
             outside += 1;
             first_outside.get_or_insert(row.line);
             continue;
         };
-        let channel = &model.channels[row.channel];
-        let local = row.start.with_timezone(&tz).naive_local();
-        if !channel.is_deferred() && row.volume > 0.0 && !channel.hours.is_open(local) {
-            warnings.push(at(
-                row.line,
-                index.get("volume").copied(),
-                format!(
-                    "volume: {} contacts outside the opening hours of '{}' at {}; not staffed",
-                    row.volume,
-                    channel.name,
-                    local_iso(model, row.start)
-                ),
-            ));
-        }
+        warnings.extend(closed_hours_warning(file, model, row));
         let s = &mut series[row.channel];
         s.volume[i] = Some(row.volume);
         s.aht_s[i] = row.aht_s;
         s.acw_s[i] = row.acw_s;
     }
     if let Some(line) = first_outside {
-        warnings.push(at(
+        warnings.push(file.problems.diagnostic(
             line,
             None,
             format!(
                 "{outside} row(s) outside the planning period {} – {} ignored (first on this line)",
-                local_iso(model, begin),
-                local_iso(model, end)
+                local_iso(model, grid.begin),
+                local_iso(model, grid.end)
             ),
         ));
     }
-    // Gaps: open intervals with no row, grouped into runs.
+    (series, warnings)
+}
+
+/// A warning for contacts when the channel is closed: nobody is staffed for them.
+fn closed_hours_warning(file: &CsvFile, model: &Model, row: &Row) -> Option<Diagnostic> {
+    let channel = &model.channels[row.channel];
+    let local = row.start.with_timezone(&model.time_zone).naive_local();
+    (!channel.is_deferred() && row.volume > 0.0 && !channel.hours.is_open(local)).then(|| {
+        file.problems.diagnostic(
+            row.line,
+            file.header.index("volume"),
+            format!(
+                "volume: {} contacts outside the opening hours of '{}' at {}; not staffed",
+                row.volume,
+                channel.name,
+                local_iso(model, row.start)
+            ),
+        )
+    })
+}
+
+/// Reports open intervals without a row, grouped into runs: a missing row must not pass for no contacts.
+fn report_gaps(
+    problems: &mut Problems,
+    model: &Model,
+    starts: &[DateTime<Utc>],
+    listed: &HashSet<(usize, DateTime<Utc>)>,
+) {
     for (c, channel) in model.channels.iter().enumerate() {
-        let mut runs: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut run_start: Option<usize> = None;
-        for (i, t) in starts.iter().enumerate() {
-            let open = channel.hours.is_open(t.with_timezone(&tz).naive_local());
-            let missing = open && !listed.contains(&(c, *t));
-            match (missing, run_start) {
-                (true, None) => run_start = Some(i),
-                (false, Some(s)) => {
-                    runs.insert(s, i - 1);
-                    run_start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = run_start {
-            runs.insert(s, starts.len() - 1);
-        }
-        for (s, e) in runs {
+        let open = |t: &DateTime<Utc>| {
+            channel
+                .hours
+                .is_open(t.with_timezone(&model.time_zone).naive_local())
+        };
+        let missing: Vec<bool> = starts
+            .iter()
+            .map(|t| open(t) && !listed.contains(&(c, *t)))
+            .collect();
+        for (s, e) in runs(&missing) {
             let what = if s == e {
                 format!("the interval {}", local_iso(model, starts[s]))
             } else {
@@ -399,26 +371,32 @@ pub fn read_forecast(
                     local_iso(model, starts[e])
                 )
             };
-            errors.push(Diagnostic {
-                location: Location::file(path),
-                message: format!(
-                    "channel '{}' is open but the forecast has no row for {what}; give 0 for intervals without contacts",
-                    channel.name
-                ),
-            });
+            problems.in_file(format!(
+                "channel '{}' is open but the forecast has no row for {what}; give 0 for intervals without contacts",
+                channel.name
+            ));
         }
     }
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+}
+
+/// The runs of `true` in `flags` as first and last index, in order, so that a gap is reported once.
+fn runs(flags: &[bool]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut run_start: Option<usize> = None;
+    for (i, &flag) in flags.iter().enumerate() {
+        match (flag, run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, i - 1));
+                run_start = None;
+            }
+            _ => {}
+        }
     }
-    Ok(ReadForecast {
-        forecast: Forecast {
-            starts,
-            interval_minutes: model.interval_minutes,
-            series,
-        },
-        warnings,
-    })
+    if let Some(s) = run_start {
+        runs.push((s, flags.len() - 1));
+    }
+    runs
 }
 
 /// An instant written as a local time in `tz` (a repeated local time means its first occurrence) or with

@@ -4,7 +4,8 @@
 //! Every problem in the file is reported at once as `path:line:column: field: expected …, found …`.
 
 use super::{Case, CaseText, INPUT_COLUMNS};
-use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::csv_input::{Columns, CsvFile};
+use crate::error::Diagnostics;
 use std::path::Path;
 
 /// One parsed row and the line it came from.
@@ -17,125 +18,36 @@ pub struct BatchCase {
 
 /// Reads every case of a batch file; `path` only names the file in diagnostics.
 pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagnostics> {
-    let at = |line: u64, column: Option<u64>, message: String| Diagnostic {
-        location: Location {
-            path: path.to_path_buf(),
-            line,
-            column,
-        },
-        message,
-    };
-    let mut reader = crate::csv_input::reader(contents);
-    let mut records = reader.records();
-    let mut problems = Vec::new();
-
-    let header = match records.next() {
-        Some(Ok(record)) => record,
-        Some(Err(e)) => {
-            return Err(Diagnostics(vec![at(
-                1,
-                None,
-                format!("not valid CSV: {e}"),
-            )]))
-        }
-        None => {
-            return Err(Diagnostics(vec![at(
-                1,
-                None,
-                format!(
-                    "expected a header row naming columns such as {}, found an empty file",
-                    INPUT_COLUMNS[..3].join(", ")
-                ),
-            )]))
-        }
-    };
-    let mut columns: Vec<Option<&'static str>> = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        let known = INPUT_COLUMNS
-            .iter()
-            .copied()
-            .find(|c| c.eq_ignore_ascii_case(name));
-        if known.is_none() {
-            problems.push(at(
-                1,
-                Some(i as u64 + 1),
-                format!(
-                    "unknown column '{name}': expected one of {}",
-                    INPUT_COLUMNS.join(", ")
-                ),
-            ));
-        } else if columns.contains(&known) {
-            problems.push(at(
-                1,
-                Some(i as u64 + 1),
-                format!("column '{name}' appears twice"),
-            ));
-        }
-        columns.push(known);
-    }
-    for required in ["volume", "aht"] {
-        if !columns.contains(&Some(required)) {
-            problems.push(at(
-                1,
-                None,
-                format!("missing column '{required}' (required)"),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems));
-    }
-
-    let mut cases = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(at(line, None, format!("not valid CSV: {e}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if record.len() != columns.len() {
-            problems.push(at(
-                line,
-                None,
-                format!(
-                    "expected {} fields as in the header, found {}",
-                    columns.len(),
-                    record.len()
-                ),
-            ));
-            continue;
-        }
+    let columns = Columns::new(&INPUT_COLUMNS, &["volume", "aht"])
+        .empty_file(format!(
+            "expected a header row naming columns such as {}, found an empty file",
+            INPUT_COLUMNS[..3].join(", ")
+        ))
+        .unknown_expected(format!("one of {}", INPUT_COLUMNS.join(", ")));
+    let mut file = CsvFile::open(path, contents, &columns)?;
+    let cases = file.read_rows(|problems, row| {
         let mut text = CaseText::default();
-        for (column, value) in columns.iter().zip(record.iter()) {
+        for (column, value) in row.cells() {
             if let Some(column) = column {
                 text.set(column, Some(value.to_string()));
             }
         }
         match text.parse() {
-            Ok(case) => cases.push(BatchCase { line, text, case }),
+            Ok(case) => Some(BatchCase {
+                line: row.line,
+                text,
+                case,
+            }),
             Err(case_problems) => {
                 for p in case_problems {
-                    let column = p
-                        .column
-                        .and_then(|c| columns.iter().position(|k| *k == Some(c)))
-                        .map(|i| i as u64 + 1);
-                    problems.push(at(line, column, p.error.to_string()));
+                    let column = p.column.and_then(|c| row.cell(c)).map(|(i, _)| i);
+                    problems.at(row.line, column, p.error.to_string());
                 }
+                None
             }
         }
-    }
-    if problems.is_empty() {
-        Ok(cases)
-    } else {
-        Err(Diagnostics(problems))
-    }
+    });
+    file.problems.finish(cases)
 }
 
 #[cfg(test)]

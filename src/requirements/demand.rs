@@ -1,12 +1,13 @@
 //! What the scheduler must cover: agents needed on shift and not on a scheduled break, per channel and
 //! interval, from the requirements stage or from a requirements CSV written by any tool.
 
-use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::csv_input::{Columns, CsvFile, Fields, Problems, Row};
+use crate::error::Diagnostics;
 use crate::forecast::local_iso;
 use crate::grid::TimeGrid;
 use crate::model::Model;
 use crate::requirements::{productive_share, Requirements};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -71,198 +72,186 @@ impl Demand {
     /// the output of `vuoro requirements` reads back as is). `volume` and `aht_s`, when present, enable KPI
     /// predictions. Missing intervals need nobody; times are read like forecast starts.
     pub fn from_csv(path: &Path, text: &str, model: &Model) -> Result<Demand, Diagnostics> {
-        let mut errors = Vec::new();
-        let at = |line: u64, column: Option<usize>, message: String| Diagnostic {
-            location: Location {
-                path: path.to_path_buf(),
-                line,
-                column: column.map(|c| c as u64 + 1),
-            },
-            message,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return Err(Diagnostics(vec![at(
-                    1,
-                    None,
-                    format!("not valid CSV: {e}"),
-                )]))
+        let columns = Columns::new(&CSV_COLUMNS, &CSV_COLUMNS[..3])
+            .others_ignored()
+            .missing_together(
+                "expected the columns channel, start and required (volume and aht_s optional)",
+            )
+            .fields(Fields::Strict);
+        let mut file = CsvFile::open(path, text, &columns)?;
+        let entries = read_entries(&mut file, model);
+        if entries.is_empty() && file.problems.is_empty() {
+            file.problems
+                .at(1, None, "expected at least one row, found none");
+        }
+        if !file.problems.is_empty() {
+            return Err(file.problems.into_diagnostics());
+        }
+        let starts = grid(model, &entries);
+        let (required, load) = place(&mut file.problems, model, &starts, entries);
+        file.problems
+            .finish(build_demand(model, starts, required, load))
+    }
+}
+
+/// The columns of a requirements CSV that are read: the first three are required.
+const CSV_COLUMNS: [&str; 5] = ["channel", "start", "required", "volume", "aht_s"];
+
+/// A row of a requirements CSV whose channel, start and requirement could be read.
+struct Entry {
+    channel: usize,
+    start: DateTime<Utc>,
+    required: f64,
+    load: Option<Load>,
+}
+
+/// Reads every record of a requirements CSV, so that all problems of the file are reported at once.
+fn read_entries(file: &mut CsvFile, model: &Model) -> Vec<Entry> {
+    let mut seen: HashMap<(usize, DateTime<Utc>), u64> = HashMap::new();
+    let mut seen_local = HashMap::new();
+    file.read_rows(|problems, row| {
+        let entry = read_entry(problems, row, model, &mut seen_local)?;
+        if let Some(first) = seen.insert((entry.channel, entry.start), row.line) {
+            problems.at(
+                row.line,
+                row.cell("start").map(|(i, _)| i),
+                format!("start: listed twice for this channel (first on line {first})"),
+            );
+            return None;
+        }
+        Some(entry)
+    })
+}
+
+/// One record with every wrong cell reported; `None` unless its channel, start and requirement are
+/// right (a wrong `volume` or `aht_s` only loses the KPI predictions, and is reported).
+fn read_entry(
+    problems: &mut Problems,
+    row: &Row,
+    model: &Model,
+    seen_local: &mut HashMap<(usize, NaiveDateTime), u32>,
+) -> Option<Entry> {
+    let tz = model.time_zone;
+    let channel = problems.cell(row, "channel", |name| {
+        model
+            .channel_index(name)
+            .ok_or_else(|| format!("channel: expected one of the model's channels, found '{name}'"))
+    });
+    let start = problems.cell(row, "start", |v| {
+        match channel {
+            Some(c) => crate::forecast::parse_instant_in_order(v, tz, c, seen_local),
+            None => crate::forecast::parse_instant(v, tz),
+        }
+        .and_then(|t| {
+            let minute = i64::from(chrono::Timelike::minute(&t.with_timezone(&tz)));
+            if minute % i64::from(model.interval_minutes) == 0 {
+                Ok(t)
+            } else {
+                Err(format!(
+                    "expected an interval start on the {}-minute grid",
+                    model.interval_minutes
+                ))
             }
-        };
-        let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
-        let (Some(c_channel), Some(c_start), Some(c_required)) =
-            (col("channel"), col("start"), col("required"))
-        else {
-            return Err(Diagnostics(vec![at(
-                1,
-                None,
-                "expected the columns channel, start and required (volume and aht_s optional)"
-                    .to_string(),
-            )]));
-        };
-        let (c_volume, c_aht) = (col("volume"), col("aht_s"));
-        let tz = model.time_zone;
-        let mut rows: Vec<(usize, DateTime<Utc>, f64, Option<Load>)> = Vec::new();
-        let mut seen: HashMap<(usize, DateTime<Utc>), u64> = HashMap::new();
-        let mut seen_local = HashMap::new();
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    errors.push(at(line, None, format!("not valid CSV: {e}")));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line());
-            let get = |i: usize| record.get(i).unwrap_or_default();
-            let channel = match model.channel_index(get(c_channel)) {
-                Some(c) => Some(c),
-                None => {
-                    errors.push(at(
-                        line,
-                        Some(c_channel),
-                        format!(
-                            "channel: expected one of the model's channels, found '{}'",
-                            get(c_channel)
-                        ),
-                    ));
-                    None
-                }
-            };
-            let start = match channel {
-                Some(c) => {
-                    crate::forecast::parse_instant_in_order(get(c_start), tz, c, &mut seen_local)
-                }
-                None => crate::forecast::parse_instant(get(c_start), tz),
-            };
-            let start = start.and_then(|t| {
-                let minute = i64::from(chrono::Timelike::minute(&t.with_timezone(&tz)));
-                if minute % i64::from(model.interval_minutes) == 0 {
-                    Ok(t)
-                } else {
-                    Err(format!(
-                        "expected an interval start on the {}-minute grid",
-                        model.interval_minutes
-                    ))
-                }
-            });
-            if let Err(e) = &start {
-                errors.push(at(
-                    line,
-                    Some(c_start),
-                    format!("start: {e}, found '{}'", get(c_start)),
-                ));
-            }
-            let required = match get(c_required).parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Some(x.ceil()),
-                _ => {
-                    errors.push(at(
-                        line,
-                        Some(c_required),
-                        format!(
-                            "required: expected a number of agents, 0 or more, found '{}'",
-                            get(c_required)
-                        ),
-                    ));
-                    None
-                }
-            };
-            let mut number = |i: Option<usize>, name: &str| -> Option<f64> {
-                let i = i?;
-                let text = get(i);
-                if text.is_empty() {
-                    return None;
-                }
-                match text.parse::<f64>() {
-                    Ok(x) if x.is_finite() && (0.0..=1e7).contains(&x) => Some(x),
-                    _ => {
-                        errors.push(at(
-                            line,
-                            Some(i),
-                            format!("{name}: expected a number, 0 or more, found '{text}'"),
-                        ));
-                        None
-                    }
-                }
-            };
-            let load = match (number(c_volume, "volume"), number(c_aht, "aht_s")) {
-                (Some(volume), Some(handle_s)) if volume > 0.0 && handle_s > 0.0 => {
-                    Some(Load { volume, handle_s })
-                }
-                _ => None,
-            };
-            if let (Some(c), Ok(t), Some(r)) = (channel, start, required) {
-                if let Some(first) = seen.insert((c, t), line) {
-                    errors.push(at(
-                        line,
-                        Some(c_start),
-                        format!("start: listed twice for this channel (first on line {first})"),
-                    ));
-                    continue;
-                }
-                rows.push((c, t, r, load));
-            }
-        }
-        if rows.is_empty() && errors.is_empty() {
-            errors.push(at(
-                1,
-                None,
-                "expected at least one row, found none".to_string(),
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(Diagnostics(errors));
-        }
-        let step = Duration::minutes(i64::from(model.interval_minutes));
-        let first = rows.iter().map(|r| r.1).min().unwrap_or_default();
-        let last = rows.iter().map(|r| r.1).max().unwrap_or_default();
-        let mut starts = Vec::new();
-        let mut t = first;
-        while t <= last {
-            starts.push(t);
-            t += step;
-        }
-        let index: HashMap<DateTime<Utc>, usize> =
-            starts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let mut channels: Vec<ChannelDemand> = model
-            .channels
-            .iter()
-            .map(|channel| ChannelDemand {
-                required: vec![0.0; starts.len()],
-                open: starts
-                    .iter()
-                    .map(|t| channel.hours.is_open(t.with_timezone(&tz).naive_local()))
-                    .collect(),
-                load: vec![None; starts.len()],
-                productive_share: productive_share(channel),
-            })
-            .collect();
-        for (c, t, r, load) in rows {
-            let Some(&i) = index.get(&t) else {
-                errors.push(Diagnostic {
-                    location: Location::file(path),
-                    message: format!(
-                        "start {} is not on the {}-minute grid of the other rows",
-                        local_iso(model, t),
-                        model.interval_minutes
-                    ),
-                });
-                continue;
-            };
-            channels[c].required[i] = r;
-            channels[c].load[i] = load;
-        }
-        if !errors.is_empty() {
-            return Err(Diagnostics(errors));
-        }
-        Ok(Demand {
-            grid: TimeGrid::new(starts, model.interval_minutes, model.time_zone),
-            channels,
         })
+        .map_err(|e| format!("start: {e}, found '{v}'"))
+    });
+    let required = problems.cell(row, "required", |v| match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x.ceil()),
+        _ => Err(format!(
+            "required: expected a number of agents, 0 or more, found '{v}'"
+        )),
+    });
+    let mut number = |name: &str| -> Option<f64> {
+        if row.text(name).is_empty() {
+            return None;
+        }
+        problems.cell(row, name, |text| match text.parse::<f64>() {
+            Ok(x) if x.is_finite() && (0.0..=1e7).contains(&x) => Ok(x),
+            _ => Err(format!(
+                "{name}: expected a number, 0 or more, found '{text}'"
+            )),
+        })
+    };
+    let load = match (number("volume"), number("aht_s")) {
+        (Some(volume), Some(handle_s)) if volume > 0.0 && handle_s > 0.0 => {
+            Some(Load { volume, handle_s })
+        }
+        _ => None,
+    };
+    Some(Entry {
+        channel: channel?,
+        start: start?,
+        required: required?,
+        load,
+    })
+}
+
+/// The interval starts from the first row's to the last's: intervals without a row need nobody.
+fn grid(model: &Model, entries: &[Entry]) -> Vec<DateTime<Utc>> {
+    let step = Duration::minutes(i64::from(model.interval_minutes));
+    let first = entries.iter().map(|e| e.start).min().unwrap_or_default();
+    let last = entries.iter().map(|e| e.start).max().unwrap_or_default();
+    let mut starts = Vec::new();
+    let mut t = first;
+    while t <= last {
+        starts.push(t);
+        t += step;
+    }
+    starts
+}
+
+/// Puts the rows on the grid: requirement and load per channel and interval; a start off the grid of
+/// the other rows (an odd offset) is reported.
+fn place(
+    problems: &mut Problems,
+    model: &Model,
+    starts: &[DateTime<Utc>],
+    entries: Vec<Entry>,
+) -> (Vec<Vec<f64>>, Vec<Vec<Option<Load>>>) {
+    let index: HashMap<DateTime<Utc>, usize> =
+        starts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let mut required = vec![vec![0.0; starts.len()]; model.channels.len()];
+    let mut load = vec![vec![None; starts.len()]; model.channels.len()];
+    for entry in entries {
+        let Some(&i) = index.get(&entry.start) else {
+            problems.in_file(format!(
+                "start {} is not on the {}-minute grid of the other rows",
+                local_iso(model, entry.start),
+                model.interval_minutes
+            ));
+            continue;
+        };
+        required[entry.channel][i] = entry.required;
+        load[entry.channel][i] = entry.load;
+    }
+    (required, load)
+}
+
+/// The one place that makes a [`Demand`] from a requirements CSV, so that a change to its fields touches
+/// only this function.
+fn build_demand(
+    model: &Model,
+    starts: Vec<DateTime<Utc>>,
+    required: Vec<Vec<f64>>,
+    load: Vec<Vec<Option<Load>>>,
+) -> Demand {
+    let tz = model.time_zone;
+    let channels = model
+        .channels
+        .iter()
+        .zip(required.into_iter().zip(load))
+        .map(|(channel, (required, load))| ChannelDemand {
+            required,
+            open: starts
+                .iter()
+                .map(|t| channel.hours.is_open(t.with_timezone(&tz).naive_local()))
+                .collect(),
+            load,
+            productive_share: productive_share(channel),
+        })
+        .collect();
+    Demand {
+        grid: TimeGrid::new(starts, model.interval_minutes, model.time_zone),
+        channels,
     }
 }
