@@ -5,10 +5,10 @@ use assert_cmd::Command;
 use std::path::Path;
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
-use vuoro::report::schedule::{coverage_csv, shifts_csv};
+use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
 use vuoro::requirements::compute;
 use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
+use vuoro::schedule::{schedule, Goal, ScheduleError, ShiftPlan, SolverChoice};
 
 /// A one-channel model at hourly intervals, open 08–20 on weekdays, with the given shift tables.
 fn model(shifts: &str) -> Model {
@@ -241,6 +241,25 @@ fn daily_goal_needs_fewer_paid_hours_and_still_meets_the_day() {
     let voice = m.channel_index("voice").expect("voice");
     let abandon = daily.evaluation.channels[voice].days[0].1.p_abandon();
     assert!(abandon.expect("measured") <= 0.05 + 1e-9);
+    // The summary says the goal is met and what it leaves below the interval requirement, in figures,
+    // rather than "every interval has its requirement".
+    let summary = schedule_summary(&m, &daily);
+    assert!(
+        summary
+            .contains("daily goal:\n  every day meets its service-level and abandonment targets"),
+        "{summary}"
+    );
+    let voice = &daily.evaluation.channels[voice].period;
+    assert!(voice.short_intervals > 0, "the goal trades intervals");
+    assert!(
+        summary.contains(&format!(
+            "voice: {} intervals below the interval requirement ({:.0} agent-intervals); lowest interval",
+            voice.short_intervals, voice.under
+        )),
+        "{summary}"
+    );
+    assert!(!summary.contains("every interval has its requirement"));
+    assert!(summary.contains("no shortfalls: every interval has at least its floor"));
     // Deterministic: the same inputs give the same files.
     let (_, again) = shipped(Goal::Daily, "2026-11-24", "2026-11-24");
     assert_eq!(
@@ -332,5 +351,27 @@ fn cli_schedule_writes_all_files_and_reads_its_own_requirements() {
     assert_eq!(
         std::fs::read(a.join("shifts.csv")).expect("a"),
         std::fs::read(b.join("shifts.csv")).expect("b")
+    );
+}
+
+#[test]
+fn contradictory_day_limits_are_explained_by_family_not_solved() {
+    // The template must start at least 2 shifts a day but at most 1 agent may work a day.
+    let m = model(
+        "[schedule]\nmax_agents_per_day = 1\n\
+         [[shift]]\nname = \"day\"\nlength = \"8h\"\nstart = \"08:00-10:00\"\nmin_per_day = 2\n",
+    );
+    let err = schedule(
+        &m,
+        &demand(&m, &[(9, 1)]),
+        Goal::Interval,
+        &SolverChoice::default(),
+        &mut |_| {},
+    )
+    .expect_err("infeasible");
+    assert!(matches!(err, ScheduleError::Infeasible(_)));
+    assert_eq!(
+        err.to_string(),
+        "the model cannot be solved: template_day_limits vs daily_agent_limit on Mon 23.11.: the templates' min_per_day need at least 2 shifts, max_agents_per_day allows 1"
     );
 }

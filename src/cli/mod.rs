@@ -58,7 +58,11 @@ impl Failure {
     pub(crate) fn schedule(e: vuoro::schedule::ScheduleError) -> Failure {
         use vuoro::schedule::ScheduleError as E;
         Failure {
-            code: if matches!(e, E::Solver(_)) { 1 } else { 2 },
+            code: if matches!(e, E::Solver(_) | E::Infeasible(_)) {
+                1
+            } else {
+                2
+            },
             message: e.to_string(),
         }
     }

@@ -4,7 +4,9 @@
 //! report read an [`Evaluation`]; nothing else computes these figures, so they cannot disagree.
 //!
 //! # Productive agents
-//! Agents on shift and off break are allocated to channels by maximum flow ([`allocate`]); a channel's
+//! Agents on shift and off break are allocated to channels by maximum flow ([`allocate`]): first up to
+//! every channel's floor (see [`ChannelDemand::floor`](crate::requirements::demand::ChannelDemand)),
+//! then up to its requirement, spare agents in proportion to the requirements; a channel's
 //! productive staffing is then `p = working × (1 − shrinkage other than breaks)`, usually fractional.
 //! Shrinkage is a share of time, so within the interval `p` means `⌊p⌋` agents for a share
 //! `1 − (p − ⌊p⌋)` of the time and `⌈p⌉` for the rest: every figure is that time-weighted mix of the two
@@ -178,8 +180,14 @@ pub fn evaluate(model: &Model, demand: &Demand, staffing: &Staffing) -> Evaluati
     let mut working = vec![vec![0.0f64; n]; nc];
     for t in 0..n {
         let present: Vec<f64> = presence.present.iter().map(|p| p[t]).collect();
-        let required: Vec<f64> = demand.channels.iter().map(|c| c.required[t]).collect();
-        let w = allocate::allocate(&present, &groups, &required, &required);
+        // Floors first, then requirements: when agents are scarce every channel keeps its floor.
+        let floor: Vec<f64> = demand.channels.iter().map(|c| c.floor[t]).collect();
+        let required: Vec<f64> = demand
+            .channels
+            .iter()
+            .map(|c| c.required[t].max(c.floor[t]))
+            .collect();
+        let w = allocate::allocate(&present, &groups, &floor, &required);
         for (c, x) in w.into_iter().enumerate() {
             // Whole agents stay whole: sums of shift fractions carry float noise.
             working[c][t] = (x * 1e6).round() / 1e6;

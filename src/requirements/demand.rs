@@ -30,6 +30,53 @@ pub struct ChannelDemand {
     pub load: Vec<Option<Load>>,
     /// Productive agents per agent on shift and off break: `1 − shrinkage other than breaks`.
     pub productive_share: f64,
+    /// Agents an interval keeps first when agents are scarce: for an immediate channel with a
+    /// service-level or abandonment target, enough for `min_interval_service_level` and `min_agents`
+    /// (the floor a daily/weekly goal never goes below); elsewhere the requirement.
+    pub floor: Vec<f64>,
+}
+
+impl ChannelDemand {
+    /// Fills [`ChannelDemand::floor`] for `channel`.
+    fn with_floor(mut self, model: &Model, channel: &crate::model::Channel) -> ChannelDemand {
+        self.floor = (0..self.required.len())
+            .map(|t| {
+                let load = self.load[t].filter(|_| self.open[t]);
+                load.and_then(|l| interval_floor(model, channel, l, self.productive_share))
+                    .unwrap_or(self.required[t])
+            })
+            .collect();
+        self
+    }
+}
+
+/// The floor of an open interval of an immediate channel with a service-level or abandonment target:
+/// the fewest agents on shift (at least one) whose productive share meets `min_interval_service_level`
+/// and the channel's `min_agents`.
+pub fn interval_floor(
+    model: &Model,
+    channel: &crate::model::Channel,
+    load: Load,
+    share: f64,
+) -> Option<f64> {
+    let (queue, targets) = super::queue_of(channel, load, model.interval_s())?;
+    if targets.service_level.is_none() && targets.max_abandon.is_none() {
+        return None;
+    }
+    let min_sl = model.schedule.min_interval_service_level;
+    let floor_targets = crate::queueing::Targets {
+        service_level: Some(min_sl.clamp(1e-9, 0.999_999)),
+        max_asa_s: None,
+        max_abandon: None,
+        max_occupancy: None,
+        ..targets
+    };
+    let productive = (min_sl > 0.0)
+        .then(|| crate::queueing::required_agents(&queue, &floor_targets).ok())
+        .flatten()
+        .map_or(1, |s| s.productive_agents)
+        .max(u64::from(channel.min_agents));
+    Some((productive as f64 / share - 1e-9).ceil().max(1.0))
 }
 
 /// Contacts offered in an interval and their handle time.
@@ -46,20 +93,24 @@ impl Demand {
             .channels
             .iter()
             .zip(&req.channels)
-            .map(|(channel, ch)| ChannelDemand {
-                required: ch.intervals.iter().map(|r| r.on_shift as f64).collect(),
-                open: ch.intervals.iter().map(|r| r.open).collect(),
-                load: ch
-                    .intervals
-                    .iter()
-                    .map(|r| {
-                        (r.volume > 0.0).then_some(Load {
-                            volume: r.volume,
-                            handle_s: r.handle_s,
+            .map(|(channel, ch)| {
+                ChannelDemand {
+                    required: ch.intervals.iter().map(|r| r.on_shift as f64).collect(),
+                    open: ch.intervals.iter().map(|r| r.open).collect(),
+                    load: ch
+                        .intervals
+                        .iter()
+                        .map(|r| {
+                            (r.volume > 0.0).then_some(Load {
+                                volume: r.volume,
+                                handle_s: r.handle_s,
+                            })
                         })
-                    })
-                    .collect(),
-                productive_share: productive_share(channel),
+                        .collect(),
+                    productive_share: productive_share(channel),
+                    floor: Vec::new(),
+                }
+                .with_floor(model, channel)
             })
             .collect();
         Demand {
@@ -240,14 +291,18 @@ fn build_demand(
         .channels
         .iter()
         .zip(required.into_iter().zip(load))
-        .map(|(channel, (required, load))| ChannelDemand {
-            required,
-            open: starts
-                .iter()
-                .map(|t| channel.hours.is_open(t.with_timezone(&tz).naive_local()))
-                .collect(),
-            load,
-            productive_share: productive_share(channel),
+        .map(|(channel, (required, load))| {
+            ChannelDemand {
+                required,
+                open: starts
+                    .iter()
+                    .map(|t| channel.hours.is_open(t.with_timezone(&tz).naive_local()))
+                    .collect(),
+                load,
+                productive_share: productive_share(channel),
+                floor: Vec::new(),
+            }
+            .with_floor(model, channel)
         })
         .collect();
     Demand {

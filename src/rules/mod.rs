@@ -4,6 +4,7 @@
 //! the shift to that agent) and the violation report (its *breaches* in a finished roster), after
 //! Timefold's constraint providers. The integer program's constraint families are named in [`family`].
 
+pub mod family;
 mod week;
 
 use crate::agents::{Agent, Window};

@@ -8,9 +8,10 @@ use crate::evaluate::mixed;
 use crate::grid::iso_week;
 use crate::model::shifts::ShiftTemplate;
 use crate::model::{ChannelKind, Model};
-use crate::queueing::{required_agents, Queue, Targets};
+use crate::queueing::{Queue, Targets};
 use crate::requirements::demand::{ChannelDemand, Demand};
 use crate::requirements::queue_of;
+use crate::rules::family::Family;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -56,6 +57,8 @@ pub(crate) struct GoalRow {
 }
 
 pub(crate) struct Limit {
+    pub family: Family,
+    pub day: NaiveDate,
     pub shifts: Vec<usize>,
     pub min: f64,
     pub max: Option<f64>,
@@ -167,8 +170,7 @@ fn curves(model: &Model, c: usize, ch: &ChannelDemand) -> Vec<Option<Curve>> {
                 &queue,
                 &targets,
                 ch.productive_share,
-                model.schedule.min_interval_service_level,
-                model.channels[c].min_agents,
+                ch.floor[t],
                 ch.required[t],
                 load.volume,
             ))
@@ -235,29 +237,16 @@ fn goal_rows(
 
 /// The service-level curve of one interval for daily/weekly goals, valued with the evaluator's
 /// productive-agent mix ([`mixed`]), so the linearisation never overstates what the evaluator reports.
+///
+/// `floor` is the interval's own minimum (see [`ChannelDemand::floor`]).
 fn curve(
     queue: &Queue,
     targets: &Targets,
     share: f64,
-    min_sl: f64,
-    min_agents: u32,
+    floor: f64,
     required: f64,
     volume: f64,
 ) -> Curve {
-    // Floor: the interval's own minimum service level and minimum staffing, in agents on shift.
-    let floor_targets = Targets {
-        service_level: Some(min_sl.clamp(1e-9, 0.999_999)),
-        max_asa_s: None,
-        max_abandon: None,
-        max_occupancy: None,
-        ..*targets
-    };
-    let floor_productive = (min_sl > 0.0)
-        .then(|| required_agents(queue, &floor_targets).ok())
-        .flatten()
-        .map_or(1, |s| s.productive_agents)
-        .max(u64::from(min_agents));
-    let floor = (floor_productive as f64 / share - 1e-9).ceil().max(1.0);
     // Increments up to one agent above the interval requirement: enough room for the goal to trade
     // staffing between intervals, few enough variables to keep the program small.
     let top = required.max(floor) + 1.0;
@@ -302,10 +291,12 @@ fn limits(model: &Model, candidates: &[Candidate]) -> Vec<Limit> {
             .push(j);
         by_day.entry(cand.day).or_default().push(j);
     }
-    for ((ti, _), shifts) in by_template_day {
+    for ((ti, day), shifts) in by_template_day {
         let t = &model.shifts[ti];
         if t.min_per_day > 0 || t.max_per_day.is_some() {
             limits.push(Limit {
+                family: Family::TemplateDayLimits,
+                day,
                 shifts,
                 min: f64::from(t.min_per_day),
                 max: t.max_per_day.map(f64::from),
@@ -313,8 +304,10 @@ fn limits(model: &Model, candidates: &[Candidate]) -> Vec<Limit> {
         }
     }
     if let Some(max) = model.schedule.max_agents_per_day {
-        for shifts in by_day.into_values() {
+        for (day, shifts) in by_day {
             limits.push(Limit {
+                family: Family::DailyAgentLimit,
+                day,
                 shifts,
                 min: 0.0,
                 max: Some(f64::from(max)),
@@ -322,4 +315,33 @@ fn limits(model: &Model, candidates: &[Candidate]) -> Vec<Limit> {
         }
     }
     limits
+}
+
+/// Hard families that contradict each other, in planner's words: the program would be infeasible.
+/// Only the day limits can conflict (every other hard family can always be met).
+pub(crate) fn conflicts(f: &Formulation<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for daily in f
+        .limits
+        .iter()
+        .filter(|l| l.family == Family::DailyAgentLimit)
+    {
+        let Some(max) = daily.max else { continue };
+        let least: f64 = f
+            .limits
+            .iter()
+            .filter(|l| l.family == Family::TemplateDayLimits && l.day == daily.day)
+            .map(|l| l.min)
+            .sum();
+        if least > max + 1e-9 {
+            out.push(format!(
+                "{} vs {} on {} {}: the templates' min_per_day need at least {least:.0} shifts, max_agents_per_day allows {max:.0}",
+                Family::TemplateDayLimits.code(),
+                Family::DailyAgentLimit.code(),
+                daily.day.weekday(),
+                daily.day.format("%d.%m.")
+            ));
+        }
+    }
+    out
 }

@@ -23,6 +23,7 @@
 
 use super::formulation::Formulation;
 use super::{SolverChoice, SolverStatus};
+use crate::rules::family::Family;
 use good_lp::{
     constraint, variable, Constraint, Expression, ProblemVariables, Solution, SolverModel,
     Variable, VariableDefinition,
@@ -40,6 +41,8 @@ pub(crate) struct RawSolution {
     pub variables: usize,
     pub integer_variables: usize,
     pub constraints: usize,
+    /// Rows per constraint family.
+    pub families: Vec<(Family, usize)>,
     pub build_seconds: f64,
     pub solve_seconds: f64,
 }
@@ -49,6 +52,8 @@ struct Built {
     vars: ProblemVariables,
     objective: Expression,
     rows: Vec<Constraint>,
+    /// Rows per constraint family, in [`Family::ALL`] order.
+    families: Vec<(Family, usize)>,
     x: Vec<Variable>,
     b: Vec<Vec<Variable>>,
     /// Every variable in creation order (the same order in every build of one formulation).
@@ -66,10 +71,14 @@ enum ShiftVars<'a> {
     FixedWholeBreaks(&'a [f64]),
 }
 
+/// Variables, objective and rows as they are added, each row tagged with its family.
 struct Builder {
     vars: ProblemVariables,
     count: usize,
     all: Vec<Variable>,
+    objective: Expression,
+    rows: Vec<Constraint>,
+    families: Vec<Family>,
 }
 
 impl Builder {
@@ -78,6 +87,11 @@ impl Builder {
         let v = self.vars.add(def);
         self.all.push(v);
         v
+    }
+
+    fn row(&mut self, family: Family, row: Constraint) {
+        self.rows.push(row);
+        self.families.push(family);
     }
 }
 
@@ -89,12 +103,8 @@ fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
     e
 }
 
-fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
-    let mut bld = Builder {
-        vars: ProblemVariables::new(),
-        count: 0,
-        all: Vec::new(),
-    };
+/// Agents starting each candidate shift, and their cost in the objective.
+fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>) -> Vec<Variable> {
     let x: Vec<Variable> = f
         .candidates
         .iter()
@@ -110,15 +120,18 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
             })
         })
         .collect();
-    let whole_breaks = matches!(shift_vars, ShiftVars::FixedWholeBreaks(_));
-    let b: Vec<Vec<Variable>> = f
-        .break_sets
+    x
+}
+
+/// Agents of each break set starting their break in each slot.
+fn break_variables(bld: &mut Builder, f: &Formulation, whole: bool) -> Vec<Vec<Variable>> {
+    f.break_sets
         .iter()
         .map(|set| {
             set.slots
                 .iter()
                 .map(|_| {
-                    bld.add(if whole_breaks {
+                    bld.add(if whole {
                         variable().integer().min(0).max(100_000)
                     } else {
                         variable().min(0)
@@ -126,14 +139,13 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
                 })
                 .collect()
         })
-        .collect();
-    let mut objective = Expression::from(0.0);
-    let mut rows = Vec::new();
-    for (j, c) in f.candidates.iter().enumerate() {
-        objective += f.templates[c.template].cost * x[j];
-    }
+        .collect()
+}
 
-    // Agents present per channel group and interval: shifts minus breaks.
+/// Agents present per channel group and interval (shifts minus breaks), and where any can be.
+type Presence = (Vec<Vec<Expression>>, Vec<Vec<bool>>);
+
+fn presence(f: &Formulation, x: &[Variable], b: &[Vec<Variable>]) -> Presence {
     let n = f.intervals;
     let groups = f.groups.len();
     let mut present: Vec<Vec<Expression>> = (0..groups)
@@ -155,18 +167,24 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
             }
         }
     }
+    (present, touched)
+}
 
-    // Allocation of present agents to the channels they may work.
+/// [`Family::Allocation`]: present agents split over the channels they may work; returns the agents
+/// working each channel per interval.
+fn allocation(
+    bld: &mut Builder,
+    f: &Formulation,
+    (present, touched): &Presence,
+) -> Vec<Vec<Expression>> {
+    let n = f.intervals;
     let mut staffed: Vec<Vec<Expression>> = f
         .channels
         .iter()
         .map(|_| vec![Expression::from(0.0); n])
         .collect();
     for (g, channels) in f.groups.iter().enumerate() {
-        for t in 0..n {
-            if !touched[g][t] {
-                continue;
-            }
+        for t in (0..n).filter(|&t| touched[g][t]) {
             let mut allocated = Expression::from(0.0);
             for &c in channels {
                 if f.channels[c].needs(t) {
@@ -175,18 +193,27 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
                     staffed[c][t] += a;
                 }
             }
-            rows.push(constraint!(allocated <= present[g][t].clone()));
+            bld.row(
+                Family::Allocation,
+                constraint!(allocated <= present[g][t].clone()),
+            );
         }
     }
+    staffed
+}
 
-    // Coverage per channel and interval: the requirement, or a floor plus service-level increments.
+/// [`Family::Coverage`] and [`Family::Floor`]: each interval's requirement, or its floor plus
+/// service-level increments; returns the increments per channel and interval.
+fn coverage(
+    bld: &mut Builder,
+    f: &Formulation,
+    staffed: &[Vec<Expression>],
+) -> Vec<Vec<Vec<Variable>>> {
+    let n = f.intervals;
     let mut increments: Vec<Vec<Vec<Variable>>> =
         f.channels.iter().map(|_| vec![Vec::new(); n]).collect();
     for (c, ch) in f.channels.iter().enumerate() {
-        for t in 0..n {
-            if !ch.needs(t) {
-                continue;
-            }
+        for t in (0..n).filter(|&t| ch.needs(t)) {
             let u = bld.add(variable().min(0));
             // In a goal interval an agent short still "earns" its increments, so it must cost more than
             // the most contacts one agent can add to the goal, or phantom agents would meet it.
@@ -198,9 +225,12 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
                 }
                 None => f.under_penalty,
             };
-            objective += price * u;
+            bld.objective += price * u;
             match &ch.curves[t] {
-                None => rows.push(constraint!(staffed[c][t].clone() + u >= ch.required[t])),
+                None => bld.row(
+                    Family::Coverage,
+                    constraint!(staffed[c][t].clone() + u >= ch.required[t]),
+                ),
                 Some(curve) => {
                     let z: Vec<Variable> = curve
                         .answered
@@ -208,16 +238,21 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
                         .map(|_| bld.add(variable().min(0).max(1)))
                         .collect();
                     let above = sum(z.iter().copied());
-                    rows.push(constraint!(
-                        staffed[c][t].clone() + u - above >= curve.floor
-                    ));
+                    bld.row(
+                        Family::Floor,
+                        constraint!(staffed[c][t].clone() + u - above >= curve.floor),
+                    );
                     increments[c][t] = z;
                 }
             }
         }
     }
+    increments
+}
 
-    // Daily/weekly goals: answered within the threshold ≥ target × offered, abandoned ≤ max × offered.
+/// [`Family::GoalServiceLevel`] and [`Family::GoalAbandonment`]: answered within the threshold ≥
+/// target × offered and abandoned ≤ ceiling × offered over each day or week, short at a high price.
+fn goals(bld: &mut Builder, f: &Formulation, increments: &[Vec<Vec<Variable>>]) {
     for goal in &f.goals {
         let ch = &f.channels[goal.channel];
         let mut answered = Expression::from(0.0);
@@ -231,57 +266,112 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
             }
         }
         let short = bld.add(variable().min(0));
-        objective += f.goal_penalty * short;
-        rows.push(constraint!(answered + short >= goal.answered_needed));
+        bld.objective += f.goal_penalty * short;
+        bld.row(
+            Family::GoalServiceLevel,
+            constraint!(answered + short >= goal.answered_needed),
+        );
         if let Some(needed) = goal.abandon_reduction_needed {
             let short = bld.add(variable().min(0));
-            objective += f.goal_penalty * short;
-            rows.push(constraint!(abandon_saved + short >= needed));
+            bld.objective += f.goal_penalty * short;
+            bld.row(
+                Family::GoalAbandonment,
+                constraint!(abandon_saved + short >= needed),
+            );
         }
     }
+}
 
-    // Overstaffing: agents present beyond what all channels need.
-    for t in 0..n {
-        let touched_groups: Vec<usize> = (0..groups).filter(|&g| touched[g][t]).collect();
-        if touched_groups.is_empty() {
+/// [`Family::Overstaffing`]: agents present beyond what all channels need, lightly penalised.
+fn overstaffing(bld: &mut Builder, f: &Formulation, (present, touched): &Presence) {
+    for t in 0..f.intervals {
+        let groups: Vec<usize> = (0..f.groups.len()).filter(|&g| touched[g][t]).collect();
+        if groups.is_empty() {
             continue;
         }
         let mut total = Expression::from(0.0);
-        for g in touched_groups {
+        for g in groups {
             total += present[g][t].clone();
         }
         let needed: f64 = f.channels.iter().map(|ch| ch.reference[t]).sum();
         let o = bld.add(variable().min(0));
-        objective += f.over_penalty * o;
-        rows.push(constraint!(o >= total - needed));
+        bld.objective += f.over_penalty * o;
+        bld.row(Family::Overstaffing, constraint!(o >= total - needed));
     }
+}
 
-    // Implicit breaks: totals, forward and backward constraints (windows are monotone in the start).
+/// [`Family::BreakWindows`]: slot totals equal the shifts; forward and backward constraints (windows are
+/// monotone in the start) give every shift a slot inside its window.
+fn break_windows(bld: &mut Builder, f: &Formulation, x: &[Variable], b: &[Vec<Variable>]) {
     for (k, set) in f.break_sets.iter().enumerate() {
         let shifts = sum(set.shifts.iter().map(|&j| x[j]));
-        rows.push(constraint!(sum(b[k].iter().copied()) == shifts));
+        bld.row(
+            Family::BreakWindows,
+            constraint!(sum(b[k].iter().copied()) == shifts),
+        );
         for (i, &(first, last)) in set.windows.iter().enumerate() {
             let early = sum(set.shifts[..=i].iter().map(|&j| x[j]));
-            rows.push(constraint!(early <= sum(b[k][..=last].iter().copied())));
+            bld.row(
+                Family::BreakWindows,
+                constraint!(early <= sum(b[k][..=last].iter().copied())),
+            );
             let late = sum(set.shifts[i..].iter().map(|&j| x[j]));
-            rows.push(constraint!(late <= sum(b[k][first..].iter().copied())));
+            bld.row(
+                Family::BreakWindows,
+                constraint!(late <= sum(b[k][first..].iter().copied())),
+            );
         }
     }
+}
 
-    // Hard limits per template-day and per day.
+/// [`Family::TemplateDayLimits`] and [`Family::DailyAgentLimit`].
+fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     for limit in &f.limits {
         let total = sum(limit.shifts.iter().map(|&j| x[j]));
         if limit.min > 0.0 {
-            rows.push(constraint!(total.clone() >= limit.min));
+            bld.row(limit.family, constraint!(total.clone() >= limit.min));
         }
         if let Some(max) = limit.max {
-            rows.push(constraint!(total <= max));
+            bld.row(limit.family, constraint!(total <= max));
         }
     }
+}
+
+fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
+    let mut bld = Builder {
+        vars: ProblemVariables::new(),
+        count: 0,
+        all: Vec::new(),
+        objective: Expression::from(0.0),
+        rows: Vec::new(),
+        families: Vec::new(),
+    };
+    let x = shift_variables(&mut bld, f, shift_vars);
+    let b = break_variables(
+        &mut bld,
+        f,
+        matches!(shift_vars, ShiftVars::FixedWholeBreaks(_)),
+    );
+    for (j, c) in f.candidates.iter().enumerate() {
+        bld.objective += f.templates[c.template].cost * x[j];
+    }
+    let present = presence(f, &x, &b);
+    let staffed = allocation(&mut bld, f, &present);
+    let increments = coverage(&mut bld, f, &staffed);
+    goals(&mut bld, f, &increments);
+    overstaffing(&mut bld, f, &present);
+    break_windows(&mut bld, f, &x, &b);
+    limits(&mut bld, f, &x);
+    let families = Family::ALL
+        .into_iter()
+        .map(|fam| (fam, bld.families.iter().filter(|x| **x == fam).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     Built {
         vars: bld.vars,
-        objective,
-        rows,
+        objective: bld.objective,
+        rows: bld.rows,
+        families,
         x,
         b,
         all: bld.all,
@@ -332,6 +422,7 @@ fn run(
         vars,
         objective,
         rows,
+        families,
         x,
         b,
         all,
@@ -341,6 +432,7 @@ fn run(
         vars: ProblemVariables::new(),
         objective: objective.clone(),
         rows: Vec::new(),
+        families,
         x,
         b,
         all,
@@ -417,6 +509,7 @@ pub(crate) fn solve(
     let started = Instant::now();
     let relaxed = build(f, ShiftVars::Relaxed);
     let (variables, rows) = (relaxed.count, relaxed.rows.len());
+    let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
     progress(&format!(
         "model: {variables} variables ({} integer), {rows} constraints; solving the LP relaxation",
@@ -489,6 +582,7 @@ pub(crate) fn solve(
         variables,
         integer_variables: f.candidates.len(),
         constraints: rows,
+        families,
         build_seconds,
         solve_seconds: solve_started.elapsed().as_secs_f64(),
     })

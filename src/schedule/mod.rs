@@ -15,6 +15,7 @@ pub mod shortfall;
 use crate::evaluate::{evaluate, Evaluation, Miss, Scope};
 use crate::model::Model;
 use crate::requirements::demand::Demand;
+use crate::rules::family::Family;
 use crate::staffing::{Span, Staffing};
 pub use shortfall::{describe_stretch, Shortfall};
 use std::fmt;
@@ -122,6 +123,8 @@ pub struct SolverReport {
     pub variables: usize,
     pub integer_variables: usize,
     pub constraints: usize,
+    /// Rows per constraint family.
+    pub families: Vec<(Family, usize)>,
     pub build_seconds: f64,
     pub solve_seconds: f64,
 }
@@ -180,6 +183,8 @@ pub enum ScheduleError {
     IntervalMismatch { expected: u32, found: u32 },
     #[error("the requirements are empty")]
     Empty,
+    #[error("the model cannot be solved: {}", .0.join("; "))]
+    Infeasible(Vec<String>),
     #[error("the solver failed: {0}")]
     Solver(String),
 }
@@ -205,6 +210,10 @@ pub fn schedule(
         return Err(ScheduleError::Empty);
     };
     let f = formulation::formulate(model, demand, goal);
+    let conflicts = formulation::conflicts(&f);
+    if !conflicts.is_empty() {
+        return Err(ScheduleError::Infeasible(conflicts));
+    }
     let raw = ilp::solve(&f, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
@@ -234,6 +243,7 @@ pub fn schedule(
             variables: raw.variables,
             integer_variables: raw.integer_variables,
             constraints: raw.constraints,
+            families: raw.families,
             build_seconds: raw.build_seconds,
             solve_seconds: raw.solve_seconds,
         },

@@ -1,0 +1,89 @@
+//! The integer program's constraint families, named once: a stable code, the planner's words, and
+//! whether the program may break them at a price. The scheduler tags every row with its family, so a
+//! plan can say how many rows of each it holds and an unsolvable model can be explained family by family.
+
+use std::fmt;
+
+/// A family of rows of the shift-scheduling program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// Agents present per channel set and interval are split over its channels.
+    Allocation,
+    /// Each channel's requirement per interval, short only at a price.
+    Coverage,
+    /// Under a daily/weekly goal: each interval's floor, plus the agents that raise its service level.
+    Floor,
+    /// The daily/weekly service-level target.
+    GoalServiceLevel,
+    /// The daily/weekly abandonment ceiling.
+    GoalAbandonment,
+    /// Agents beyond what all channels need, at a light price.
+    Overstaffing,
+    /// Every shift gets each of its breaks inside the break's window (Bechtold & Jacobs 1990).
+    BreakWindows,
+    /// Shifts of a template per day within its `min_per_day` / `max_per_day`.
+    TemplateDayLimits,
+    /// At most `max_agents_per_day` agents start a shift on a day.
+    DailyAgentLimit,
+}
+
+impl Family {
+    pub const ALL: [Family; 9] = [
+        Family::Allocation,
+        Family::Coverage,
+        Family::Floor,
+        Family::GoalServiceLevel,
+        Family::GoalAbandonment,
+        Family::Overstaffing,
+        Family::BreakWindows,
+        Family::TemplateDayLimits,
+        Family::DailyAgentLimit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Family::Allocation => "allocation",
+            Family::Coverage => "coverage",
+            Family::Floor => "floor",
+            Family::GoalServiceLevel => "goal_service_level",
+            Family::GoalAbandonment => "goal_abandonment",
+            Family::Overstaffing => "overstaffing",
+            Family::BreakWindows => "break_windows",
+            Family::TemplateDayLimits => "template_day_limits",
+            Family::DailyAgentLimit => "daily_agent_limit",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Family::Allocation => "An agent works one channel at a time",
+            Family::Coverage => "Each interval's requirement covered (short only at a penalty)",
+            Family::Floor => "Each interval kept at its minimum service level and staffing",
+            Family::GoalServiceLevel => "Service-level target over the day or week",
+            Family::GoalAbandonment => "Abandonment ceiling over the day or week",
+            Family::Overstaffing => "Agents beyond need (lightly penalised)",
+            Family::BreakWindows => "Every shift has its breaks inside their windows",
+            Family::TemplateDayLimits => {
+                "Shifts of a template per day within its minimum and maximum"
+            }
+            Family::DailyAgentLimit => "At most the maximum number of agents a day",
+        }
+    }
+
+    /// Whether the program must keep every row of the family (otherwise it may pay to break one).
+    pub fn is_hard(self) -> bool {
+        matches!(
+            self,
+            Family::Allocation
+                | Family::BreakWindows
+                | Family::TemplateDayLimits
+                | Family::DailyAgentLimit
+        )
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
