@@ -1,0 +1,182 @@
+//! Rules of the labour contract, hard unless the model lists them in `[rules] soft`: rest between
+//! shifts, weekly rest, consecutive days, weekly hours and days.
+
+use super::week::{longest_run, rests, weekly_rest};
+use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
+use crate::agents::Agent;
+
+/// At least `min_rest` between the end of one shift and the start of the next.
+#[derive(Debug)]
+pub struct MinRest;
+
+impl Constraint for MinRest {
+    fn rule(&self) -> Rule {
+        Rule::MinRest
+    }
+
+    fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+        let min = cx.rules.min_rest_h;
+        !who.week.spans.iter().any(|(s, e)| {
+            let before = (offer.span.start - *e).num_minutes() as f64 / 60.0;
+            let after = (*s - offer.span.end).num_minutes() as f64 / 60.0;
+            (0.0..min).contains(&before) || (0.0..min).contains(&after)
+        })
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        rests(&weeks[a].spans)
+            .into_iter()
+            .filter(|(rest, _)| *rest < cx.rules.min_rest_h)
+            .map(|(rest, before)| {
+                format!(
+                    "{rest:.1} h before {}, at least {:.0} h",
+                    crate::forecast::local_iso(cx.model, before),
+                    cx.rules.min_rest_h
+                )
+            })
+            .collect()
+    }
+}
+
+/// An uninterrupted rest of `weekly_rest` inside every local ISO week the agent works.
+#[derive(Debug)]
+pub struct WeeklyRest;
+
+impl Constraint for WeeklyRest {
+    fn rule(&self) -> Rule {
+        Rule::WeeklyRest
+    }
+
+    fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+        let mut spans = who.week.spans.clone();
+        spans.push((offer.span.start, offer.span.end));
+        spans.sort();
+        [offer.week, offer.end_week]
+            .iter()
+            .all(|w| weekly_rest(&spans, cx.week_window(*w)) >= cx.rules.weekly_rest_h)
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let w = &weeks[a];
+        w.weeks()
+            .into_iter()
+            .filter_map(|week| {
+                let rest = weekly_rest(&w.spans, cx.week_window(week));
+                (rest < cx.rules.weekly_rest_h).then(|| {
+                    format!(
+                        "week {}: longest rest {rest:.1} h, at least {:.0} h",
+                        week.1, cx.rules.weekly_rest_h
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// At most `max_consecutive_days` working days in a row.
+#[derive(Debug)]
+pub struct MaxConsecutiveDays;
+
+impl Constraint for MaxConsecutiveDays {
+    fn rule(&self) -> Rule {
+        Rule::MaxConsecutiveDays
+    }
+
+    fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+        let mut days = who.week.days.clone();
+        days.insert(offer.span.date);
+        longest_run(&days) <= cx.rules.max_consecutive_days
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let run = longest_run(&weeks[a].days);
+        (run > cx.rules.max_consecutive_days)
+            .then(|| format!("{run} in a row, at most {}", cx.rules.max_consecutive_days))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Paid hours of an ISO week at most the agent's `max_hours`.
+#[derive(Debug)]
+pub struct MaxHours;
+
+impl Constraint for MaxHours {
+    fn rule(&self) -> Rule {
+        Rule::MaxHours
+    }
+
+    fn admits(&self, _: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+        who.week.hours_in(offer.week) + offer.span.paid_hours() <= who.agent.max_hours + 1e-9
+    }
+
+    fn breaches(
+        &self,
+        _: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let max = agents[a].max_hours;
+        weeks[a]
+            .hours
+            .iter()
+            .filter(|(_, h)| **h > max + 1e-9)
+            .map(|(week, h)| format!("week {}: {h:.1} h rostered, maximum {max:.1} h", week.1))
+            .collect()
+    }
+}
+
+/// Working days of an ISO week at most the agent's `max_days`.
+#[derive(Debug)]
+pub struct MaxDays;
+
+impl Constraint for MaxDays {
+    fn rule(&self) -> Rule {
+        Rule::MaxDays
+    }
+
+    fn admits(&self, _: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+        who.week.days_in(offer.week) < who.agent.max_days
+    }
+
+    fn breaches(
+        &self,
+        _: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let w = &weeks[a];
+        w.weeks()
+            .into_iter()
+            .filter(|week| w.days_in(*week) > agents[a].max_days)
+            .map(|week| {
+                format!(
+                    "week {}: {} days, at most {}",
+                    week.1,
+                    w.days_in(week),
+                    agents[a].max_days
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,265 @@
+//! Soft rules, broken at a cost and reported: minimum weekly hours, start spread, fair weekends and
+//! late shifts, paired days off, preferred hours.
+
+use super::week::overlaps;
+use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
+use crate::agents::{Agent, Window};
+use crate::grid::{iso_week, IsoWeek};
+use chrono::{Datelike, NaiveDate};
+
+fn day_label(d: NaiveDate) -> String {
+    format!("{} {}.{}.", d.weekday(), d.day(), d.month())
+}
+
+/// At least `min_hours` in every ISO week the period covers whole. Scoring gives shifts to the agent
+/// furthest below contract hours first.
+#[derive(Debug)]
+pub struct MinHours;
+
+impl Constraint for MinHours {
+    fn rule(&self) -> Rule {
+        Rule::MinHours
+    }
+
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        let deficit = (who.agent.contract_hours - who.week.hours_in(offer.week)).max(0.0);
+        -deficit * cx.rules.penalties.below_contract_hour
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let mut whole: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
+        whole.dedup();
+        whole
+            .into_iter()
+            .filter(|week| {
+                let window = cx.week_window(*week);
+                window.0 >= cx.period.0 && window.1 <= cx.period.1
+            })
+            .filter_map(|week| {
+                let hours = weeks[a].hours_in(week);
+                (hours + 1e-9 < agents[a].min_hours).then(|| {
+                    format!(
+                        "week {}: {hours:.1} h rostered, minimum {:.1} h",
+                        week.1, agents[a].min_hours
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// Start times of an agent's week within `start_spread`.
+#[derive(Debug)]
+pub struct StartSpread;
+
+impl Constraint for StartSpread {
+    fn rule(&self) -> Rule {
+        Rule::StartSpread
+    }
+
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        let starts = &who.week.start_minutes;
+        if starts.is_empty() {
+            return 0.0;
+        }
+        let mean = starts.iter().map(|&m| f64::from(m)).sum::<f64>() / starts.len() as f64;
+        let off = ((f64::from(offer.start_minute) - mean).abs() / 60.0
+            - cx.rules.start_spread_h / 2.0)
+            .max(0.0);
+        off * cx.rules.penalties.start_spread_hour
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let starts = &weeks[a].start_minutes;
+        let (Some(lo), Some(hi)) = (starts.iter().min(), starts.iter().max()) else {
+            return Vec::new();
+        };
+        (f64::from(hi - lo) / 60.0 > cx.rules.start_spread_h + 1e-9)
+            .then(|| {
+                format!(
+                    "starts from {:02}:{:02} to {:02}:{:02}, at most {:.0} h apart",
+                    lo / 60,
+                    lo % 60,
+                    hi / 60,
+                    hi % 60,
+                    cx.rules.start_spread_h
+                )
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Weekend shifts shared fairly: at most one above the average of agents who work.
+#[derive(Debug)]
+pub struct WeekendFairness;
+
+impl Constraint for WeekendFairness {
+    fn rule(&self) -> Rule {
+        Rule::WeekendFairness
+    }
+
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        if offer.weekend {
+            f64::from(who.week.weekends) * cx.rules.penalties.weekend_shift
+        } else {
+            0.0
+        }
+    }
+
+    fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
+        unfair(a, weeks, |w| w.weekends)
+    }
+}
+
+/// A count above the average of the agents who work by more than one.
+fn unfair(a: usize, weeks: &[AgentWeek], count: fn(&AgentWeek) -> u32) -> Vec<String> {
+    let working: Vec<u32> = weeks
+        .iter()
+        .filter(|w| !w.days.is_empty())
+        .map(count)
+        .collect();
+    if working.is_empty() {
+        return Vec::new();
+    }
+    let mean = working.iter().map(|&x| f64::from(x)).sum::<f64>() / working.len() as f64;
+    let mine = count(&weeks[a]);
+    (f64::from(mine) > mean + 1.0 + 1e-9)
+        .then(|| format!("{mine} against an average of {mean:.1}"))
+        .into_iter()
+        .collect()
+}
+
+/// Days off in pairs: no single day off between working days.
+#[derive(Debug)]
+pub struct PairedDaysOff;
+
+impl Constraint for PairedDaysOff {
+    fn rule(&self) -> Rule {
+        Rule::PairedDaysOff
+    }
+
+    /// Working today after a day off that followed a working day leaves that day off alone.
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        if !cx.rules.paired_days_off {
+            return 0.0;
+        }
+        let d1 = offer.span.date.pred_opt();
+        let d2 = d1.and_then(|d| d.pred_opt());
+        match (d1, d2) {
+            (Some(d1), Some(d2)) if !who.week.days.contains(&d1) && who.week.days.contains(&d2) => {
+                cx.rules.penalties.unpaired_day_off
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let days = &weeks[a].days;
+        if !cx.rules.paired_days_off || days.is_empty() {
+            return Vec::new();
+        }
+        let period = cx.period_dates();
+        let inside =
+            |d: Option<NaiveDate>| d.is_some_and(|d| period.contains(&d) && days.contains(&d));
+        let lone: Vec<String> = period
+            .iter()
+            .filter(|d| !days.contains(d) && inside(d.pred_opt()) && inside(d.succ_opt()))
+            .map(|d| day_label(*d))
+            .collect();
+        if lone.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("single day off on {}", lone.join(", "))]
+        }
+    }
+}
+
+/// Late shifts shared fairly: at most one above the average of agents who work.
+#[derive(Debug)]
+pub struct LateFairness;
+
+impl Constraint for LateFairness {
+    fn rule(&self) -> Rule {
+        Rule::LateFairness
+    }
+
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        if offer.late {
+            f64::from(who.week.lates) * cx.rules.penalties.late_shift
+        } else {
+            0.0
+        }
+    }
+
+    fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
+        unfair(a, weeks, |w| w.lates)
+    }
+}
+
+/// On a day the agent stated preferred hours, the shift lies (at least partly) in them.
+#[derive(Debug)]
+pub struct PreferredHours;
+
+impl PreferredHours {
+    fn wishes<'c>(cx: &'c Context<'_>, a: usize) -> impl Iterator<Item = &'c Window> {
+        cx.windows
+            .iter()
+            .filter(move |w| w.agent == a && w.preferred)
+    }
+}
+
+impl Constraint for PreferredHours {
+    fn rule(&self) -> Rule {
+        Rule::PreferredHours
+    }
+
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        let met = Self::wishes(cx, who.index)
+            .filter(|w| overlaps(cx.model, w, offer.span.start, offer.span.end))
+            .count();
+        -(met as f64) * cx.rules.penalties.preferred
+    }
+
+    /// Shifts on a day with a stated wish that miss every preferred window, as `date template`.
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let wishes: Vec<&Window> = Self::wishes(cx, a).collect();
+        let mut taken: Vec<&crate::staffing::Span> = weeks[a].taken.iter().collect();
+        taken.sort_by_key(|s| s.start);
+        taken
+            .into_iter()
+            .filter(|x| {
+                let wished = wishes.iter().any(|w| match w.when {
+                    crate::agents::When::Date(d) => d == x.date,
+                    crate::agents::When::Weekday(wd) => x.date.weekday() == wd,
+                });
+                wished && !wishes.iter().any(|w| overlaps(cx.model, w, x.start, x.end))
+            })
+            .map(|x| format!("{} {}", x.date, x.template_name(cx.model)))
+            .collect()
+    }
+}
