@@ -126,16 +126,6 @@ impl TimeGrid {
             self.len(),
         )
     }
-
-    /// Local midnight-to-midnight window of an ISO week (Monday's first instant to the next Monday's).
-    pub fn week_window(&self, week: IsoWeek) -> (DateTime<Utc>, DateTime<Utc>) {
-        let monday = NaiveDate::from_isoywd_opt(week.0, week.1, chrono::Weekday::Mon)
-            .unwrap_or(NaiveDate::MIN);
-        (
-            start_of_day(self.time_zone, monday),
-            start_of_day(self.time_zone, monday + Duration::days(7)),
-        )
-    }
 }
 
 #[cfg(test)]

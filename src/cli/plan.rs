@@ -142,11 +142,13 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     ];
     write_roster_files(&model, &roster, &args.out, &args.export, first, plan_files)?;
     emit(None, &plan_summary(&model, &plan, &roster, &evaluation))?;
-    Ok(if roster.open.is_empty() && !evaluation.any_short() {
-        0
-    } else {
-        1
-    })
+    Ok(
+        if roster.open.is_empty() && plan.unmet(&evaluation).is_empty() {
+            0
+        } else {
+            1
+        },
+    )
 }
 
 /// Checks `--export` values.

@@ -15,8 +15,9 @@
 //!
 //! # Aggregates
 //! Over a day, week or period: service level and abandonment weighted by offered contacts, ASA weighted
-//! by answered contacts. An interval whose queue is unstable (Erlang C with load ≥ agents: the wait grows
-//! without bound) counts with service level 0 and is *named*, never averaged into an ASA.
+//! by answered contacts. An interval whose queue is unstable (Erlang C with load ≥ `⌊p⌋` agents: the
+//! wait grows without bound) counts with its mixed service level (0 for the `⌊p⌋` part) and is *named*,
+//! never averaged into an ASA.
 
 pub(crate) mod allocate;
 mod summary;
@@ -63,16 +64,14 @@ impl IntervalFigures {
 pub struct IntervalKpis {
     /// Under the channel's convention.
     pub service_level: f64,
-    /// Average speed of answer of answered contacts; `None` when the queue is unstable.
+    /// Average speed of answer of answered contacts; `None` when the queue is unstable or nobody is
+    /// answered (no productive agent).
     pub asa_s: Option<f64>,
     pub p_abandon: f64,
     pub occupancy: f64,
-}
-
-impl IntervalKpis {
-    pub fn stable(&self) -> bool {
-        self.asa_s.is_some()
-    }
+    /// False when `⌊p⌋` agents cannot carry the load (Erlang C or chat without patience): the wait
+    /// grows without bound.
+    pub stable: bool,
 }
 
 /// A channel's targets, as the evaluation checks them.
@@ -314,9 +313,11 @@ pub fn mixed(
             a.service_level.get(convention),
             b.service_level.get(convention),
         ),
-        asa_s: (a.stable && asa(&a).is_finite()).then(|| mix(asa(&a), asa(&b))),
+        asa_s: (a.stable && asa(&a).is_finite() && asa(&b).is_finite())
+            .then(|| mix(asa(&a), asa(&b))),
         p_abandon: mix(a.p_abandon, b.p_abandon),
         occupancy: mix(a.occupancy, b.occupancy),
+        stable: a.stable,
     }
 }
 
@@ -337,7 +338,24 @@ mod tests {
         assert!((quarter.service_level - want).abs() < 1e-12);
         // 10.5 productive agents: 10 cannot carry 10 Erlangs, so no ASA, whatever the 11th adds.
         let unstable = mixed(&queue, 20.0, SlConvention::Offered, 10.5);
-        assert!(unstable.asa_s.is_none());
+        assert!(unstable.asa_s.is_none() && !unstable.stable);
         assert!((unstable.service_level - 0.5 * at(11).service_level.offered).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod patience_tests {
+    use super::*;
+
+    #[test]
+    fn with_patience_no_agent_is_stable_and_has_no_asa() {
+        // Erlang A never grows without bound: with 0.5 productive agents half the interval nobody
+        // answers, so there is no ASA to average, but the queue is not "unstable".
+        let queue = Queue::new(100.0, 1800.0, 180.0)
+            .and_then(|q| q.with_patience(120.0))
+            .expect("queue");
+        let k = mixed(&queue, 20.0, SlConvention::Offered, 0.5);
+        assert!(k.stable && k.asa_s.is_none());
+        assert!(k.p_abandon > 0.5 && k.p_abandon <= 1.0);
     }
 }

@@ -61,13 +61,13 @@ impl Summary {
         self.measured_volume += r.volume;
         self.answered_within += r.volume * k.service_level;
         self.abandoned += r.volume * k.p_abandon;
-        match k.asa_s {
-            Some(asa) => {
-                let answered = r.volume * (1.0 - k.p_abandon);
-                self.stable_answered += answered;
-                self.waited_s += answered * asa;
-            }
-            None => self.unstable.push(t),
+        if let Some(asa) = k.asa_s {
+            let answered = r.volume * (1.0 - k.p_abandon);
+            self.stable_answered += answered;
+            self.waited_s += answered * asa;
+        }
+        if !k.stable {
+            self.unstable.push(t);
         }
         if self
             .worst_service_level

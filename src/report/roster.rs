@@ -1,11 +1,12 @@
 //! What a planner reads first after `vuoro plan` or `vuoro roster`: the plan and roster in one line, the
 //! service the roster delivers (from the evaluator), open shifts and broken rules by agent.
 
+use super::schedule::goal_report;
 use super::service::service_table;
 use crate::evaluate::Evaluation;
 use crate::model::Model;
 use crate::roster::Roster;
-use crate::schedule::ShiftPlan;
+use crate::schedule::{Goal, ShiftPlan};
 use std::fmt::Write as _;
 
 /// `vuoro plan`'s summary: plan, roster, the roster's service per day, week and period, then the roster
@@ -34,6 +35,20 @@ pub fn plan_summary(
     );
     let _ = writeln!(out, "\nservice of the roster:");
     out.push_str(&service_table(model, evaluation));
+    out.push_str(&goal_report(model, plan.goal, evaluation));
+    let unmet = plan.unmet(evaluation);
+    if unmet.below_minimum > 0 {
+        let what = if plan.goal == Goal::Interval {
+            "the requirement"
+        } else {
+            "their floor"
+        };
+        let _ = writeln!(
+            out,
+            "\n{} channel-intervals are below {what} (see coverage.csv and the open shifts below)",
+            unmet.below_minimum
+        );
+    }
     out.push_str(&roster_report(model, roster));
     out
 }

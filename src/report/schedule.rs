@@ -2,7 +2,7 @@
 
 use super::service::service_table;
 use crate::calculator::output::{csv_field, format_number};
-use crate::evaluate::{Evaluation, IntervalFigures};
+use crate::evaluate::{ChannelEvaluation, Evaluation, IntervalFigures};
 use crate::forecast::local_iso;
 use crate::model::Model;
 use crate::schedule::{describe_stretch, Goal, ShiftPlan};
@@ -138,56 +138,57 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
     let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
     out.push('\n');
     out.push_str(&service_table(model, &plan.evaluation));
-    out.push_str(&goal_report(model, plan));
+    out.push_str(&goal_report(model, plan.goal, &plan.evaluation));
     out.push_str(&shortfall_report(model, plan));
     out
 }
 
 /// Under a daily/weekly goal: whether each period meets it, and what the goal leaves below the interval
 /// requirement (by design) — in figures.
-fn goal_report(model: &Model, plan: &ShiftPlan) -> String {
+pub fn goal_report(model: &Model, goal: Goal, evaluation: &Evaluation) -> String {
     let mut out = String::new();
-    if plan.goal == Goal::Interval {
+    if goal == Goal::Interval {
         return out;
     }
-    let misses = plan.goal_misses();
-    let _ = writeln!(out, "\n{} goal:", plan.goal);
+    let misses = evaluation.misses(goal.scope());
+    let _ = writeln!(out, "\n{goal} goal:");
+    let unit = if goal == Goal::Daily { "day" } else { "week" };
     if misses.is_empty() {
-        let _ =
-            writeln!(
+        let _ = writeln!(
             out,
-            "  every {} meets its service-level and abandonment targets (see the {} lines above)",
-            if plan.goal == Goal::Daily { "day" } else { "week" },
-            if plan.goal == Goal::Daily { "day" } else { "week" }
+            "  every {unit} meets its service-level and abandonment targets (see the {unit} lines above)"
         );
     }
     for m in &misses {
         let _ = writeln!(out, "  missed: {m}");
     }
-    for ch in &plan.evaluation.channels {
-        let p = &ch.period;
-        if p.short_intervals == 0 {
-            continue;
+    for ch in &evaluation.channels {
+        if ch.period.short_intervals > 0 {
+            let _ = writeln!(out, "{}", traded(model, evaluation, ch));
         }
-        let worst = p.worst_service_level.map_or(String::new(), |(t, sl)| {
-            let start = plan.evaluation.grid.starts()[t];
-            let step = Duration::minutes(i64::from(plan.evaluation.grid.interval_minutes()));
-            format!(
-                "; lowest interval {} at {:.1} % SL",
-                describe_stretch(model, start, start + step),
-                100.0 * sl
-            )
-        });
-        let _ = writeln!(
-            out,
-            "  {}: {} intervals below the interval requirement ({:.0} agent-intervals){worst} — the goal trades them against busier intervals; each keeps its floor ({:.0} % SL and the channel's minimum agents)",
-            ch.name,
-            p.short_intervals,
-            p.under,
-            100.0 * model.schedule.min_interval_service_level
-        );
     }
     out
+}
+
+/// `voice: 22 intervals below the interval requirement (47 agent-intervals); lowest interval …`.
+fn traded(model: &Model, evaluation: &Evaluation, ch: &ChannelEvaluation) -> String {
+    let p = &ch.period;
+    let worst = p.worst_service_level.map_or(String::new(), |(t, sl)| {
+        let start = evaluation.grid.starts()[t];
+        let step = Duration::minutes(i64::from(evaluation.grid.interval_minutes()));
+        format!(
+            "; lowest interval {} at {:.1} % SL",
+            describe_stretch(model, start, start + step),
+            100.0 * sl
+        )
+    });
+    format!(
+        "  {}: {} intervals below the interval requirement ({:.0} agent-intervals){worst} — the goal trades them against busier intervals; each keeps its floor ({:.0} % SL and the channel's minimum agents)",
+        ch.name,
+        p.short_intervals,
+        p.under,
+        100.0 * model.schedule.min_interval_service_level
+    )
 }
 
 /// Stretches below what the plan must give, or the line that says there are none.

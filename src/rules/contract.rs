@@ -4,6 +4,7 @@
 use super::week::{longest_run, rests, weekly_rest};
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::Agent;
+use crate::grid::{iso_week, IsoWeek};
 
 /// At least `min_rest` between the end of one shift and the start of the next.
 #[derive(Debug)]
@@ -70,8 +71,16 @@ impl Constraint for WeeklyRest {
         weeks: &[AgentWeek],
     ) -> Vec<String> {
         let w = &weeks[a];
-        w.weeks()
-            .into_iter()
+        // The weeks of every shift's start and end (a Sunday night shift reaches into Monday's week).
+        let tz = cx.model.time_zone;
+        let ends = w
+            .spans
+            .iter()
+            .map(|(_, e)| iso_week(e.with_timezone(&tz).date_naive()));
+        let mut all: Vec<IsoWeek> = w.weeks().into_iter().chain(ends).collect();
+        all.sort_unstable();
+        all.dedup();
+        all.into_iter()
             .filter_map(|week| {
                 let rest = weekly_rest(&w.spans, cx.week_window(week));
                 (rest < cx.rules.weekly_rest_h).then(|| {

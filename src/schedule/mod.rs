@@ -161,6 +161,41 @@ impl ShiftPlan {
     pub fn goal_misses(&self) -> Vec<Miss> {
         self.evaluation.misses(self.goal.scope())
     }
+
+    /// What a staffing of this plan (the plan itself, or a roster filling it) leaves unmet, measured by
+    /// `evaluation`: intervals at least half an agent below the plan's minimum, and goal misses.
+    pub fn unmet(&self, evaluation: &Evaluation) -> Unmet {
+        let below_minimum = evaluation
+            .channels
+            .iter()
+            .zip(&self.minimum)
+            .map(|(ch, minimum)| {
+                ch.intervals
+                    .iter()
+                    .zip(minimum)
+                    .filter(|(r, m)| **m - r.scheduled >= 0.5)
+                    .count()
+            })
+            .sum();
+        Unmet {
+            below_minimum,
+            misses: evaluation.misses(self.goal.scope()),
+        }
+    }
+}
+
+/// What a staffing leaves unmet against a plan's goal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmet {
+    /// Channel-intervals at least half an agent below the minimum (requirement, or a goal's floor).
+    pub below_minimum: usize,
+    pub misses: Vec<Miss>,
+}
+
+impl Unmet {
+    pub fn is_empty(&self) -> bool {
+        self.below_minimum == 0 && self.misses.is_empty()
+    }
 }
 
 impl Goal {
