@@ -11,6 +11,7 @@
 
 use crate::csv_input::{self, Columns, CsvFile, Problems};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::grid::start_of_day;
 use crate::model::Model;
 use crate::units::parse_duration;
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
@@ -64,18 +65,6 @@ struct Row {
     volume: f64,
     aht_s: Option<f64>,
     acw_s: Option<f64>,
-}
-
-/// The first instant of a local date (midnight, or the first time after a DST gap at midnight).
-fn start_of_day(model: &Model, date: NaiveDate) -> DateTime<Utc> {
-    let tz = model.time_zone;
-    let mut local = date.and_time(chrono::NaiveTime::MIN);
-    loop {
-        match tz.from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
-            LocalResult::None => local += Duration::minutes(15),
-        }
-    }
 }
 
 /// Formats an instant as local ISO time with offset, as every output of vuoro does.
@@ -256,10 +245,12 @@ fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Optio
     let first = span.iter().copied().min().unwrap_or_default();
     let last = span.iter().copied().max().unwrap_or_default();
     let step = Duration::minutes(i64::from(model.interval_minutes));
-    let begin = period.from.map_or(first, |d| start_of_day(model, d));
-    let end = period
-        .to
-        .map_or(last + step, |d| start_of_day(model, d + Duration::days(1)));
+    let begin = period
+        .from
+        .map_or(first, |d| start_of_day(model.time_zone, d));
+    let end = period.to.map_or(last + step, |d| {
+        start_of_day(model.time_zone, d + Duration::days(1))
+    });
     if end <= begin {
         return None;
     }

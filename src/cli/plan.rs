@@ -25,9 +25,10 @@ Example (the shipped week, 120 named agents):
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
 break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx; --export
-picks among csv, ics, json, xlsx. Prints per channel and day the required and rostered agent-hours, the
-predicted service level, ASA and abandonment, paid hours, open shifts and broken rules by agent.
-Exit code 1 when a shift stays open or an interval is short.";
+picks among csv, ics, json, xlsx. Prints the roster's service per channel and day, week and period
+(required and scheduled agent-hours, service level against the target, ASA, abandonment), open shifts
+and broken rules by agent. Exit code 1 when a shift stays open, an interval is below the plan's minimum
+or a goal is missed.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]

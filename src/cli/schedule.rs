@@ -24,8 +24,11 @@ Examples:
   # requirements from another tool (CSV with channel, start, required)
   vuoro schedule --model models/helsinki-multichannel.toml --requirements requirements.csv --out plan
 
-Writes DIR/shifts.csv, DIR/coverage.csv and DIR/coverage.svg (all or none) and prints the summary.
-Exit code 1 when some interval stays short of its requirement or a goal is missed.";
+Writes DIR/shifts.csv, DIR/coverage.csv and DIR/coverage.svg (all or none) and prints the summary: the
+service per channel and day, week and period, and under a daily/weekly goal what it trades.
+Exit code 1 when an interval stays below its minimum (the requirement, or a goal's floor), a service-level
+or abandonment target is missed over the goal's days or weeks, or the model cannot be solved; 2 for bad
+input.";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum GoalArg {
