@@ -24,7 +24,8 @@ mod summary;
 
 use crate::grid::{iso_week, IsoWeek, TimeGrid};
 use crate::model::{ChannelKind, Model};
-use crate::queueing::{Kpis, Queue, SlConvention};
+pub use crate::queueing::IntervalKpis;
+use crate::queueing::{at_fractional, Queue, SlConvention};
 use crate::requirements::demand::{Demand, Load};
 use crate::requirements::queue_of;
 use crate::staffing::{ChannelId, Staffing};
@@ -57,21 +58,6 @@ impl IntervalFigures {
     pub fn over(&self) -> f64 {
         (self.scheduled - self.required).max(0.0)
     }
-}
-
-/// Queue figures at a fractional productive staffing (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IntervalKpis {
-    /// Under the channel's convention.
-    pub service_level: f64,
-    /// Average speed of answer of answered contacts; `None` when the queue is unstable or nobody is
-    /// answered (no productive agent).
-    pub asa_s: Option<f64>,
-    pub p_abandon: f64,
-    pub occupancy: f64,
-    /// False when `⌊p⌋` agents cannot carry the load (Erlang C or chat without patience): the wait
-    /// grows without bound.
-    pub stable: bool,
 }
 
 /// A channel's targets, as the evaluation checks them.
@@ -290,72 +276,13 @@ fn interval_kpis(model: &Model, c: usize, load: Load, productive: f64) -> Option
     ))
 }
 
-/// The queue's figures at a fractional productive staffing: the time-weighted mix of `⌊p⌋` and `⌈p⌉`
-/// agents (see the module docs). Unstable when `⌊p⌋` agents cannot carry the load.
+/// The queue's figures at a fractional productive staffing (the convention of
+/// [`crate::queueing::at_fractional`]).
 pub fn mixed(
     queue: &Queue,
     threshold_s: f64,
     convention: SlConvention,
     productive: f64,
 ) -> IntervalKpis {
-    let lo = productive.max(0.0).floor();
-    let w = productive.max(0.0) - lo;
-    let a = queue.evaluate(lo as u64, threshold_s);
-    let b = if w > 1e-9 {
-        queue.evaluate(lo as u64 + 1, threshold_s)
-    } else {
-        a
-    };
-    let mix = |x: f64, y: f64| x + w * (y - x);
-    let asa = |k: &Kpis| k.asa_answered_s;
-    IntervalKpis {
-        service_level: mix(
-            a.service_level.get(convention),
-            b.service_level.get(convention),
-        ),
-        asa_s: (a.stable && asa(&a).is_finite() && asa(&b).is_finite())
-            .then(|| mix(asa(&a), asa(&b))),
-        p_abandon: mix(a.p_abandon, b.p_abandon),
-        occupancy: mix(a.occupancy, b.occupancy),
-        stable: a.stable,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn whole_agents_are_the_queue_itself_and_fractions_mix_linearly() {
-        // 100 calls in 30 minutes, 3-minute handle time: 10 Erlangs (Erlang C).
-        let queue = Queue::new(100.0, 1800.0, 180.0).expect("queue");
-        let at = |n: u64| queue.evaluate(n, 20.0);
-        let whole = mixed(&queue, 20.0, SlConvention::Offered, 12.0);
-        assert!((whole.service_level - at(12).service_level.offered).abs() < 1e-15);
-        assert_eq!(whole.asa_s, Some(at(12).asa_answered_s));
-        let quarter = mixed(&queue, 20.0, SlConvention::Offered, 12.25);
-        let want = 0.75 * at(12).service_level.offered + 0.25 * at(13).service_level.offered;
-        assert!((quarter.service_level - want).abs() < 1e-12);
-        // 10.5 productive agents: 10 cannot carry 10 Erlangs, so no ASA, whatever the 11th adds.
-        let unstable = mixed(&queue, 20.0, SlConvention::Offered, 10.5);
-        assert!(unstable.asa_s.is_none() && !unstable.stable);
-        assert!((unstable.service_level - 0.5 * at(11).service_level.offered).abs() < 1e-12);
-    }
-}
-
-#[cfg(test)]
-mod patience_tests {
-    use super::*;
-
-    #[test]
-    fn with_patience_no_agent_is_stable_and_has_no_asa() {
-        // Erlang A never grows without bound: with 0.5 productive agents half the interval nobody
-        // answers, so there is no ASA to average, but the queue is not "unstable".
-        let queue = Queue::new(100.0, 1800.0, 180.0)
-            .and_then(|q| q.with_patience(120.0))
-            .expect("queue");
-        let k = mixed(&queue, 20.0, SlConvention::Offered, 0.5);
-        assert!(k.stable && k.asa_s.is_none());
-        assert!(k.p_abandon > 0.5 && k.p_abandon <= 1.0);
-    }
+    at_fractional(queue, threshold_s, convention, productive)
 }

@@ -30,6 +30,8 @@ pub struct Summary {
     pub volume: f64,
     /// Contacts in intervals with queue figures (immediate channels, open).
     pub measured_volume: f64,
+    /// Contacts in the service level's denominator (offered, or answered for `answered`).
+    sl_weight: f64,
     answered_within: f64,
     abandoned: f64,
     /// Answered contacts of stable intervals, and their total wait.
@@ -50,7 +52,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub(super) fn add(&mut self, t: usize, r: &IntervalFigures, hours: f64) {
+    pub fn add(&mut self, t: usize, r: &IntervalFigures, hours: f64) {
         self.volume += r.volume;
         self.required_h += r.required * hours;
         self.scheduled_h += r.scheduled * hours;
@@ -59,7 +61,8 @@ impl Summary {
         self.short_intervals += usize::from(r.under() >= 0.5);
         let Some(k) = r.kpis else { return };
         self.measured_volume += r.volume;
-        self.answered_within += r.volume * k.service_level;
+        self.sl_weight += r.volume * k.denominator;
+        self.answered_within += r.volume * k.denominator * k.service_level;
         self.abandoned += r.volume * k.p_abandon;
         if let Some(asa) = k.asa_s {
             let answered = r.volume * (1.0 - k.p_abandon);
@@ -77,9 +80,11 @@ impl Summary {
         }
     }
 
-    /// Service level weighted by offered contacts.
+    /// Service level over the summary: contacts within the threshold over the convention's
+    /// denominator (offered contacts, or answered ones for `answered`).
     pub fn service_level(&self) -> Option<f64> {
-        (self.measured_volume > 0.0).then(|| self.answered_within / self.measured_volume)
+        (self.measured_volume > 0.0)
+            .then(|| self.answered_within / self.sl_weight.max(f64::MIN_POSITIVE))
     }
 
     /// Share of offered contacts abandoned.

@@ -22,12 +22,14 @@ pub mod chat;
 mod erlang_a;
 mod erlang_b;
 mod erlang_c;
+mod fractional;
 mod kpi;
 mod queue;
 mod scaled;
 pub mod staffing;
 
 pub use chat::Concurrency;
+pub use fractional::{at_fractional, IntervalKpis};
 pub use kpi::{Kpis, ServiceLevels, SlConvention, SL_CONVENTION_NAMES};
 pub use queue::Queue;
 pub use staffing::{ceil_tolerant, required_agents, Shrinkage, Staffing, StaffingError, Targets};

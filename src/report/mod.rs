@@ -9,6 +9,7 @@ mod service;
 pub use service::service_table;
 
 use crate::calculator::output::{csv_field, format_number};
+use crate::evaluate::{IntervalFigures, Summary};
 use crate::forecast::local_iso;
 use crate::model::Model;
 use crate::requirements::Requirements;
@@ -47,11 +48,7 @@ pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
     for (channel, ch) in model.channels.iter().zip(&req.channels) {
         for (t, r) in req.starts.iter().zip(&ch.intervals) {
             let opt = |x: Option<f64>| x.map_or_else(String::new, format_number);
-            let k = r.kpis.as_ref();
-            let convention = match &channel.kind {
-                crate::model::ChannelKind::Immediate { targets, .. } => Some(targets.convention),
-                crate::model::ChannelKind::Deferred { .. } => None,
-            };
+            let k = r.staffed.as_ref();
             let cells = [
                 csv_field(&channel.name),
                 local_iso(model, *t),
@@ -65,8 +62,8 @@ pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
                 r.scheduled.to_string(),
                 r.on_shift.to_string(),
                 opt(r.backlog_items),
-                opt(k.zip(convention).map(|(k, c)| k.service_level.get(c))),
-                opt(k.map(|k| k.asa_answered_s)),
+                opt(k.map(|k| k.service_level)),
+                opt(k.map(|k| k.asa_s.unwrap_or(f64::INFINITY))),
                 opt(k.map(|k| k.p_abandon)),
                 opt(k.map(|k| k.occupancy)),
                 k.map_or_else(String::new, |_| channel.kind.name().to_string()),
@@ -78,18 +75,15 @@ pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
     out
 }
 
-/// Figures of one channel on one local day.
+/// Figures of one channel on one local day; service figures are the evaluator's [`Summary`].
 #[derive(Debug, Clone, Default)]
 struct DayFigures {
-    volume: f64,
     workload_h: f64,
     peak_scheduled: u64,
     scheduled_h: f64,
     productive_h: f64,
-    answered_within: f64,
-    abandoned: f64,
-    measured_volume: f64,
     max_backlog: f64,
+    service: Summary,
 }
 
 /// A per-day, per-channel summary table with weekly totals and shrinkage hours by category.
@@ -136,38 +130,39 @@ pub fn requirements_summary(model: &Model, req: &Requirements) -> String {
             crate::model::ChannelKind::Immediate { targets, .. } => Some(targets.convention),
             crate::model::ChannelKind::Deferred { .. } => None,
         };
+        let share = crate::requirements::productive_share(channel);
         let mut week = DayFigures::default();
         for day in &days {
             let mut f = DayFigures::default();
-            for (t, r) in req.starts.iter().zip(&ch.intervals) {
+            for (t_index, (t, r)) in req.starts.iter().zip(&ch.intervals).enumerate() {
                 if t.with_timezone(&tz).date_naive() != *day {
                     continue;
                 }
-                f.volume += r.volume;
                 f.workload_h += r.traffic_erlangs * hours_per_interval;
                 f.peak_scheduled = f.peak_scheduled.max(r.scheduled);
                 f.scheduled_h += r.scheduled as f64 * hours_per_interval;
                 f.productive_h += r.productive as f64 * hours_per_interval;
-                if let (Some(k), Some(conv)) = (&r.kpis, convention) {
-                    f.answered_within += r.volume * k.service_level.get(conv);
-                    f.abandoned += r.volume * k.p_abandon;
-                    f.measured_volume += r.volume;
-                }
                 f.max_backlog = f.max_backlog.max(r.backlog_items.unwrap_or(0.0));
+                let staffed = IntervalFigures {
+                    open: r.open,
+                    required: r.on_shift as f64,
+                    scheduled: r.on_shift as f64,
+                    productive: r.on_shift as f64 * share,
+                    volume: r.volume,
+                    kpis: r.staffed,
+                };
+                f.service.add(t_index, &staffed, hours_per_interval);
+                week.service.add(t_index, &staffed, hours_per_interval);
             }
             let _ = writeln!(
                 out,
                 "{}",
                 day_line(&day_label(*day), &channel.name, &f, convention.is_some())
             );
-            week.volume += f.volume;
             week.workload_h += f.workload_h;
             week.peak_scheduled = week.peak_scheduled.max(f.peak_scheduled);
             week.scheduled_h += f.scheduled_h;
             week.productive_h += f.productive_h;
-            week.answered_within += f.answered_within;
-            week.abandoned += f.abandoned;
-            week.measured_volume += f.measured_volume;
             week.max_backlog = week.max_backlog.max(f.max_backlog);
         }
         let _ = writeln!(
@@ -202,17 +197,11 @@ fn day_label(day: NaiveDate) -> String {
 }
 
 fn day_line(day: &str, channel: &str, f: &DayFigures, immediate: bool) -> String {
-    let share = |x: f64| {
-        if f.measured_volume > 0.0 {
-            format!("{:.1} %", 100.0 * x / f.measured_volume)
-        } else {
-            "-".to_string()
-        }
-    };
+    let percent = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1} %", 100.0 * v));
     let (sl, abandon, backlog) = if immediate {
         (
-            share(f.answered_within),
-            share(f.abandoned),
+            percent(f.service.service_level()),
+            percent(f.service.p_abandon()),
             "-".to_string(),
         )
     } else {
@@ -226,7 +215,7 @@ fn day_line(day: &str, channel: &str, f: &DayFigures, immediate: bool) -> String
         "{:<11} {:<9} {:>9.0} {:>9.1} {:>6} {:>9.1} {:>9.1} {:>8} {:>8} {:>9}",
         day,
         channel,
-        f.volume,
+        f.service.volume,
         f.workload_h,
         f.peak_scheduled,
         f.scheduled_h,

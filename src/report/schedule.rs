@@ -86,7 +86,14 @@ fn coverage_row(
             .then_some(r.volume)
             .map_or_else(String::new, format_number),
         opt(k.map(|k| k.service_level)),
-        opt(k.and_then(|k| k.asa_s)),
+        // An unstable queue's wait grows without bound: `inf`, not an empty cell.
+        opt(k.and_then(|k| {
+            if k.stable {
+                k.asa_s
+            } else {
+                Some(f64::INFINITY)
+            }
+        })),
         opt(k.map(|k| k.p_abandon)),
         opt(k.map(|k| k.occupancy)),
     ];

@@ -15,7 +15,8 @@ pub mod demand;
 use crate::forecast::Forecast;
 use crate::model::{Channel, ChannelKind, Model};
 use crate::queueing::{
-    ceil_tolerant, required_agents, Concurrency, Kpis, Queue, StaffingError, Targets,
+    at_fractional, ceil_tolerant, required_agents, Concurrency, IntervalKpis, Kpis, Queue,
+    StaffingError, Targets,
 };
 use chrono::{DateTime, Utc};
 use deferred::{smooth, DeferredInput};
@@ -59,6 +60,10 @@ pub struct IntervalRequirement {
     pub backlog_items: Option<f64>,
     /// Immediate channels with contacts: the figures at `productive` agents.
     pub kpis: Option<Kpis>,
+    /// Immediate channels with contacts: the figures once `on_shift` agents are staffed, under the
+    /// fractional-productive convention every later stage uses ([`crate::queueing::at_fractional`]) —
+    /// what `coverage.csv` shows for a plan that staffs exactly this requirement.
+    pub staffed: Option<IntervalKpis>,
 }
 
 /// Why requirements could not be computed.
@@ -167,10 +172,16 @@ fn immediate(
             } else {
                 queue.evaluate(productive, targets.threshold_s)
             };
+            let staffed = at_fractional(
+                &queue,
+                targets.threshold_s,
+                targets.convention,
+                on_shift_requirement(channel, productive) as f64 * productive_share(channel),
+            );
             (
                 staffing.fractional_agents.max(min as f64),
                 productive,
-                Some(kpis),
+                Some((kpis, staffed)),
             )
         };
         intervals.push(IntervalRequirement {
@@ -184,7 +195,8 @@ fn immediate(
             scheduled: shrinkage.gross_up(productive),
             on_shift: on_shift_requirement(channel, productive),
             backlog_items: None,
-            kpis,
+            kpis: kpis.map(|k| k.0),
+            staffed: kpis.map(|k| k.1),
         });
     }
     Ok(ChannelRequirements {
@@ -298,6 +310,7 @@ fn deferred(
             on_shift: on_shift_requirement(channel, productive),
             backlog_items: Some(backlog),
             kpis: None,
+            staffed: None,
         });
     }
     ChannelRequirements {
