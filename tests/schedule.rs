@@ -375,3 +375,18 @@ fn contradictory_day_limits_are_explained_by_family_not_solved() {
         "the model cannot be solved: template_day_limits vs daily_agent_limit on Mon 23.11.: the templates' min_per_day need at least 2 shifts, max_agents_per_day allows 1"
     );
 }
+
+#[test]
+fn a_shortfall_the_daily_limit_causes_says_so() {
+    // Two agents needed 09–11 but at most one agent a day: one agent short, and why.
+    let m = model(
+        "[schedule]\nmax_agents_per_day = 1\n\
+         [[shift]]\nname = \"day\"\nlength = \"8h\"\nstart = \"08:00-10:00\"\n",
+    );
+    let plan = solve(&m, &demand(&m, &[(9, 2), (10, 2)]));
+    let described: Vec<String> = plan.shortfalls.iter().map(|s| s.describe(&m)).collect();
+    assert_eq!(
+        described,
+        ["Mon 23.11. 09:00–11:00 voice: 1 agent short; the day's limit of 1 agent (max_agents_per_day) is reached"]
+    );
+}

@@ -3,19 +3,22 @@
 //! Agents of a template with several channels (a "group") work one channel at a time. Given the agents
 //! present per group, the allocation is a maximum flow from groups to channels (Edmonds–Karp on a graph
 //! of a few nodes): first up to each channel's minimum, then — keeping that flow — up to its requirement.
-//! Spare agents of a group then work its open channels in proportion to their requirement. A greedy fill
-//! in channel order could leave a channel short that a different assignment covers; the flow cannot.
+//! Spare agents of a group then work its open channels in proportion to their requirement, in whole
+//! agents (largest remainders; a fraction left by a break in part of the interval goes to the largest
+//! share); agents whose channels are all closed work none. A greedy fill in channel order could leave a
+//! channel short that a different assignment covers; the flow cannot.
 
 const EPS: f64 = 1e-9;
 
 /// Agents working each channel, from agents present per group.
 ///
-/// `groups[g]` lists the channels of group `g`; `minimum[c] ≤ required[c]` are per channel.
+/// `groups[g]` lists the channels of group `g`; `minimum[c] ≤ required[c]` and `open[c]` are per channel.
 pub(crate) fn allocate(
     present: &[f64],
     groups: &[Vec<usize>],
     minimum: &[f64],
     required: &[f64],
+    open: &[bool],
 ) -> Vec<f64> {
     let (ng, nc) = (groups.len(), minimum.len());
     // Nodes: 0 source, 1..=ng groups, ng+1..=ng+nc channels, ng+nc+1 sink.
@@ -43,20 +46,51 @@ pub(crate) fn allocate(
     let mut working: Vec<f64> = (0..nc).map(|c| flow[1 + ng + c][sink].max(0.0)).collect();
     for (g, channels) in groups.iter().enumerate() {
         let spare = present[g].max(0.0) - flow[source][1 + g];
-        if spare <= EPS || channels.is_empty() {
+        let open: Vec<usize> = channels.iter().copied().filter(|&c| open[c]).collect();
+        if spare <= EPS || open.is_empty() {
             continue;
         }
-        let weight: f64 = channels.iter().map(|&c| required[c]).sum();
-        for &c in channels {
-            let share = if weight > 0.0 {
+        for (c, x) in split_spare(spare, &open, required) {
+            working[c] += x;
+        }
+    }
+    working
+}
+
+/// `spare` agents over `channels` in proportion to their requirement (equally when none requires
+/// anyone), in whole agents by largest remainder; a fraction of an agent goes to the largest share.
+fn split_spare(spare: f64, channels: &[usize], required: &[f64]) -> Vec<(usize, f64)> {
+    let weight: f64 = channels.iter().map(|&c| required[c]).sum();
+    let shares: Vec<f64> = channels
+        .iter()
+        .map(|&c| {
+            let w = if weight > 0.0 {
                 required[c] / weight
             } else {
                 1.0 / channels.len() as f64
             };
-            working[c] += spare * share;
-        }
+            spare * w
+        })
+        .collect();
+    let mut out: Vec<f64> = shares.iter().map(|s| s.floor()).collect();
+    let whole_left = (spare.floor() - out.iter().sum::<f64>()).round().max(0.0) as usize;
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    // Largest remainder first; ties to the channel listed first (deterministic).
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (shares[a] - out[a], shares[b] - out[b]);
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    for &i in order.iter().take(whole_left) {
+        out[i] += 1.0;
     }
-    working
+    let fraction = spare - spare.floor();
+    if fraction > EPS {
+        let largest = (0..shares.len())
+            .max_by(|&a, &b| shares[a].total_cmp(&shares[b]).then(b.cmp(&a)))
+            .unwrap_or(0);
+        out[largest] += fraction;
+    }
+    channels.iter().copied().zip(out).collect()
 }
 
 /// Shortest augmenting path (breadth first) and its bottleneck, if any residual capacity remains.
@@ -107,21 +141,47 @@ mod tests {
             &[vec![0, 1], vec![0, 2]],
             &[1.0, 1.0, 0.0],
             &[1.0, 1.0, 0.0],
+            &[true; 3],
         );
         assert_eq!(got, vec![1.0, 1.0, 0.0]);
     }
 
     #[test]
-    fn minimums_first_then_requirements_then_spare_in_proportion() {
+    fn minimums_first_then_requirements_then_spare_in_whole_agents() {
         // One shared group of 10 agents; minimums 2 and 1, requirements 6 and 2: both requirements met
-        // (8), the 2 spare split 6:2.
-        let got = allocate(&[10.0], &[vec![0, 1]], &[2.0, 1.0], &[6.0, 2.0]);
-        assert!(
-            (got[0] - 7.5).abs() < 1e-12 && (got[1] - 2.5).abs() < 1e-12,
-            "{got:?}"
-        );
+        // (8), the 2 spare split 6:2 = 1.5 : 0.5 in whole agents — the tie of remainders goes to the
+        // first channel.
+        let got = allocate(&[10.0], &[vec![0, 1]], &[2.0, 1.0], &[6.0, 2.0], &[true; 2]);
+        assert_eq!(got, vec![8.0, 2.0]);
+        // 11 spare agents 3:1 → 8.25 : 2.75 → 8 and 3 (largest remainder).
+        let got = allocate(&[11.0], &[vec![0, 1]], &[0.0, 0.0], &[3.0, 1.0], &[true; 2]);
+        assert_eq!(got, vec![8.0, 3.0]);
         // Too few agents: the minimums are served before any requirement beyond them.
-        let got = allocate(&[3.0], &[vec![0, 1]], &[2.0, 1.0], &[6.0, 2.0]);
+        let got = allocate(&[3.0], &[vec![0, 1]], &[2.0, 1.0], &[6.0, 2.0], &[true; 2]);
         assert_eq!(got, vec![2.0, 1.0]);
+    }
+
+    #[test]
+    fn spare_agents_never_work_a_closed_channel() {
+        // Chat closed: the spare agent of the voice+chat group stays on voice; with both closed, idle.
+        let got = allocate(
+            &[3.0],
+            &[vec![0, 1]],
+            &[1.0, 0.0],
+            &[1.0, 0.0],
+            &[true, false],
+        );
+        assert_eq!(got, vec![3.0, 0.0]);
+        let got = allocate(
+            &[2.0],
+            &[vec![0, 1]],
+            &[0.0, 0.0],
+            &[0.0, 0.0],
+            &[false, false],
+        );
+        assert_eq!(got, vec![0.0, 0.0]);
+        // Half an agent (a break over half the interval) goes to the larger share.
+        let got = allocate(&[4.5], &[vec![0, 1]], &[0.0, 0.0], &[1.0, 3.0], &[true; 2]);
+        assert_eq!(got, vec![1.0, 3.5]);
     }
 }

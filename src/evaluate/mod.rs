@@ -30,7 +30,7 @@ use crate::requirements::demand::{Demand, Load};
 use crate::requirements::queue_of;
 use crate::staffing::{ChannelId, Staffing};
 use chrono::NaiveDate;
-pub use summary::{Miss, Period, Summary};
+pub use summary::{Miss, Missed, Period, Summary};
 
 /// Figures of one channel in one interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,8 @@ pub struct ChannelEvaluation {
     pub name: String,
     /// Immediate channels: the service-level convention their figures use.
     pub convention: Option<SlConvention>,
+    /// Whether contacts may give up (the channel has a patience); without one abandonment is not shown.
+    pub abandons: bool,
     pub targets: ChannelTargets,
     pub intervals: Vec<IntervalFigures>,
     /// Per local day, in order.
@@ -172,7 +174,8 @@ pub fn evaluate(model: &Model, demand: &Demand, staffing: &Staffing) -> Evaluati
             .iter()
             .map(|c| c.required[t].max(c.floor[t]))
             .collect();
-        let w = allocate::allocate(&present, &groups, &floor, &required);
+        let open: Vec<bool> = demand.channels.iter().map(|c| c.open[t]).collect();
+        let w = allocate::allocate(&present, &groups, &floor, &required, &open);
         for (c, x) in w.into_iter().enumerate() {
             // Whole agents stay whole: sums of shift fractions carry float noise.
             working[c][t] = (x * 1e6).round() / 1e6;
@@ -216,6 +219,13 @@ fn channel_evaluation(
     intervals: Vec<IntervalFigures>,
 ) -> ChannelEvaluation {
     let channel = &model.channels[c];
+    let abandons = matches!(
+        &channel.kind,
+        ChannelKind::Immediate {
+            patience_s: Some(_),
+            ..
+        }
+    );
     let (convention, targets) = match &channel.kind {
         ChannelKind::Immediate { targets, .. } => (
             Some(targets.convention),
@@ -256,6 +266,7 @@ fn channel_evaluation(
         channel: ChannelId(c),
         name: channel.name.clone(),
         convention,
+        abandons,
         targets,
         intervals,
         days,

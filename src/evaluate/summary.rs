@@ -98,12 +98,7 @@ impl Summary {
     }
 
     /// Targets this summary misses.
-    pub(super) fn misses(
-        &self,
-        channel: &str,
-        period: Period,
-        targets: &ChannelTargets,
-    ) -> Vec<Miss> {
+    pub fn misses(&self, channel: &str, period: Period, targets: &ChannelTargets) -> Vec<Miss> {
         let mut out = Vec::new();
         if let (Some(got), Some(target)) = (self.service_level(), targets.service_level) {
             if got + 1e-9 < target {

@@ -35,7 +35,7 @@ pub fn plan_summary(
     );
     let _ = writeln!(out, "\nservice of the roster:");
     out.push_str(&service_table(model, evaluation));
-    out.push_str(&goal_report(model, plan.goal, evaluation));
+    out.push_str(&goal_report(model, plan.goal, evaluation, &plan.minimum));
     let unmet = plan.unmet(evaluation);
     if unmet.below_minimum > 0 {
         let what = if plan.goal == Goal::Interval {
@@ -58,17 +58,29 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
     let tz = model.time_zone;
     let mut out = String::new();
     if !roster.open.is_empty() {
-        let _ = writeln!(out, "\nopen shifts (no eligible agent):");
+        let _ = writeln!(
+            out,
+            "\nopen shifts ({}; no agent the rules admit):",
+            roster.open_count()
+        );
+        // Spans differing only in their break times read the same: one line each.
+        let mut lines: Vec<(String, u32)> = Vec::new();
         for s in &roster.open {
-            let _ = writeln!(
-                out,
-                "  {} {} {}–{}: {} agent(s)",
+            let text = format!(
+                "{} {} {}–{}",
                 s.date,
                 s.template_name(model),
                 s.start.with_timezone(&tz).format("%H:%M"),
                 s.end.with_timezone(&tz).format("%H:%M"),
-                s.count
             );
+            match lines.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, n)) => *n += s.count,
+                None => lines.push((text, s.count)),
+            }
+        }
+        for (text, n) in lines {
+            let agents = if n == 1 { "agent" } else { "agents" };
+            let _ = writeln!(out, "  {text}: {n} {agents}");
         }
     }
     if roster.violations.is_empty() {

@@ -145,14 +145,26 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
     let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
     out.push('\n');
     out.push_str(&service_table(model, &plan.evaluation));
-    out.push_str(&goal_report(model, plan.goal, &plan.evaluation));
+    out.push_str(&goal_report(
+        model,
+        plan.goal,
+        &plan.evaluation,
+        &plan.minimum,
+    ));
     out.push_str(&shortfall_report(model, plan));
     out
 }
 
 /// Under a daily/weekly goal: whether each period meets it, and what the goal leaves below the interval
 /// requirement (by design) — in figures.
-pub fn goal_report(model: &Model, goal: Goal, evaluation: &Evaluation) -> String {
+///
+/// `minimum` is the plan's minimum per channel and interval (see [`ShiftPlan::minimum`]).
+pub fn goal_report(
+    model: &Model,
+    goal: Goal,
+    evaluation: &Evaluation,
+    minimum: &[Vec<f64>],
+) -> String {
     let mut out = String::new();
     if goal == Goal::Interval {
         return out;
@@ -169,16 +181,27 @@ pub fn goal_report(model: &Model, goal: Goal, evaluation: &Evaluation) -> String
     for m in &misses {
         let _ = writeln!(out, "  missed: {m}");
     }
-    for ch in &evaluation.channels {
+    // Only channels with a service-level or abandonment target trade intervals; the others keep their
+    // requirement, and what they miss is in the shortfalls.
+    let traded_channels = evaluation.channels.iter().zip(minimum).filter(|(ch, _)| {
+        ch.is_immediate()
+            && (ch.targets.service_level.is_some() || ch.targets.max_abandon.is_some())
+    });
+    for (ch, minimum) in traded_channels {
         if ch.period.short_intervals > 0 {
-            let _ = writeln!(out, "{}", traded(model, evaluation, ch));
+            let _ = writeln!(out, "{}", traded(model, evaluation, ch, minimum));
         }
     }
     out
 }
 
 /// `voice: 22 intervals below the interval requirement (47 agent-intervals); lowest interval …`.
-fn traded(model: &Model, evaluation: &Evaluation, ch: &ChannelEvaluation) -> String {
+fn traded(
+    model: &Model,
+    evaluation: &Evaluation,
+    ch: &ChannelEvaluation,
+    minimum: &[f64],
+) -> String {
     let p = &ch.period;
     let worst = p.worst_service_level.map_or(String::new(), |(t, sl)| {
         let start = evaluation.grid.starts()[t];
@@ -189,12 +212,24 @@ fn traded(model: &Model, evaluation: &Evaluation, ch: &ChannelEvaluation) -> Str
             100.0 * sl
         )
     });
-    format!(
-        "  {}: {} intervals below the interval requirement ({:.0} agent-intervals){worst} — the goal trades them against busier intervals; each keeps its floor ({:.0} % SL and the channel's minimum agents)",
-        ch.name,
-        p.short_intervals,
-        p.under,
+    let below_floor = ch
+        .intervals
+        .iter()
+        .zip(minimum)
+        .filter(|(r, m)| **m - r.scheduled >= 0.5)
+        .count();
+    let floor = format!(
+        "floor ({:.0} % SL and the channel's minimum agents)",
         100.0 * model.schedule.min_interval_service_level
+    );
+    let kept = if below_floor == 0 {
+        format!("each keeps its {floor}")
+    } else {
+        format!("{below_floor} of them are below even their {floor}: see the shortfalls")
+    };
+    format!(
+        "  {}: {} intervals below the interval requirement ({:.0} agent-intervals){worst} — the goal trades them against busier intervals; {kept}",
+        ch.name, p.short_intervals, p.under
     )
 }
 

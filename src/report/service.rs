@@ -1,7 +1,7 @@
 //! The service table every summary prints: per channel, one line per day, per ISO week and for the
 //! period, all read from one [`Evaluation`] so the lines agree with each other and with `coverage.csv`.
 
-use crate::evaluate::{ChannelEvaluation, Evaluation, Period, Summary};
+use crate::evaluate::{ChannelEvaluation, Evaluation, Missed, Period, Summary};
 use crate::grid::TimeGrid;
 use crate::model::Model;
 use crate::schedule::describe_stretch;
@@ -43,7 +43,7 @@ pub fn service_table(model: &Model, evaluation: &Evaluation) -> String {
     }
     let _ = writeln!(
         out,
-        "(SL and abandonment weighted by contacts, ASA by answered contacts; under / over: agent-intervals short of and beyond the requirement)"
+        "(SL over the contacts its convention counts, abandonment over offered contacts, ASA over answered ones; under / over: agent-intervals short of and beyond the requirement; ! a target missed over that day, week or period)"
     );
     out
 }
@@ -58,8 +58,21 @@ fn line(ch: &ChannelEvaluation, period: Period, s: &Summary) -> String {
     } else {
         "-".to_string()
     };
+    let abandon = if ch.abandons {
+        percent(s.p_abandon())
+    } else {
+        "-".to_string()
+    };
+    let misses: Vec<String> = s
+        .misses(&ch.name, period, &ch.targets)
+        .iter()
+        .map(|m| match m.what {
+            Missed::ServiceLevel { .. } => "SL below target".to_string(),
+            Missed::Abandonment { cap, .. } => format!("abandon > {:.0} %", 100.0 * cap),
+        })
+        .collect();
     format!(
-        "{:<11} {:<9} {:>9.0} {:>10.1} {:>11.1} {:>8} {:>8} {:>9} {:>8} {:>13}",
+        "{:<11} {:<9} {:>9.0} {:>10.1} {:>11.1} {:>8} {:>8} {:>9} {:>8} {:>13}{}",
         period.to_string(),
         ch.name,
         s.volume,
@@ -68,8 +81,13 @@ fn line(ch: &ChannelEvaluation, period: Period, s: &Summary) -> String {
         percent(s.service_level()),
         target,
         s.asa_s().map_or("-".to_string(), |a| format!("{a:.1} s")),
-        percent(s.p_abandon()),
-        format!("{:.0} / {:.0}", s.under, s.over)
+        abandon,
+        format!("{:.0} / {:.0}", s.under, s.over),
+        if misses.is_empty() {
+            String::new()
+        } else {
+            format!("  ! {}", misses.join(", "))
+        }
     )
 }
 

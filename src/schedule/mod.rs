@@ -252,7 +252,7 @@ pub fn schedule(
     let raw = ilp::solve(&f, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
-    let shortfalls = shortfall::shortfalls(model, &f, &evaluation);
+    let shortfalls = shortfall::shortfalls(model, &f, &staffing, &evaluation);
     let minimum = f
         .channels
         .iter()

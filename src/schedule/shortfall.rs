@@ -6,6 +6,7 @@ use crate::evaluate::Evaluation;
 use crate::grid::TimeGrid;
 use crate::model::shifts::ShiftTemplate;
 use crate::model::Model;
+use crate::staffing::Staffing;
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 
 /// A stretch of consecutive intervals where a channel is short.
@@ -14,26 +15,41 @@ pub struct Shortfall {
     pub channel: String,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
-    /// Most agents short in the stretch.
+    /// Most agents short of the minimum in the stretch.
     pub agents: f64,
-    /// Why, when no template can cover it.
+    /// Fewest agents short in the stretch (equal to `agents` when the shortfall is even).
+    pub least: f64,
+    /// Under a daily/weekly goal the minimum is the interval's floor: the most agents short of the full
+    /// requirement, for comparison with `coverage.csv`'s `under`.
+    pub of_requirement: Option<f64>,
+    /// Why, when it can be told: no template covers the time, or the day's limits are reached.
     pub reason: Option<String>,
 }
 
 impl Shortfall {
-    /// `Mon 23.11. 10:30–11:00 voice: 3 agents short; no template starts early enough`.
+    /// `Mon 23.11. 10:30–11:00 voice: 3 agents short; no template starts early enough`, or under a goal
+    /// `… voice: up to 5 agents below the floor (13 below the requirement)`.
     pub fn describe(&self, model: &Model) -> String {
+        let up_to = if self.least + 0.5 < self.agents {
+            "up to "
+        } else {
+            ""
+        };
+        let plural = if (self.agents - 1.0).abs() < 1e-9 {
+            ""
+        } else {
+            "s"
+        };
         let mut s = format!(
-            "{} {}: {} agent{} short",
+            "{} {}: {up_to}{} agent{plural} ",
             describe_stretch(model, self.from, self.to),
             self.channel,
             self.agents,
-            if (self.agents - 1.0).abs() < 1e-9 {
-                ""
-            } else {
-                "s"
-            }
         );
+        match self.of_requirement {
+            Some(r) => s.push_str(&format!("below the floor ({r} below the requirement)")),
+            None => s.push_str("short"),
+        }
         if let Some(r) = &self.reason {
             s.push_str("; ");
             s.push_str(r);
@@ -47,6 +63,7 @@ impl Shortfall {
 pub(crate) fn shortfalls(
     model: &Model,
     f: &Formulation<'_>,
+    staffing: &Staffing,
     evaluation: &Evaluation,
 ) -> Vec<Shortfall> {
     let n = f.intervals;
@@ -63,22 +80,74 @@ pub(crate) fn shortfalls(
             }
             let uncoverable = !coverable[t];
             let start = t;
-            let mut most = short(t);
+            let (mut most, mut least, mut of_requirement) = (short(t), short(t), 0.0f64);
             while t < n && short(t) >= 0.5 && coverable[t] != uncoverable {
                 most = most.max(short(t));
+                least = least.min(short(t));
+                of_requirement = of_requirement.max(ch.intervals[t].under());
                 t += 1;
             }
             let from = grid.starts()[start];
+            let floor = (start..t).any(|i| f.channels[c].curves[i].is_some());
             out.push(Shortfall {
                 channel: ch.name.clone(),
                 from,
                 to: stretch_end(grid, t - 1),
                 agents: most.ceil(),
-                reason: uncoverable.then(|| explain(model, c, from)),
+                least: least.ceil(),
+                of_requirement: floor.then(|| of_requirement.ceil()),
+                reason: if uncoverable {
+                    Some(explain(model, c, from))
+                } else {
+                    limit_reached(model, staffing, c, grid.local_date(from))
+                },
             });
         }
     }
     out
+}
+
+/// The day limit that keeps a coverable stretch short, if one is reached: `max_agents_per_day`, or
+/// every template working the channel at its `max_per_day`.
+fn limit_reached(
+    model: &Model,
+    staffing: &Staffing,
+    c: usize,
+    date: chrono::NaiveDate,
+) -> Option<String> {
+    let on = |pred: &dyn Fn(&crate::staffing::Span) -> bool| -> u32 {
+        staffing
+            .spans
+            .iter()
+            .filter(|s| s.date == date && pred(s))
+            .map(|s| s.count)
+            .sum()
+    };
+    if let Some(max) = model.schedule.max_agents_per_day {
+        if on(&|_| true) >= max {
+            let agents = if max == 1 { "agent" } else { "agents" };
+            return Some(format!(
+                "the day's limit of {max} {agents} (max_agents_per_day) is reached"
+            ));
+        }
+    }
+    let working: Vec<(usize, &ShiftTemplate)> = model
+        .shifts
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.channels.contains(&c) && t.works_on(date.weekday()))
+        .collect();
+    let all_full = !working.is_empty()
+        && working.iter().all(|(i, t)| {
+            t.max_per_day
+                .is_some_and(|max| on(&|s| s.template.0 == *i) >= max)
+        });
+    all_full.then(|| {
+        format!(
+            "every template working {} is at its max_per_day",
+            model.channels[c].name
+        )
+    })
 }
 
 fn stretch_end(grid: &TimeGrid, last: usize) -> DateTime<Utc> {
