@@ -6,8 +6,8 @@ use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
-use vuoro::agents::{read_agents, read_availability};
-use vuoro::evaluate::evaluate;
+use vuoro::agents::{read_agents, read_availability, Agent, Window};
+use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
@@ -16,7 +16,7 @@ use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign, Roster};
-use vuoro::schedule::{schedule, Goal, SolverChoice};
+use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 120 named agents):
@@ -65,26 +65,21 @@ pub(crate) struct PlanArgs {
     time_limit: f64,
 }
 
-pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
-    check_exports(&args.export)?;
-    let goal = match args.goal.as_str() {
-        "interval" => Goal::Interval,
-        "daily" => Goal::Daily,
-        "weekly" => Goal::Weekly,
-        other => {
-            return Err(Failure::input(format!(
-                "--goal: expected interval, daily or weekly, found '{other}'"
-            )))
-        }
-    };
-    if !(1e-3..=1e6).contains(&args.time_limit) {
-        return Err(Failure::input(
-            "--time-limit: expected seconds from 0.001 to 1000000",
-        ));
+/// `--goal` in the library's terms.
+fn goal_of(text: &str) -> Result<Goal, Failure> {
+    match text {
+        "interval" => Ok(Goal::Interval),
+        "daily" => Ok(Goal::Daily),
+        "weekly" => Ok(Goal::Weekly),
+        other => Err(Failure::input(format!(
+            "--goal: expected interval, daily or weekly, found '{other}'"
+        ))),
     }
-    let model = load_model(&args.model)?;
-    // Read every input before the long solve, so a typo in the agents file costs no time.
-    let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
+}
+
+/// The agents and their availability, read before the long solve so a typo costs no time.
+fn read_workforce(args: &PlanArgs, model: &Model) -> Result<(Vec<Agent>, Vec<Window>), Failure> {
+    let agents = read_agents(&args.agents, &read_input(&args.agents)?, model)
         .map_err(|d| Failure::diagnostics(&d))?;
     let windows = match &args.availability {
         Some(p) => {
@@ -92,15 +87,47 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         }
         None => Vec::new(),
     };
-    let req = requirements_of(
-        &model,
-        &args.forecast,
-        Period {
-            from: args.from,
-            to: args.to,
-        },
-    )?;
-    let demand = Demand::from_requirements(&model, &req);
+    Ok((agents, windows))
+}
+
+/// The shift plan's file and the roster's coverage files.
+fn plan_files(
+    model: &Model,
+    out: &Path,
+    plan: &ShiftPlan,
+    evaluation: &Evaluation,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let chart = coverage_chart(model, evaluation, "roster", ImageFormat::Svg)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    Ok(vec![
+        (
+            out.join("shifts.csv"),
+            shifts_csv(model, &plan.staffing).into_bytes(),
+        ),
+        (
+            out.join("coverage.csv"),
+            coverage_csv(evaluation, model).into_bytes(),
+        ),
+        (out.join("coverage.svg"), chart),
+    ])
+}
+
+pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
+    check_exports(&args.export)?;
+    let goal = goal_of(&args.goal)?;
+    if !(1e-3..=1e6).contains(&args.time_limit) {
+        return Err(Failure::input(
+            "--time-limit: expected seconds from 0.001 to 1000000",
+        ));
+    }
+    let model = load_model(&args.model)?;
+    let (agents, windows) = read_workforce(&args, &model)?;
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let demand =
+        Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
     let choice = SolverChoice {
         time_limit_s: args.time_limit,
         ..SolverChoice::default()
@@ -116,9 +143,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let (Some(first), Some(period_end)) = (demand.grid.first(), demand.grid.end()) else {
         return Err(Failure::input("the planning period is empty"));
     };
+    let rules = &model.rules;
     let roster = assign(
         &model,
-        &model.rules,
+        rules,
         &plan.staffing,
         agents,
         &windows,
@@ -126,30 +154,11 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     );
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);
-    let plan_files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (
-            args.out.join("shifts.csv"),
-            shifts_csv(&model, &plan.staffing).into_bytes(),
-        ),
-        (
-            args.out.join("coverage.csv"),
-            coverage_csv(&evaluation, &model).into_bytes(),
-        ),
-        (
-            args.out.join("coverage.svg"),
-            coverage_chart(&model, &evaluation, "roster", ImageFormat::Svg)
-                .map_err(|e| Failure::input(e.to_string()))?,
-        ),
-    ];
-    write_roster_files(&model, &roster, &args.out, &args.export, first, plan_files)?;
+    let files = plan_files(&model, &args.out, &plan, &evaluation)?;
+    write_roster_files(&model, &roster, &args.out, &args.export, first, files)?;
     emit(None, &plan_summary(&model, &plan, &roster, &evaluation))?;
-    Ok(
-        if roster.open.is_empty() && plan.unmet(&evaluation).is_empty() {
-            0
-        } else {
-            1
-        },
-    )
+    let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
+    Ok(if met { 0 } else { 1 })
 }
 
 /// Checks `--export` values.

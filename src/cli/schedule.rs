@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use vuoro::forecast::Period;
+use vuoro::model::Model;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
 use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule, Backend, Goal, SolverChoice};
+use vuoro::schedule::{schedule, Backend, Goal, ShiftPlan, SolverChoice};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -112,6 +113,69 @@ fn backend(arg: SolverArg) -> Result<Backend, Failure> {
     }
 }
 
+/// The solver settings from the flags.
+fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
+    if !(1e-3..=1e6).contains(&args.time_limit) || !(0.0..1.0).contains(&args.mip_gap) {
+        return Err(Failure::input(
+            "--time-limit: expected seconds from 0.001 to 1000000; --mip-gap: expected a share from 0 up to 1",
+        ));
+    }
+    Ok(SolverChoice {
+        backend: backend(args.solver)?,
+        time_limit_s: args.time_limit,
+        mip_gap: args.mip_gap,
+        threads: args.threads.max(1),
+    })
+}
+
+/// What to cover: the requirements stage on a forecast, or a requirements file from any tool.
+fn demand_of(args: &ScheduleArgs, model: &Model) -> Result<Demand, Failure> {
+    match (&args.forecast, &args.requirements) {
+        (Some(path), _) => {
+            let period = Period {
+                from: args.from,
+                to: args.to,
+            };
+            Ok(Demand::from_requirements(
+                model,
+                &requirements_of(model, path, period)?,
+            ))
+        }
+        (None, Some(path)) => {
+            let text = read_input(path)?;
+            Demand::from_csv(path, &text, model).map_err(|d| Failure::diagnostics(&d))
+        }
+        (None, None) => Err(Failure::input("give --forecast or --requirements")),
+    }
+}
+
+/// Writes shifts.csv, coverage.csv and the chart into `out`, all or none.
+fn write_plan(
+    model: &Model,
+    plan: &ShiftPlan,
+    out: &Path,
+    format: ImageFormat,
+    extension: &str,
+) -> Result<(), Failure> {
+    let shifts = shifts_csv(model, &plan.staffing);
+    let coverage = coverage_csv(&plan.evaluation, model);
+    let what = format!("{} goal", plan.goal);
+    let chart = coverage_chart(model, &plan.evaluation, &what, format)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::input(format!("{}: cannot create directory: {e}", out.display())))?;
+    let (p1, p2, p3) = (
+        out.join("shifts.csv"),
+        out.join("coverage.csv"),
+        out.join(format!("coverage.{extension}")),
+    );
+    write_all_atomically(&[
+        (&p1, shifts.as_bytes()),
+        (&p2, coverage.as_bytes()),
+        (&p3, &chart),
+    ])
+}
+
 pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let format =
         ImageFormat::from_path(Path::new(&format!("x.{}", args.plot_format))).ok_or_else(|| {
@@ -120,36 +184,9 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
                 args.plot_format
             ))
         })?;
-    if !(1e-3..=1e6).contains(&args.time_limit) || !(0.0..1.0).contains(&args.mip_gap) {
-        return Err(Failure::input(
-            "--time-limit: expected seconds from 0.001 to 1000000; --mip-gap: expected a share from 0 up to 1",
-        ));
-    }
-    let choice = SolverChoice {
-        backend: backend(args.solver)?,
-        time_limit_s: args.time_limit,
-        mip_gap: args.mip_gap,
-        threads: args.threads.max(1),
-    };
+    let choice = solver_choice(&args)?;
     let model = load_model(&args.model)?;
-    let demand = match (&args.forecast, &args.requirements) {
-        (Some(path), _) => {
-            let req = requirements_of(
-                &model,
-                path,
-                Period {
-                    from: args.from,
-                    to: args.to,
-                },
-            )?;
-            Demand::from_requirements(&model, &req)
-        }
-        (None, Some(path)) => {
-            let text = read_input(path)?;
-            Demand::from_csv(path, &text, &model).map_err(|d| Failure::diagnostics(&d))?
-        }
-        (None, None) => return Err(Failure::input("give --forecast or --requirements")),
-    };
+    let demand = demand_of(&args, &model)?;
     let goal = match args.goal {
         GoalArg::Interval => Goal::Interval,
         GoalArg::Daily => Goal::Daily,
@@ -158,38 +195,9 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
     let plan =
         schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
-    let shifts = shifts_csv(&model, &plan.staffing);
-    let coverage = coverage_csv(&plan.evaluation, &model);
-    let chart = coverage_chart(
-        &model,
-        &plan.evaluation,
-        &format!("{} goal", plan.goal),
-        format,
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Failure::input(format!(
-            "{}: cannot create directory: {e}",
-            args.out.display()
-        ))
-    })?;
-    let chart_name = format!("coverage.{}", args.plot_format.to_ascii_lowercase());
-    let (p1, p2, p3) = (
-        args.out.join("shifts.csv"),
-        args.out.join("coverage.csv"),
-        args.out.join(chart_name),
-    );
-    write_all_atomically(&[
-        (&p1, shifts.as_bytes()),
-        (&p2, coverage.as_bytes()),
-        (&p3, &chart),
-    ])?;
+    let extension = args.plot_format.to_ascii_lowercase();
+    write_plan(&model, &plan, &args.out, format, &extension)?;
     super::write::emit(None, &schedule_summary(&model, &plan))?;
-    Ok(
-        if plan.shortfalls.is_empty() && plan.goal_misses().is_empty() {
-            0
-        } else {
-            1
-        },
-    )
+    let met = plan.shortfalls.is_empty() && plan.goal_misses().is_empty();
+    Ok(if met { 0 } else { 1 })
 }

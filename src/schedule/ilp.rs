@@ -500,6 +500,60 @@ fn run(
     }
 }
 
+/// The better of branch and bound's plan and the rounded LP (the incumbent it started from).
+fn better(
+    mip: Result<(Values, Vec<f64>), String>,
+    rounded: Option<(Values, Vec<f64>)>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Values, String> {
+    match (mip, rounded) {
+        (Ok((values, _)), None) => Ok(values),
+        (Ok((values, _)), Some(((_, _, r_objective, _), _))) if values.2 <= r_objective + 1e-9 => {
+            Ok(values)
+        }
+        (Ok(_), Some(((rx, rb, r_objective, _), _)))
+        | (Err(_), Some(((rx, rb, r_objective, _), _))) => {
+            progress(
+                "branch and bound found no better plan in time; keeping the LP solution rounded up",
+            );
+            Ok((rx, rb, r_objective, SolverStatus::RoundedRelaxation))
+        }
+        (Err(e), None) => Err(format!("no feasible plan found: {e}")),
+    }
+}
+
+/// Break counts from the program may be fractional where breaks of different rules overlap in time;
+/// they are placed in whole agents with the shifts fixed (a small, nearly unimodular program).
+fn whole_breaks(
+    f: &Formulation,
+    choice: &SolverChoice,
+    shifts: &[f64],
+    breaks: Vec<Vec<f64>>,
+) -> Vec<Vec<f64>> {
+    if breaks
+        .iter()
+        .flatten()
+        .all(|v| (v - v.round()).abs() <= 1e-6)
+    {
+        return breaks;
+    }
+    let whole: Vec<f64> = shifts.iter().map(|v| v.round().max(0.0)).collect();
+    let placement = SolverChoice {
+        time_limit_s: (choice.time_limit_s / 4.0).clamp(1.0, 10.0),
+        mip_gap: 0.0,
+        ..choice.clone()
+    };
+    match run(
+        build(f, ShiftVars::FixedWholeBreaks(&whole)),
+        &placement,
+        true,
+        None,
+    ) {
+        Ok(((_, b, _, _), _)) => b,
+        Err(_) => breaks,
+    }
+}
+
 /// Builds and solves the program: LP relaxation, then branch and bound, with the rounding fallback.
 pub(crate) fn solve(
     f: &Formulation,
@@ -525,10 +579,9 @@ pub(crate) fn solve(
     ));
     // Rounding the LP up keeps every coverage row feasible; with the shifts fixed, the breaks and the
     // allocation are re-solved. That plan is the incumbent branch and bound starts from, and the answer
-    // if it finds nothing better in time.
+    // if it finds nothing better in time. (Rounding up can break a per-day maximum; then there is no
+    // incumbent and branch and bound alone must find the plan.)
     let rounded: Vec<f64> = lp_x.iter().map(|v| (v - 1e-6).ceil().max(0.0)).collect();
-    // (Rounding up can break a per-day maximum; then there is no incumbent and branch and bound alone
-    // must find the plan.)
     let rounded_plan = run(build(f, ShiftVars::Fixed(&rounded)), choice, false, None).ok();
     // The time limit covers the whole solve: branch and bound gets what is left.
     let remaining = SolverChoice {
@@ -537,42 +590,8 @@ pub(crate) fn solve(
     };
     let incumbent = rounded_plan.as_ref().map(|(_, all)| all.as_slice());
     let mip = run(build(f, ShiftVars::Integer), &remaining, true, incumbent);
-    let (shifts, mut breaks, objective, status) = match (mip, rounded_plan) {
-        (Ok((values, _)), None) => values,
-        (Ok((values, _)), Some(((_, _, r_objective, _), _))) if values.2 <= r_objective + 1e-9 => {
-            values
-        }
-        (Ok(_), Some(((rx, rb, r_objective, _), _)))
-        | (Err(_), Some(((rx, rb, r_objective, _), _))) => {
-            progress(
-                "branch and bound found no better plan in time; keeping the LP solution rounded up",
-            );
-            (rx, rb, r_objective, SolverStatus::RoundedRelaxation)
-        }
-        (Err(e), None) => return Err(format!("no feasible plan found: {e}")),
-    };
-    // Break counts from the program may be fractional where breaks of different rules overlap in time;
-    // place them in whole agents with the shifts fixed (a small, nearly unimodular program).
-    if breaks
-        .iter()
-        .flatten()
-        .any(|v| (v - v.round()).abs() > 1e-6)
-    {
-        let whole: Vec<f64> = shifts.iter().map(|v| v.round().max(0.0)).collect();
-        let placement = SolverChoice {
-            time_limit_s: (choice.time_limit_s / 4.0).clamp(1.0, 10.0),
-            mip_gap: 0.0,
-            ..choice.clone()
-        };
-        if let Ok(((_, b, _, _), _)) = run(
-            build(f, ShiftVars::FixedWholeBreaks(&whole)),
-            &placement,
-            true,
-            None,
-        ) {
-            breaks = b;
-        }
-    }
+    let (shifts, breaks, objective, status) = better(mip, rounded_plan, progress)?;
+    let breaks = whole_breaks(f, choice, &shifts, breaks);
     Ok(RawSolution {
         shifts,
         breaks,
