@@ -88,17 +88,18 @@ struct DayFigures {
 
 /// A per-day, per-channel summary table with weekly totals and shrinkage hours by category.
 pub fn requirements_summary(model: &Model, req: &Requirements) -> String {
-    let tz = model.time_zone;
-    let hours_per_interval = f64::from(req.interval_minutes) / 60.0;
-    let days: Vec<NaiveDate> = {
-        let mut d: Vec<NaiveDate> = req
-            .starts
-            .iter()
-            .map(|t| t.with_timezone(&tz).date_naive())
-            .collect();
-        d.dedup();
-        d
-    };
+    let mut out = summary_header(model, req);
+    for (c, (channel, ch)) in model.channels.iter().zip(&req.channels).enumerate() {
+        out.push_str(&channel_days(model, req, channel, ch));
+        if c + 1 < model.channels.len() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The period, grid and zone, then the column heads.
+fn summary_header(model: &Model, req: &Requirements) -> String {
     let mut out = String::new();
     if let (Some(first), Some(last)) = (req.starts.first(), req.starts.last()) {
         let _ = writeln!(
@@ -108,7 +109,7 @@ pub fn requirements_summary(model: &Model, req: &Requirements) -> String {
             local_iso(model, *first),
             local_iso(model, *last),
             req.interval_minutes,
-            tz.name()
+            model.time_zone.name()
         );
     }
     let _ = writeln!(
@@ -125,71 +126,87 @@ pub fn requirements_summary(model: &Model, req: &Requirements) -> String {
         "abandon",
         "backlog"
     );
-    for (c, (channel, ch)) in model.channels.iter().zip(&req.channels).enumerate() {
-        let convention = match &channel.kind {
-            crate::model::ChannelKind::Immediate { targets, .. } => Some(targets.convention),
-            crate::model::ChannelKind::Deferred { .. } => None,
-        };
-        let share = crate::requirements::productive_share(channel);
-        let mut week = DayFigures::default();
-        for day in &days {
-            let mut f = DayFigures::default();
-            for (t_index, (t, r)) in req.starts.iter().zip(&ch.intervals).enumerate() {
-                if t.with_timezone(&tz).date_naive() != *day {
-                    continue;
-                }
-                f.workload_h += r.traffic_erlangs * hours_per_interval;
-                f.peak_scheduled = f.peak_scheduled.max(r.scheduled);
-                f.scheduled_h += r.scheduled as f64 * hours_per_interval;
-                f.productive_h += r.productive as f64 * hours_per_interval;
-                f.max_backlog = f.max_backlog.max(r.backlog_items.unwrap_or(0.0));
-                let staffed = IntervalFigures {
-                    open: r.open,
-                    required: r.on_shift as f64,
-                    scheduled: r.on_shift as f64,
-                    productive: r.on_shift as f64 * share,
-                    volume: r.volume,
-                    kpis: r.staffed,
-                };
-                f.service.add(t_index, &staffed, hours_per_interval);
-                week.service.add(t_index, &staffed, hours_per_interval);
-            }
-            let _ = writeln!(
-                out,
-                "{}",
-                day_line(&day_label(*day), &channel.name, &f, convention.is_some())
-            );
-            week.workload_h += f.workload_h;
-            week.peak_scheduled = week.peak_scheduled.max(f.peak_scheduled);
-            week.scheduled_h += f.scheduled_h;
-            week.productive_h += f.productive_h;
-            week.max_backlog = week.max_backlog.max(f.max_backlog);
+    out
+}
+
+/// One channel: a line per local day, the period line, shrinkage hours and carried-over work.
+fn channel_days(
+    model: &Model,
+    req: &Requirements,
+    channel: &crate::model::Channel,
+    ch: &crate::requirements::ChannelRequirements,
+) -> String {
+    let tz = model.time_zone;
+    let hours = f64::from(req.interval_minutes) / 60.0;
+    let immediate = !channel.is_deferred();
+    let share = crate::requirements::productive_share(channel);
+    let mut out = String::new();
+    let mut days: Vec<(NaiveDate, DayFigures)> = Vec::new();
+    let mut week = DayFigures::default();
+    for (t, (start, r)) in req.starts.iter().zip(&ch.intervals).enumerate() {
+        let date = start.with_timezone(&tz).date_naive();
+        if days.last().is_none_or(|(d, _)| *d != date) {
+            days.push((date, DayFigures::default()));
         }
+        if let Some((_, f)) = days.last_mut() {
+            f.add(t, r, hours, share);
+        }
+        week.add(t, r, hours, share);
+    }
+    for (date, f) in &days {
         let _ = writeln!(
             out,
             "{}",
-            day_line("period", &channel.name, &week, convention.is_some())
+            day_line(&day_label(*date), &channel.name, f, immediate)
         );
-        if !channel.shrinkage.is_empty() {
-            let parts: Vec<String> = channel
-                .shrinkage
-                .iter()
-                .map(|(name, share)| format!("{name} {:.1} h", week.scheduled_h * share))
-                .collect();
-            let _ = writeln!(out, "{:<11} {:<9} shrinkage: {}", "", "", parts.join(", "));
-        }
-        if ch.carried_items > 0.005 {
-            let _ = writeln!(
-                out,
-                "{:<11} {:<9} {:.1} items arrive too late to be due in this period and are carried over",
-                "", "", ch.carried_items
-            );
-        }
-        if c + 1 < model.channels.len() {
-            out.push('\n');
-        }
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        day_line("period", &channel.name, &week, immediate)
+    );
+    if !channel.shrinkage.is_empty() {
+        let parts: Vec<String> = channel
+            .shrinkage
+            .iter()
+            .map(|(name, share)| format!("{name} {:.1} h", week.scheduled_h * share))
+            .collect();
+        let _ = writeln!(out, "{:<11} {:<9} shrinkage: {}", "", "", parts.join(", "));
+    }
+    if ch.carried_items > 0.005 {
+        let _ = writeln!(
+            out,
+            "{:<11} {:<9} {:.1} items arrive too late to be due in this period and are carried over",
+            "", "", ch.carried_items
+        );
     }
     out
+}
+
+impl DayFigures {
+    /// Adds interval `t`; its service figures are what staffing the requirement delivers.
+    fn add(
+        &mut self,
+        t: usize,
+        r: &crate::requirements::IntervalRequirement,
+        hours: f64,
+        share: f64,
+    ) {
+        self.workload_h += r.traffic_erlangs * hours;
+        self.peak_scheduled = self.peak_scheduled.max(r.scheduled);
+        self.scheduled_h += r.scheduled as f64 * hours;
+        self.productive_h += r.productive as f64 * hours;
+        self.max_backlog = self.max_backlog.max(r.backlog_items.unwrap_or(0.0));
+        let staffed = IntervalFigures {
+            open: r.open,
+            required: r.on_shift as f64,
+            scheduled: r.on_shift as f64,
+            productive: r.on_shift as f64 * share,
+            volume: r.volume,
+            kpis: r.staffed,
+        };
+        self.service.add(t, &staffed, hours);
+    }
 }
 
 fn day_label(day: NaiveDate) -> String {
