@@ -89,158 +89,35 @@ fn column_index(column: &str) -> Option<&'static str> {
     INPUT_COLUMNS.iter().copied().find(|c| *c == column)
 }
 
+/// The numeric cells of a case as read, `None` when blank or unreadable (the problem is recorded).
+struct NumericCells {
+    volume: Option<f64>,
+    interval: Option<f64>,
+    aht: Option<f64>,
+    patience: Option<f64>,
+    threshold: Option<f64>,
+    target_sl: Option<f64>,
+    target_asa: Option<f64>,
+    max_abandon: Option<f64>,
+    max_occupancy: Option<f64>,
+    shrinkage: Option<f64>,
+    non_overlap: Option<f64>,
+    concurrency: Option<u32>,
+}
+
 impl CaseText {
     /// Parses and validates every cell, reporting every problem found rather than the first.
     pub fn parse(&self) -> Result<Case, Vec<CaseProblem>> {
         let mut problems = Vec::new();
-        let mut field =
-            |column: &'static str, parsed: Result<Option<f64>, &'static str>| -> Option<f64> {
-                match parsed {
-                    Ok(v) => v,
-                    Err(expected) => {
-                        problems.push(CaseProblem {
-                            column: column_index(column),
-                            error: InvalidValue::new(
-                                column,
-                                expected,
-                                format!("'{}'", self.get(column).unwrap_or_default()),
-                            ),
-                        });
-                        None
-                    }
-                }
-            };
-        let opt = |column: &str, parse: fn(&str) -> Result<f64, &'static str>| {
-            self.get(column).map(parse).transpose()
-        };
-        let volume = field("volume", required(self.get("volume"), parse_volume));
-        let interval = field("interval", opt("interval", parse_positive_duration));
-        let aht = field("aht", required(self.get("aht"), parse_positive_duration));
-        let patience = field("patience", opt("patience", parse_positive_duration));
-        let threshold = field("threshold", opt("threshold", parse_duration));
-        let target_sl = field("target_sl", opt("target_sl", parse_share));
-        let target_asa = field("target_asa", opt("target_asa", parse_positive_duration));
-        let max_abandon = field("max_abandon", opt("max_abandon", parse_share));
-        let max_occupancy = field("max_occupancy", opt("max_occupancy", parse_share));
-        let shrinkage = field("shrinkage", opt("shrinkage", parse_share));
-        let non_overlap = field("non_overlap", opt("non_overlap", parse_share));
-        let concurrency = field("concurrency", opt("concurrency", parse_count)).map(|k| k as u32);
-
-        let convention = match self.get("sl_convention") {
-            None => Some(SlConvention::default()),
-            Some(text) => match text.parse::<SlConvention>() {
-                Ok(c) => Some(c),
-                Err(()) => {
-                    problems.push(CaseProblem {
-                        column: column_index("sl_convention"),
-                        error: InvalidValue::new(
-                            "sl_convention",
-                            SL_CONVENTION_NAMES,
-                            format!("'{text}'"),
-                        ),
-                    });
-                    None
-                }
-            },
-        };
-        let agents = match self.get("agents") {
-            None => Some(AgentsSpec::Required),
-            Some(text) => match parse_agents(text) {
-                Ok(spec) => Some(spec),
-                Err(expected) => {
-                    problems.push(CaseProblem {
-                        column: column_index("agents"),
-                        error: InvalidValue::new("agents", expected, format!("'{text}'")),
-                    });
-                    None
-                }
-            },
-        };
-
-        let mut semantic = |column: Option<&'static str>, result: Result<(), InvalidValue>| {
-            if let Err(error) = result {
-                problems.push(CaseProblem { column, error });
-            }
-        };
-        let targets = Targets {
-            service_level: target_sl,
-            convention: convention.unwrap_or_default(),
-            threshold_s: threshold.unwrap_or(DEFAULT_THRESHOLD_S),
-            max_asa_s: target_asa,
-            max_abandon,
-            max_occupancy,
-        };
-        let target_error = targets.validate().err();
-        semantic(
-            target_error.as_ref().and_then(|e| column_index(&e.field)),
-            target_error.map_or(Ok(()), Err).map_err(|e| InvalidValue {
-                found: self
-                    .get(&e.field)
-                    .map_or(e.found.clone(), |t| format!("'{t}'")),
-                ..e
-            }),
-        );
-        let any_target_written = ["target_sl", "target_asa", "max_abandon", "max_occupancy"]
-            .iter()
-            .any(|c| self.get(c).is_some());
-        if matches!(agents, Some(AgentsSpec::Required)) && !any_target_written {
-            semantic(
-                column_index("agents"),
-                Err(InvalidValue::new(
-                    "agents",
-                    "agents to evaluate, or a target to staff for (target_sl, target_asa, max_abandon or max_occupancy)",
-                    "neither",
-                )),
-            );
-        }
-        let shrinkage = shrinkage.map(Shrinkage::new).transpose();
-        let shrinkage = match shrinkage {
-            Ok(s) => s.unwrap_or(Shrinkage::NONE),
-            Err(e) => {
-                semantic(column_index("shrinkage"), Err(e));
-                Shrinkage::NONE
-            }
-        };
-        if non_overlap.is_some() && concurrency.is_none() {
-            semantic(
-                column_index("non_overlap"),
-                Err(InvalidValue::new(
-                    "non_overlap",
-                    "to be given together with concurrency",
-                    "no concurrency",
-                )),
-            );
-        }
-
-        let queue = match (volume, aht) {
-            (Some(volume), Some(aht)) => {
-                let interval = interval.unwrap_or(DEFAULT_INTERVAL_S);
-                let mut queue = Queue::new(volume, interval, aht);
-                if let (Ok(q), Some(p)) = (&queue, patience) {
-                    queue = q.clone().with_patience(p);
-                }
-                if let (Ok(q), Some(k)) = (&queue, concurrency.filter(|k| *k > 1)) {
-                    queue = Concurrency::linear(k, aht, non_overlap.unwrap_or(0.0))
-                        .map(|c| q.clone().with_concurrency(c));
-                }
-                match queue {
-                    Ok(q) => Some(q),
-                    Err(e) => {
-                        let column = column_index(&e.field);
-                        let e = InvalidValue {
-                            found: self
-                                .get(&e.field)
-                                .map_or(e.found.clone(), |t| format!("'{t}'")),
-                            ..e
-                        };
-                        semantic(column, Err(e));
-                        None
-                    }
-                }
-            }
-            _ => None,
-        };
-
+        let cells = self.numeric_cells(&mut problems);
+        let convention = self.convention(&mut problems);
+        let agents = self.agents_spec(&mut problems);
+        let targets = targets_of(&cells, convention);
+        self.check_targets(&targets, &mut problems);
+        self.check_something_to_compute(agents, &mut problems);
+        let shrinkage = shrinkage_of(cells.shrinkage, &mut problems);
+        check_non_overlap_has_concurrency(&cells, &mut problems);
+        let queue = self.queue(&cells, &mut problems);
         match (queue, agents, problems.is_empty()) {
             (Some(queue), Some(agents), true) => Ok(Case {
                 queue,
@@ -250,6 +127,175 @@ impl CaseText {
             }),
             _ => Err(problems),
         }
+    }
+
+    /// Reads the numeric cells in column order, so their problems are reported in that order.
+    fn numeric_cells(&self, problems: &mut Vec<CaseProblem>) -> NumericCells {
+        let mut field =
+            |column: &'static str, parsed: Result<Option<f64>, &'static str>| -> Option<f64> {
+                match parsed {
+                    Ok(v) => v,
+                    Err(expected) => {
+                        problems.push(self.unreadable(column, expected));
+                        None
+                    }
+                }
+            };
+        let opt = |column: &str, parse: fn(&str) -> Result<f64, &'static str>| {
+            self.get(column).map(parse).transpose()
+        };
+        NumericCells {
+            volume: field("volume", required(self.get("volume"), parse_volume)),
+            interval: field("interval", opt("interval", parse_positive_duration)),
+            aht: field("aht", required(self.get("aht"), parse_positive_duration)),
+            patience: field("patience", opt("patience", parse_positive_duration)),
+            threshold: field("threshold", opt("threshold", parse_duration)),
+            target_sl: field("target_sl", opt("target_sl", parse_share)),
+            target_asa: field("target_asa", opt("target_asa", parse_positive_duration)),
+            max_abandon: field("max_abandon", opt("max_abandon", parse_share)),
+            max_occupancy: field("max_occupancy", opt("max_occupancy", parse_share)),
+            shrinkage: field("shrinkage", opt("shrinkage", parse_share)),
+            non_overlap: field("non_overlap", opt("non_overlap", parse_share)),
+            concurrency: field("concurrency", opt("concurrency", parse_count)).map(|k| k as u32),
+        }
+    }
+
+    /// A cell that cannot be read, quoted as written so the user sees what was refused.
+    fn unreadable(&self, column: &'static str, expected: &str) -> CaseProblem {
+        CaseProblem {
+            column: column_index(column),
+            error: InvalidValue::new(
+                column,
+                expected,
+                format!("'{}'", self.get(column).unwrap_or_default()),
+            ),
+        }
+    }
+
+    /// The service-level convention, the default one when the cell is blank.
+    fn convention(&self, problems: &mut Vec<CaseProblem>) -> Option<SlConvention> {
+        match self.get("sl_convention") {
+            None => Some(SlConvention::default()),
+            Some(text) => text.parse::<SlConvention>().ok().or_else(|| {
+                problems.push(self.unreadable("sl_convention", SL_CONVENTION_NAMES));
+                None
+            }),
+        }
+    }
+
+    /// The staffing to evaluate; a blank cell means staffing for the targets.
+    fn agents_spec(&self, problems: &mut Vec<CaseProblem>) -> Option<AgentsSpec> {
+        match self.get("agents") {
+            None => Some(AgentsSpec::Required),
+            Some(text) => parse_agents(text)
+                .map_err(|expected| problems.push(self.unreadable("agents", expected)))
+                .ok(),
+        }
+    }
+
+    /// A cross-field error with `found` as the user wrote the named cell, when there is one.
+    fn as_written(&self, e: InvalidValue) -> InvalidValue {
+        InvalidValue {
+            found: self
+                .get(&e.field)
+                .map_or(e.found.clone(), |t| format!("'{t}'")),
+            ..e
+        }
+    }
+
+    /// Targets that read well one by one can still contradict each other.
+    fn check_targets(&self, targets: &Targets, problems: &mut Vec<CaseProblem>) {
+        if let Err(e) = targets.validate() {
+            problems.push(CaseProblem {
+                column: column_index(&e.field),
+                error: self.as_written(e),
+            });
+        }
+    }
+
+    /// Staffing for the targets needs at least one target written in the case.
+    fn check_something_to_compute(
+        &self,
+        agents: Option<AgentsSpec>,
+        problems: &mut Vec<CaseProblem>,
+    ) {
+        let any_target_written = ["target_sl", "target_asa", "max_abandon", "max_occupancy"]
+            .iter()
+            .any(|c| self.get(c).is_some());
+        if matches!(agents, Some(AgentsSpec::Required)) && !any_target_written {
+            problems.push(CaseProblem {
+                column: column_index("agents"),
+                error: InvalidValue::new(
+                    "agents",
+                    "agents to evaluate, or a target to staff for (target_sl, target_asa, max_abandon or max_occupancy)",
+                    "neither",
+                ),
+            });
+        }
+    }
+
+    /// The queue once volume and AHT read; its own checks are reported against the cells as written.
+    fn queue(&self, cells: &NumericCells, problems: &mut Vec<CaseProblem>) -> Option<Queue> {
+        let (Some(volume), Some(aht)) = (cells.volume, cells.aht) else {
+            return None;
+        };
+        let interval = cells.interval.unwrap_or(DEFAULT_INTERVAL_S);
+        let mut queue = Queue::new(volume, interval, aht);
+        if let (Ok(q), Some(p)) = (&queue, cells.patience) {
+            queue = q.clone().with_patience(p);
+        }
+        if let (Ok(q), Some(k)) = (&queue, cells.concurrency.filter(|k| *k > 1)) {
+            queue = Concurrency::linear(k, aht, cells.non_overlap.unwrap_or(0.0))
+                .map(|c| q.clone().with_concurrency(c));
+        }
+        queue
+            .map_err(|e| {
+                problems.push(CaseProblem {
+                    column: column_index(&e.field),
+                    error: self.as_written(e),
+                });
+            })
+            .ok()
+    }
+}
+
+/// The targets of a case, defaults filled in, before they are checked together.
+fn targets_of(cells: &NumericCells, convention: Option<SlConvention>) -> Targets {
+    Targets {
+        service_level: cells.target_sl,
+        convention: convention.unwrap_or_default(),
+        threshold_s: cells.threshold.unwrap_or(DEFAULT_THRESHOLD_S),
+        max_asa_s: cells.target_asa,
+        max_abandon: cells.max_abandon,
+        max_occupancy: cells.max_occupancy,
+    }
+}
+
+/// Shrinkage has a narrower range than any share (below 1); none when blank or refused.
+fn shrinkage_of(share: Option<f64>, problems: &mut Vec<CaseProblem>) -> Shrinkage {
+    match share.map(Shrinkage::new).transpose() {
+        Ok(s) => s.unwrap_or(Shrinkage::NONE),
+        Err(error) => {
+            problems.push(CaseProblem {
+                column: column_index("shrinkage"),
+                error,
+            });
+            Shrinkage::NONE
+        }
+    }
+}
+
+/// `non_overlap` only means something for chats, so it needs `concurrency` beside it.
+fn check_non_overlap_has_concurrency(cells: &NumericCells, problems: &mut Vec<CaseProblem>) {
+    if cells.non_overlap.is_some() && cells.concurrency.is_none() {
+        problems.push(CaseProblem {
+            column: column_index("non_overlap"),
+            error: InvalidValue::new(
+                "non_overlap",
+                "to be given together with concurrency",
+                "no concurrency",
+            ),
+        });
     }
 }
 

@@ -5,7 +5,7 @@
 //! the same for every row and model, so a batch file always yields one rectangular table.
 
 use super::{Case, CaseText, Evaluation, INPUT_COLUMNS};
-use crate::queueing::SlConvention;
+use crate::queueing::{Kpis, SlConvention};
 use crate::units::format_duration;
 use std::fmt::Write as _;
 
@@ -222,117 +222,136 @@ pub fn to_table(
 ) -> String {
     let mut out = heading(case, text);
     out.push('\n');
-    let targets = &case.targets;
-    let t = format_duration(targets.threshold_s);
-    let convention = targets.convention;
-    let erlang_a = case.queue.patience_s().is_some();
     if let [e] = evaluations {
-        let k = &e.kpis;
         out.push('\n');
-        let mut line = |label: &str, value: String| {
-            let _ = writeln!(out, "  {label:<20}{value}");
-        };
-        match e.fractional {
-            Some((fp, fs)) if case.shrinkage.share() > 0.0 => {
-                line(
-                    "required agents",
-                    format!(
-                        "{} scheduled ({} productive at {} shrinkage)",
-                        e.agents,
-                        e.productive_agents,
-                        percent(case.shrinkage.share())
-                    ),
-                );
-                line(
-                    "before rounding",
-                    format!("{fs:.2} scheduled, {fp:.2} productive"),
-                );
-            }
-            Some((fp, _)) => {
-                line("required agents", e.agents.to_string());
-                line("before rounding", format!("{fp:.2}"));
-            }
-            None if case.shrinkage.share() > 0.0 => line(
-                "agents",
-                format!(
-                    "{} scheduled ({} productive at {} shrinkage)",
-                    e.agents,
-                    e.productive_agents,
-                    percent(case.shrinkage.share())
-                ),
-            ),
-            None => line("agents", e.agents.to_string()),
-        }
-        line(
-            "service level",
-            format!(
-                "{}  answered within {t} ({convention}: {})",
-                percent(k.service_level.get(convention)),
-                convention.describe()
-            ),
-        );
-        line("ASA", seconds(k.asa_answered_s));
-        line("P(wait)", percent(k.p_wait));
-        line("occupancy", percent(k.occupancy));
-        if erlang_a {
-            line("abandonment", percent(k.p_abandon));
-            line("mean wait, all", seconds(k.asa_all_s));
-            for c in SlConvention::ALL {
-                line(
-                    &format!("SL {c}"),
-                    format!("{}  {}", percent(k.service_level.get(c)), c.describe()),
-                );
-            }
-        }
-        if !k.stable {
-            line(
-                "warning",
-                "load >= agents: the queue grows without bound".to_string(),
-            );
-        }
+        staffing_lines(&mut out, case, e);
+        kpi_lines(&mut out, case, &e.kpis);
         if let Some(meets) = e.meets_targets {
             if e.fractional.is_none() {
-                line("targets", if meets { "met" } else { "NOT met" }.to_string());
+                labelled(
+                    &mut out,
+                    "targets",
+                    if meets { "met" } else { "NOT met" }.to_string(),
+                );
             }
         }
     } else {
-        let _ = writeln!(
-            out,
-            "\n  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}{}",
-            "agents",
-            "productive",
-            format!("SL {t}"),
-            "ASA",
-            "P(wait)",
-            "occupancy",
-            if erlang_a {
-                format!(" {:>10}", "abandon")
-            } else {
-                String::new()
-            }
-        );
-        for e in evaluations {
-            let k = &e.kpis;
-            let _ = write!(
-                out,
-                "  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}",
-                e.agents,
-                e.productive_agents,
-                percent(k.service_level.get(convention)),
-                seconds(k.asa_answered_s),
-                percent(k.p_wait),
-                percent(k.occupancy)
-            );
-            if erlang_a {
-                let _ = write!(out, " {:>10}", percent(k.p_abandon));
-            }
-            if required == Some(e.agents) {
-                out.push_str("  <- fewest meeting the targets");
-            }
-            out.push('\n');
-        }
+        what_if_table(&mut out, case, evaluations, required);
     }
     out
+}
+
+/// One `label  value` line of a single-staffing report, values aligned in one column.
+fn labelled(out: &mut String, label: &str, value: String) {
+    let _ = writeln!(out, "  {label:<20}{value}");
+}
+
+/// Scheduled agents with the productive ones behind them, for cases with shrinkage.
+fn scheduled_and_productive(case: &Case, e: &Evaluation) -> String {
+    format!(
+        "{} scheduled ({} productive at {} shrinkage)",
+        e.agents,
+        e.productive_agents,
+        percent(case.shrinkage.share())
+    )
+}
+
+/// The staffing lines: agents given or required, and for required ones the figure before rounding.
+fn staffing_lines(out: &mut String, case: &Case, e: &Evaluation) {
+    match e.fractional {
+        Some((fp, fs)) if case.shrinkage.share() > 0.0 => {
+            labelled(out, "required agents", scheduled_and_productive(case, e));
+            labelled(
+                out,
+                "before rounding",
+                format!("{fs:.2} scheduled, {fp:.2} productive"),
+            );
+        }
+        Some((fp, _)) => {
+            labelled(out, "required agents", e.agents.to_string());
+            labelled(out, "before rounding", format!("{fp:.2}"));
+        }
+        None if case.shrinkage.share() > 0.0 => {
+            labelled(out, "agents", scheduled_and_productive(case, e));
+        }
+        None => labelled(out, "agents", e.agents.to_string()),
+    }
+}
+
+/// The KPI lines of one staffing; Erlang A adds abandonment and every service-level convention.
+fn kpi_lines(out: &mut String, case: &Case, k: &Kpis) {
+    let convention = case.targets.convention;
+    labelled(
+        out,
+        "service level",
+        format!(
+            "{}  answered within {} ({convention}: {})",
+            percent(k.service_level.get(convention)),
+            format_duration(case.targets.threshold_s),
+            convention.describe()
+        ),
+    );
+    labelled(out, "ASA", seconds(k.asa_answered_s));
+    labelled(out, "P(wait)", percent(k.p_wait));
+    labelled(out, "occupancy", percent(k.occupancy));
+    if case.queue.patience_s().is_some() {
+        labelled(out, "abandonment", percent(k.p_abandon));
+        labelled(out, "mean wait, all", seconds(k.asa_all_s));
+        for c in SlConvention::ALL {
+            labelled(
+                out,
+                &format!("SL {c}"),
+                format!("{}  {}", percent(k.service_level.get(c)), c.describe()),
+            );
+        }
+    }
+    if !k.stable {
+        labelled(
+            out,
+            "warning",
+            "load >= agents: the queue grows without bound".to_string(),
+        );
+    }
+}
+
+/// A what-if table: one row per staffing, the fewest meeting the targets marked.
+fn what_if_table(out: &mut String, case: &Case, evaluations: &[Evaluation], required: Option<u64>) {
+    let erlang_a = case.queue.patience_s().is_some();
+    let _ = writeln!(
+        out,
+        "\n  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}{}",
+        "agents",
+        "productive",
+        format!("SL {}", format_duration(case.targets.threshold_s)),
+        "ASA",
+        "P(wait)",
+        "occupancy",
+        if erlang_a {
+            format!(" {:>10}", "abandon")
+        } else {
+            String::new()
+        }
+    );
+    for e in evaluations {
+        let k = &e.kpis;
+        let _ = write!(
+            out,
+            "  {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            e.agents,
+            e.productive_agents,
+            percent(k.service_level.get(case.targets.convention)),
+            seconds(k.asa_answered_s),
+            percent(k.p_wait),
+            percent(k.occupancy)
+        );
+        if erlang_a {
+            let _ = write!(out, " {:>10}", percent(k.p_abandon));
+        }
+        if required == Some(e.agents) {
+            out.push_str("  <- fewest meeting the targets");
+        }
+        out.push('\n');
+    }
 }
 
 /// A compact table of a batch: one line per case (label, or the file line when there is none).

@@ -1,8 +1,9 @@
 //! RFC 5545 iCalendar files, one per agent (see the module docs of `export`).
 
+use super::local;
 use crate::model::Model;
 use crate::roster::Roster;
-use crate::staffing::AgentId;
+use crate::staffing::{AgentId, Span};
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use std::fmt::Write as _;
 
@@ -98,8 +99,6 @@ fn vtimezone(model: &Model, from: DateTime<Utc>, to: DateTime<Utc>, lines: &mut 
 /// One calendar per agent with at least one shift: (file name `<id>.ics`, contents). `stamp` fixes
 /// `DTSTAMP` (use the plan's first interval) so the files are deterministic.
 pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(String, String)> {
-    let tz = model.time_zone;
-    let local = |t: DateTime<Utc>, f: &str| t.with_timezone(&tz).format(f).to_string();
     let (Some(first), Some(last)) = (
         roster.spans().iter().map(|a| a.start).min(),
         roster.spans().iter().map(|a| a.end).max(),
@@ -108,21 +107,6 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
     };
     let mut zone = Vec::new();
     vtimezone(model, first, last, &mut zone);
-    // A local time the autumn change repeats would be read as its first occurrence (RFC 5545 §3.3.5);
-    // those instants are written in UTC instead.
-    let date_time = |name: &str, t: DateTime<Utc>| {
-        let naive = t.with_timezone(&tz).naive_local();
-        match tz.from_local_datetime(&naive) {
-            chrono::LocalResult::Single(_) => {
-                format!(
-                    "{name};TZID={}:{}",
-                    tz.name(),
-                    naive.format("%Y%m%dT%H%M%S")
-                )
-            }
-            _ => format!("{name}:{}", t.format("%Y%m%dT%H%M%SZ")),
-        }
-    };
     let mut out = Vec::new();
     for (i, agent) in roster.agents.iter().enumerate() {
         let shifts: Vec<_> = roster
@@ -133,66 +117,102 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
         if shifts.is_empty() {
             continue;
         }
-        let mut lines = vec![
-            "BEGIN:VCALENDAR".to_string(),
-            "VERSION:2.0".to_string(),
-            "PRODID:-//vuoro//roster//EN".to_string(),
-            "CALSCALE:GREGORIAN".to_string(),
-            "METHOD:PUBLISH".to_string(),
-            format!(
-                "X-WR-CALNAME:{}",
-                text(&format!("Shifts of {}", agent.name))
-            ),
-        ];
+        let mut lines = calendar_head(&agent.name);
         lines.extend(zone.iter().cloned());
         for a in shifts {
-            let mut description = String::new();
-            for b in &a.breaks {
-                let end = b.start + Duration::minutes(i64::from(b.minutes));
-                let _ = write!(
-                    description,
-                    "{}{}-{} {} ({})",
-                    if description.is_empty() {
-                        "Breaks: "
-                    } else {
-                        ", "
-                    },
-                    local(b.start, "%H:%M"),
-                    local(end, "%H:%M"),
-                    b.name,
-                    if b.paid { "paid" } else { "unpaid" }
-                );
-            }
-            lines.push("BEGIN:VEVENT".to_string());
-            lines.push(format!(
-                "UID:{}-{}-{}@vuoro",
-                agent.id,
-                a.date.format("%Y%m%d"),
-                a.start.format("%Y%m%dT%H%MZ")
-            ));
-            lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
-            lines.push(date_time("DTSTART", a.start));
-            lines.push(date_time("DTEND", a.end));
-            lines.push(format!(
-                "SUMMARY:{}",
-                text(&format!(
-                    "Shift {} ({})",
-                    a.template_name(model),
-                    a.channel_names(model).join(", ")
-                ))
-            ));
-            if !description.is_empty() {
-                lines.push(format!("DESCRIPTION:{}", text(&description)));
-            }
-            lines.push("TRANSP:OPAQUE".to_string());
-            lines.push("END:VEVENT".to_string());
+            event(model, &agent.id, a, stamp, &mut lines);
         }
         lines.push("END:VCALENDAR".to_string());
-        let mut body = String::new();
-        for line in &lines {
-            fold(line, &mut body);
-        }
-        out.push((format!("{}.ics", agent.id), body));
+        out.push((format!("{}.ics", agent.id), folded(&lines)));
     }
     out
+}
+
+/// The opening lines of an agent's calendar, named after the agent for calendar programs' lists.
+fn calendar_head(agent_name: &str) -> Vec<String> {
+    vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//vuoro//roster//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", text(&format!("Shifts of {agent_name}"))),
+    ]
+}
+
+/// The `VEVENT` of one shift, with a `UID` stable across runs and the breaks in its description.
+fn event(model: &Model, agent_id: &str, a: &Span, stamp: DateTime<Utc>, lines: &mut Vec<String>) {
+    let description = breaks_description(model, a);
+    lines.push("BEGIN:VEVENT".to_string());
+    lines.push(format!(
+        "UID:{}-{}-{}@vuoro",
+        agent_id,
+        a.date.format("%Y%m%d"),
+        a.start.format("%Y%m%dT%H%MZ")
+    ));
+    lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
+    lines.push(date_time(model, "DTSTART", a.start));
+    lines.push(date_time(model, "DTEND", a.end));
+    lines.push(format!(
+        "SUMMARY:{}",
+        text(&format!(
+            "Shift {} ({})",
+            a.template_name(model),
+            a.channel_names(model).join(", ")
+        ))
+    ));
+    if !description.is_empty() {
+        lines.push(format!("DESCRIPTION:{}", text(&description)));
+    }
+    lines.push("TRANSP:OPAQUE".to_string());
+    lines.push("END:VEVENT".to_string());
+}
+
+/// `Breaks: 10:15-10:30 coffee (paid), …` in local times; empty for a shift without breaks.
+fn breaks_description(model: &Model, a: &Span) -> String {
+    let mut description = String::new();
+    for b in &a.breaks {
+        let end = b.start + Duration::minutes(i64::from(b.minutes));
+        let _ = write!(
+            description,
+            "{}{}-{} {} ({})",
+            if description.is_empty() {
+                "Breaks: "
+            } else {
+                ", "
+            },
+            local(model, b.start, "%H:%M"),
+            local(model, end, "%H:%M"),
+            b.name,
+            if b.paid { "paid" } else { "unpaid" }
+        );
+    }
+    description
+}
+
+/// A date-time property in local time with `TZID`, or in UTC where local time is ambiguous.
+fn date_time(model: &Model, name: &str, t: DateTime<Utc>) -> String {
+    // A local time the autumn change repeats would be read as its first occurrence (RFC 5545 §3.3.5);
+    // those instants are written in UTC instead.
+    let tz = model.time_zone;
+    let naive = t.with_timezone(&tz).naive_local();
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(_) => {
+            format!(
+                "{name};TZID={}:{}",
+                tz.name(),
+                naive.format("%Y%m%dT%H%M%S")
+            )
+        }
+        _ => format!("{name}:{}", t.format("%Y%m%dT%H%M%SZ")),
+    }
+}
+
+/// The calendar's lines folded and joined into the file's text.
+fn folded(lines: &[String]) -> String {
+    let mut body = String::new();
+    for line in lines {
+        fold(line, &mut body);
+    }
+    body
 }

@@ -29,11 +29,14 @@
 
 mod ics;
 
+use crate::agents::Agent;
 use crate::calculator::output::csv_field;
+use crate::model::rules::CsvLayout;
 use crate::model::{Model, ROSTER_COLUMNS};
 use crate::roster::Roster;
 use crate::staffing::{AgentId, Span};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -97,6 +100,38 @@ pub fn roster_csv(model: &Model, roster: &Roster) -> String {
         .columns
         .clone()
         .unwrap_or_else(|| ROSTER_COLUMNS.iter().map(|c| c.to_string()).collect());
+    let formats = CsvFormats {
+        date: layout.date_format.as_deref().unwrap_or("%Y-%m-%d"),
+        datetime: layout
+            .datetime_format
+            .as_deref()
+            .unwrap_or("%Y-%m-%dT%H:%M"),
+    };
+    let mut out = csv_header(layout, &columns);
+    for a in roster.spans() {
+        let Some(agent) = roster.agent_of(a) else {
+            continue;
+        };
+        for s in segments(a) {
+            let row: Vec<String> = columns
+                .iter()
+                .map(|c| csv_field(&segment_cell(model, agent, &s, c, &formats)))
+                .collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The date and date-time formats of `roster.csv` (the layout's, or ISO).
+struct CsvFormats<'a> {
+    date: &'a str,
+    datetime: &'a str,
+}
+
+/// The header line of `roster.csv`: the chosen columns under the layout's names for them.
+fn csv_header(layout: &CsvLayout, columns: &[String]) -> String {
     let header: Vec<String> = columns
         .iter()
         .map(|c| {
@@ -107,50 +142,43 @@ pub fn roster_csv(model: &Model, roster: &Roster) -> String {
                 .map_or(c.clone(), |(_, to)| to.clone())
         })
         .collect();
-    let date_format = layout.date_format.as_deref().unwrap_or("%Y-%m-%d");
-    let datetime_format = layout
-        .datetime_format
-        .as_deref()
-        .unwrap_or("%Y-%m-%dT%H:%M");
     let mut out = header
         .iter()
         .map(|h| csv_field(h))
         .collect::<Vec<_>>()
         .join(",");
     out.push('\n');
-    for a in roster.spans() {
-        let Some(agent) = roster.agent_of(a) else {
-            continue;
-        };
-        for s in segments(a) {
-            let value = |column: &str| -> String {
-                match column {
-                    "employee_id" => agent.id.clone(),
-                    "name" => agent.name.clone(),
-                    "team" => agent.team.clone(),
-                    "schedule_date" => s.assignment.date.format(date_format).to_string(),
-                    "start" => local(model, s.start, datetime_format),
-                    "end" => local(model, s.end, datetime_format),
-                    "timezone" => model.time_zone.name().to_string(),
-                    "activity" => s.activity.to_string(),
-                    "channel" => {
-                        if s.activity == "work" {
-                            s.assignment.channel_names(model).join(";")
-                        } else {
-                            String::new()
-                        }
-                    }
-                    "paid" => s.paid.to_string(),
-                    "duration_min" => (s.end - s.start).num_minutes().to_string(),
-                    _ => String::new(),
-                }
-            };
-            let row: Vec<String> = columns.iter().map(|c| csv_field(&value(c))).collect();
-            out.push_str(&row.join(","));
-            out.push('\n');
-        }
-    }
     out
+}
+
+/// One cell of `roster.csv`, unquoted: the segment's value in `column`.
+fn segment_cell(
+    model: &Model,
+    agent: &Agent,
+    s: &Segment<'_>,
+    column: &str,
+    formats: &CsvFormats<'_>,
+) -> String {
+    match column {
+        "employee_id" => agent.id.clone(),
+        "name" => agent.name.clone(),
+        "team" => agent.team.clone(),
+        "schedule_date" => s.assignment.date.format(formats.date).to_string(),
+        "start" => local(model, s.start, formats.datetime),
+        "end" => local(model, s.end, formats.datetime),
+        "timezone" => model.time_zone.name().to_string(),
+        "activity" => s.activity.to_string(),
+        "channel" => {
+            if s.activity == "work" {
+                s.assignment.channel_names(model).join(";")
+            } else {
+                String::new()
+            }
+        }
+        "paid" => s.paid.to_string(),
+        "duration_min" => (s.end - s.start).num_minutes().to_string(),
+        _ => String::new(),
+    }
 }
 
 /// `roster_daily.csv`: paid, unpaid and contract minutes per agent and day.
@@ -234,49 +262,11 @@ struct JsonViolation {
 
 /// `roster.json` (schema in the module docs).
 pub fn roster_json(model: &Model, roster: &Roster) -> String {
-    let iso = |t: DateTime<Utc>| crate::forecast::local_iso(model, t);
     let agents = roster
         .agents
         .iter()
         .enumerate()
-        .map(|(i, agent)| JsonAgent {
-            id: agent.id.clone(),
-            name: agent.name.clone(),
-            team: agent.team.clone(),
-            skills: agent
-                .skills
-                .iter()
-                .map(|(c, _)| model.channels[*c].name.clone())
-                .collect(),
-            contract_hours: agent.contract_hours,
-            shifts: roster
-                .spans()
-                .iter()
-                .filter(|a| a.agent == Some(AgentId(i)))
-                .map(|a| JsonShift {
-                    date: a.date.to_string(),
-                    template: a.template_name(model).to_string(),
-                    start: iso(a.start),
-                    end: iso(a.end),
-                    paid_hours: a.paid_hours(),
-                    channels: a
-                        .channel_names(model)
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect(),
-                    breaks: a
-                        .breaks
-                        .iter()
-                        .map(|b| JsonBreak {
-                            name: b.name.clone(),
-                            start: iso(b.start),
-                            end: iso(b.start + Duration::minutes(i64::from(b.minutes))),
-                            paid: b.paid,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
+        .map(|(i, agent)| json_agent(model, roster, AgentId(i), agent))
         .collect();
     let open_shifts = roster
         .open
@@ -284,8 +274,8 @@ pub fn roster_json(model: &Model, roster: &Roster) -> String {
         .map(|s| JsonOpen {
             date: s.date.to_string(),
             template: s.template_name(model).to_string(),
-            start: iso(s.start),
-            end: iso(s.end),
+            start: iso(model, s.start),
+            end: iso(model, s.end),
             missing: s.count,
         })
         .collect();
@@ -310,11 +300,70 @@ pub fn roster_json(model: &Model, roster: &Roster) -> String {
     text
 }
 
+/// Local ISO date-time with offset, the time form of `roster.json`.
+fn iso(model: &Model, t: DateTime<Utc>) -> String {
+    crate::forecast::local_iso(model, t)
+}
+
+/// An agent of `roster.json` with the agent's shifts.
+fn json_agent(model: &Model, roster: &Roster, id: AgentId, agent: &Agent) -> JsonAgent {
+    JsonAgent {
+        id: agent.id.clone(),
+        name: agent.name.clone(),
+        team: agent.team.clone(),
+        skills: agent
+            .skills
+            .iter()
+            .map(|(c, _)| model.channels[*c].name.clone())
+            .collect(),
+        contract_hours: agent.contract_hours,
+        shifts: roster
+            .spans()
+            .iter()
+            .filter(|a| a.agent == Some(id))
+            .map(|a| json_shift(model, a))
+            .collect(),
+    }
+}
+
+/// A shift of `roster.json` with its breaks.
+fn json_shift(model: &Model, a: &Span) -> JsonShift {
+    JsonShift {
+        date: a.date.to_string(),
+        template: a.template_name(model).to_string(),
+        start: iso(model, a.start),
+        end: iso(model, a.end),
+        paid_hours: a.paid_hours(),
+        channels: a
+            .channel_names(model)
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        breaks: a
+            .breaks
+            .iter()
+            .map(|b| JsonBreak {
+                name: b.name.clone(),
+                start: iso(model, b.start),
+                end: iso(model, b.start + Duration::minutes(i64::from(b.minutes))),
+                paid: b.paid,
+            })
+            .collect(),
+    }
+}
+
 /// `roster.xlsx`: an agents × days grid and the segment sheet.
 pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
-    // A fixed creation time (the first shift's date), so the same roster gives the same bytes.
+    book.set_properties(&fixed_properties(roster)?);
+    let bold = Format::new().set_bold();
+    write_grid(book.add_worksheet(), model, roster, &bold)?;
+    write_segments(book.add_worksheet(), model, roster, &bold)?;
+    book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// A fixed creation time (the first shift's date), so the same roster gives the same bytes.
+fn fixed_properties(roster: &Roster) -> Result<DocProperties, String> {
     let first = roster
         .spans()
         .iter()
@@ -324,8 +373,21 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
     let created =
         ExcelDateTime::from_ymd(first.year() as u16, first.month() as u8, first.day() as u8)
             .map_err(|e| e.to_string())?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    let bold = Format::new().set_bold();
+    Ok(DocProperties::new().set_creation_datetime(&created))
+}
+
+/// A worksheet write's outcome as the export's error type.
+fn written(r: Result<&mut Worksheet, XlsxError>) -> Result<(), String> {
+    r.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Sheet `Roster`: one row per agent, one column per day with a shift, each cell the shift's local times.
+fn write_grid(
+    grid: &mut Worksheet,
+    model: &Model,
+    roster: &Roster,
+    bold: &Format,
+) -> Result<(), String> {
     let days: Vec<NaiveDate> = roster
         .spans()
         .iter()
@@ -333,27 +395,23 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let grid = book.add_worksheet();
     grid.set_name("Roster").map_err(|e| e.to_string())?;
-    let e = |r: Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError>| {
-        r.map(|_| ()).map_err(|e| e.to_string())
-    };
-    e(grid.write_string_with_format(0, 0, "employee_id", &bold))?;
-    e(grid.write_string_with_format(0, 1, "name", &bold))?;
-    e(grid.write_string_with_format(0, 2, "team", &bold))?;
+    written(grid.write_string_with_format(0, 0, "employee_id", bold))?;
+    written(grid.write_string_with_format(0, 1, "name", bold))?;
+    written(grid.write_string_with_format(0, 2, "team", bold))?;
     for (j, d) in days.iter().enumerate() {
-        e(grid.write_string_with_format(
+        written(grid.write_string_with_format(
             0,
             3 + j as u16,
             d.format("%a %Y-%m-%d").to_string(),
-            &bold,
+            bold,
         ))?;
     }
     for (i, agent) in roster.agents.iter().enumerate() {
         let row = 1 + i as u32;
-        e(grid.write_string(row, 0, &agent.id))?;
-        e(grid.write_string(row, 1, &agent.name))?;
-        e(grid.write_string(row, 2, &agent.team))?;
+        written(grid.write_string(row, 0, &agent.id))?;
+        written(grid.write_string(row, 1, &agent.name))?;
+        written(grid.write_string(row, 2, &agent.team))?;
         for a in roster
             .spans()
             .iter()
@@ -366,11 +424,20 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
                     local(model, a.end, "%H:%M"),
                     a.template_name(model)
                 );
-                e(grid.write_string(row, 3 + j as u16, text))?;
+                written(grid.write_string(row, 3 + j as u16, text))?;
             }
         }
     }
-    let sheet = book.add_worksheet();
+    Ok(())
+}
+
+/// Sheet `Segments`: `roster.csv` cell by cell, header in bold.
+fn write_segments(
+    sheet: &mut Worksheet,
+    model: &Model,
+    roster: &Roster,
+    bold: &Format,
+) -> Result<(), String> {
     sheet.set_name("Segments").map_err(|e| e.to_string())?;
     let csv = roster_csv(model, roster);
     let mut reader = csv::ReaderBuilder::new()
@@ -380,11 +447,11 @@ pub fn roster_xlsx(model: &Model, roster: &Roster) -> Result<Vec<u8>, String> {
         let record = record.map_err(|e| e.to_string())?;
         for (c, value) in record.iter().enumerate() {
             if r == 0 {
-                e(sheet.write_string_with_format(r as u32, c as u16, value, &bold))?;
+                written(sheet.write_string_with_format(r as u32, c as u16, value, bold))?;
             } else {
-                e(sheet.write_string(r as u32, c as u16, value))?;
+                written(sheet.write_string(r as u32, c as u16, value))?;
             }
         }
     }
-    book.save_to_buffer().map_err(|e| e.to_string())
+    Ok(())
 }
