@@ -13,7 +13,8 @@ mod week;
 pub use always::{Availability, NoOverlap, OneShiftPerDay, Skills};
 pub use contract::{MaxConsecutiveDays, MaxDays, MaxHours, MinRest, WeeklyRest};
 pub use soft::{
-    LateFairness, MinHours, PairedDaysOff, PreferredHours, StartSpread, WeekendFairness,
+    MinHours, PairedDaysOff, PreferredHours, SharedFairly, StartSpread, LATE_FAIRNESS,
+    WEEKEND_FAIRNESS,
 };
 
 use crate::agents::{Agent, Window};
@@ -150,9 +151,9 @@ pub static CATALOGUE: [&dyn Constraint; 15] = [
     &MaxDays,
     &MinHours,
     &StartSpread,
-    &WeekendFairness,
+    &WEEKEND_FAIRNESS,
     &PairedDaysOff,
-    &LateFairness,
+    &LATE_FAIRNESS,
     &PreferredHours,
 ];
 

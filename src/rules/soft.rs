@@ -102,25 +102,50 @@ impl Constraint for StartSpread {
     }
 }
 
-/// Weekend shifts shared fairly: at most one above the average of agents who work.
+/// A kind of shift shared fairly: no agent more than one above the average of agents who work. One
+/// definition serves weekend and late shifts.
 #[derive(Debug)]
-pub struct WeekendFairness;
+pub struct SharedFairly {
+    rule: Rule,
+    /// Whether a shift on offer is of the kind.
+    is: fn(&Offer<'_>) -> bool,
+    /// How many of the kind an agent has.
+    count: fn(&AgentWeek) -> u32,
+    /// The weight per shift of the kind the agent already has.
+    weight: fn(&crate::model::rules::Penalties) -> f64,
+}
 
-impl Constraint for WeekendFairness {
+/// Weekend shifts shared fairly.
+pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
+    rule: Rule::WeekendFairness,
+    is: |o| o.weekend,
+    count: |w| w.weekends,
+    weight: |p| p.weekend_shift,
+};
+
+/// Late shifts shared fairly.
+pub static LATE_FAIRNESS: SharedFairly = SharedFairly {
+    rule: Rule::LateFairness,
+    is: |o| o.late,
+    count: |w| w.lates,
+    weight: |p| p.late_shift,
+};
+
+impl Constraint for SharedFairly {
     fn rule(&self) -> Rule {
-        Rule::WeekendFairness
+        self.rule
     }
 
     fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
-        if offer.weekend {
-            f64::from(who.week.weekends) * cx.rules.penalties.weekend_shift
+        if (self.is)(offer) {
+            f64::from((self.count)(who.week)) * (self.weight)(&cx.rules.penalties)
         } else {
             0.0
         }
     }
 
     fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
-        unfair(a, weeks, |w| w.weekends)
+        unfair(a, weeks, self.count)
     }
 }
 
@@ -190,28 +215,6 @@ impl Constraint for PairedDaysOff {
         } else {
             vec![format!("single day off on {}", lone.join(", "))]
         }
-    }
-}
-
-/// Late shifts shared fairly: at most one above the average of agents who work.
-#[derive(Debug)]
-pub struct LateFairness;
-
-impl Constraint for LateFairness {
-    fn rule(&self) -> Rule {
-        Rule::LateFairness
-    }
-
-    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
-        if offer.late {
-            f64::from(who.week.lates) * cx.rules.penalties.late_shift
-        } else {
-            0.0
-        }
-    }
-
-    fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
-        unfair(a, weeks, |w| w.lates)
     }
 }
 
