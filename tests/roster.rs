@@ -8,6 +8,7 @@ use vuoro::agents::{read_agents, read_availability};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::model::Model;
 use vuoro::roster::{assign, Roster};
+use vuoro::rules::Rule;
 use vuoro::staffing::{Break, ChannelId, Span, Staffing, TemplateId};
 
 fn model(extra: &str) -> Model {
@@ -81,7 +82,7 @@ fn who(r: &Roster) -> Vec<(String, String)> {
 fn open(r: &Roster) -> Vec<(String, u32)> {
     r.open
         .iter()
-        .map(|s| (s.date.to_string(), s.count))
+        .map(|o| (o.span.date.to_string(), o.span.count))
         .collect()
 }
 
@@ -158,6 +159,18 @@ fn skills_unavailability_and_daily_limits_are_hard() {
         open(&r),
         vec![("2026-11-24".to_string(), 1)],
         "one Tuesday voice shift has nobody"
+    );
+    // … and why, rule by rule: C1 lacks the skill, V1 already works that day.
+    assert_eq!(
+        r.open[0].turned_away,
+        vec![(Rule::Skills, 1), (Rule::OneShiftPerDay, 1)]
+    );
+    assert!(
+        vuoro::report::roster::roster_report(&m, &r).contains(
+            "2026-11-24 day 08:00–16:00: 1 agent — turned away: 1 missing required skill, 1 more than one shift a day"
+        ),
+        "{}",
+        vuoro::report::roster::roster_report(&m, &r)
     );
     // V1 on leave Tuesday morning: the Tuesday shifts stay open.
     let r = roster(

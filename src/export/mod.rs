@@ -21,7 +21,7 @@
 //! # `roster.json`
 //! `{ "model", "time_zone", "agents": [{ "id", "name", "team", "skills", "contract_hours", "shifts":
 //! [{ "date", "template", "start", "end", "paid_hours", "channels", "breaks": [{ "name", "start",
-//! "end", "paid" }] }] }], "open_shifts": [{ "date", "template", "start", "end", "missing" }],
+//! "end", "paid" }] }] }], "open_shifts": [{ "date", "template", "start", "end", "missing", "turned_away": { rule code: agents } }],
 //! "violations": [{ "employee_id", "rule", "detail" }] }` — times as local ISO with offset.
 //!
 //! # `roster.xlsx`
@@ -251,6 +251,8 @@ struct JsonOpen {
     start: String,
     end: String,
     missing: u32,
+    /// Rule code → agents it turned away.
+    turned_away: std::collections::BTreeMap<&'static str, usize>,
 }
 
 #[derive(Serialize)]
@@ -271,12 +273,13 @@ pub fn roster_json(model: &Model, roster: &Roster) -> String {
     let open_shifts = roster
         .open
         .iter()
-        .map(|s| JsonOpen {
-            date: s.date.to_string(),
-            template: s.template_name(model).to_string(),
-            start: iso(model, s.start),
-            end: iso(model, s.end),
-            missing: s.count,
+        .map(|o| JsonOpen {
+            date: o.span.date.to_string(),
+            template: o.span.template_name(model).to_string(),
+            start: iso(model, o.span.start),
+            end: iso(model, o.span.end),
+            missing: o.span.count,
+            turned_away: o.turned_away.iter().map(|(r, n)| (r.code(), *n)).collect(),
         })
         .collect();
     let violations = roster

@@ -53,6 +53,19 @@ pub fn plan_summary(
     out
 }
 
+/// `80 missing required skill, 20 more than one shift a day` — which rules turned the agents away.
+fn turned_away(counts: &[(crate::rules::Rule, usize)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(rule, n)| format!("{n} {}", rule.words().to_lowercase()))
+        .collect();
+    if parts.is_empty() {
+        "no agents".to_string()
+    } else {
+        format!("turned away: {}", parts.join(", "))
+    }
+}
+
 /// Open shifts and broken rules, by agent.
 pub fn roster_report(model: &Model, roster: &Roster) -> String {
     let tz = model.time_zone;
@@ -64,8 +77,9 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
             roster.open_count()
         );
         // Spans differing only in their break times read the same: one line each.
-        let mut lines: Vec<(String, u32)> = Vec::new();
-        for s in &roster.open {
+        let mut lines: Vec<(String, u32, String)> = Vec::new();
+        for o in &roster.open {
+            let s = &o.span;
             let text = format!(
                 "{} {} {}–{}",
                 s.date,
@@ -73,14 +87,14 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
                 s.start.with_timezone(&tz).format("%H:%M"),
                 s.end.with_timezone(&tz).format("%H:%M"),
             );
-            match lines.iter_mut().find(|(t, _)| *t == text) {
-                Some((_, n)) => *n += s.count,
-                None => lines.push((text, s.count)),
+            match lines.iter_mut().find(|(t, _, _)| *t == text) {
+                Some((_, n, _)) => *n += s.count,
+                None => lines.push((text, s.count, turned_away(&o.turned_away))),
             }
         }
-        for (text, n) in lines {
+        for (text, n, why) in lines {
             let agents = if n == 1 { "agent" } else { "agents" };
-            let _ = writeln!(out, "  {text}: {n} {agents}");
+            let _ = writeln!(out, "  {text}: {n} {agents} — {why}");
         }
     }
     if roster.violations.is_empty() {

@@ -19,7 +19,7 @@ use crate::agents::{Agent, Window};
 use crate::grid::start_of_day;
 use crate::model::rules::LabourRules;
 use crate::model::Model;
-use crate::rules::{self, AgentWeek, Context, Offer, Violation, Who};
+use crate::rules::{self, AgentWeek, Context, Offer, Rule, Violation, Who};
 use crate::staffing::{AgentId, Span, Staffing};
 use chrono::{DateTime, Duration, Utc};
 
@@ -29,9 +29,19 @@ pub struct Roster {
     pub agents: Vec<Agent>,
     /// One span per agent-shift (`agent` set, `count` 1), in agent order, then start.
     pub staffing: Staffing,
-    /// Shifts of the plan nobody could take, with the agents missing as `count`.
-    pub open: Vec<Span>,
+    /// Shifts of the plan nobody could take.
+    pub open: Vec<OpenShift>,
     pub violations: Vec<Violation>,
+}
+
+/// A shift of the plan nobody could take, and why, rule by rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenShift {
+    /// The shift, with the agents missing as `count`.
+    pub span: Span,
+    /// For each enforced rule, how many agents it turned away (each agent counted under the first rule
+    /// of the catalogue that refused it), when the shift was first left open.
+    pub turned_away: Vec<(Rule, usize)>,
 }
 
 impl Roster {
@@ -42,7 +52,7 @@ impl Roster {
 
     /// Agent-shifts nobody could take.
     pub fn open_count(&self) -> u32 {
-        self.open.iter().map(|s| s.count).sum()
+        self.open.iter().map(|o| o.span.count).sum()
     }
 
     /// The agent of a rostered span.
@@ -105,6 +115,31 @@ fn best_agent(
     best.map(|(_, a)| a)
 }
 
+/// Why no agent may take a shift: each agent under the first enforced rule that refuses it.
+fn turned_away(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    offer: &Offer<'_>,
+) -> Vec<(Rule, usize)> {
+    let mut counts: Vec<(Rule, usize)> = Vec::new();
+    for (index, agent) in agents.iter().enumerate() {
+        let who = Who {
+            index,
+            agent,
+            week: &weeks[index],
+        };
+        if let Some(rule) = rules::refusing(cx, who, offer) {
+            match counts.iter_mut().find(|(r, _)| *r == rule) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((rule, 1)),
+            }
+        }
+    }
+    counts.sort();
+    counts
+}
+
 /// Assigns `agents` to the plan's shifts; `period` is the planned time (weeks it covers whole are held to
 /// the agents' minimum weekly hours). Contract bands, `max_days` and the weekly rest apply per ISO week.
 pub fn assign(
@@ -130,6 +165,7 @@ pub fn assign(
     let mut weeks = vec![AgentWeek::default(); agents.len()];
     let mut assignments = Vec::new();
     let mut open: Vec<u32> = vec![0; shifts.len()];
+    let mut why: Vec<Vec<(Rule, usize)>> = vec![Vec::new(); shifts.len()];
     for i in instances {
         let offer = Offer::new(model, labour.late_after_h, &shifts[i]);
         match best_agent(&cx, &agents, &weeks, &offer) {
@@ -140,7 +176,12 @@ pub fn assign(
                     ..shifts[i].anonymous(1)
                 });
             }
-            None => open[i] += 1,
+            None => {
+                if open[i] == 0 {
+                    why[i] = turned_away(&cx, &agents, &weeks, &offer);
+                }
+                open[i] += 1;
+            }
         }
     }
     assignments.sort_by_key(|a| (a.agent, a.start));
@@ -152,7 +193,10 @@ pub fn assign(
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| shifts[i].anonymous(*n))
+            .map(|(i, n)| OpenShift {
+                span: shifts[i].anonymous(*n),
+                turned_away: std::mem::take(&mut why[i]),
+            })
             .collect(),
         violations,
     }

@@ -173,6 +173,14 @@ pub fn admits(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
         .all(|c| !cx.is_hard(c.rule()) || c.admits(cx, who, offer))
 }
 
+/// The first enforced rule, in catalogue order, that refuses the agent the shift.
+pub fn refusing(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> Option<Rule> {
+    CATALOGUE
+        .iter()
+        .find(|c| cx.is_hard(c.rule()) && !c.admits(cx, who, offer))
+        .map(|c| c.rule())
+}
+
 /// The soft cost of giving the shift to the agent, summed over the catalogue.
 pub fn cost(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
     CATALOGUE.iter().map(|c| c.cost(cx, who, offer)).sum()
