@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 solved but a target could not be met; 2 bad usage, bad input or I/O error.
 
+mod commit;
 mod erlang;
 mod plan;
 mod requirements;
@@ -87,6 +88,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    commit::remove_temporaries_on_interrupt();
     let result = match cli.command {
         Command::Erlang(args) => erlang::run(*args),
         Command::Requirements(args) => requirements::run(args),

@@ -1,7 +1,8 @@
 //! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
 
+use super::commit::commit;
 use super::requirements::{load_model, requirements_of};
-use super::write::{emit, write_all_atomically};
+use super::write::{check_apart, emit};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -93,7 +94,6 @@ fn read_workforce(args: &PlanArgs, model: &Model) -> Result<(Vec<Agent>, Vec<Win
 /// The shift plan's file and the roster's coverage files.
 fn plan_files(
     model: &Model,
-    out: &Path,
     plan: &ShiftPlan,
     evaluation: &Evaluation,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
@@ -101,14 +101,14 @@ fn plan_files(
         .map_err(|e| Failure::input(e.to_string()))?;
     Ok(vec![
         (
-            out.join("shifts.csv"),
+            "shifts.csv".into(),
             shifts_csv(model, &plan.staffing).into_bytes(),
         ),
         (
-            out.join("coverage.csv"),
+            "coverage.csv".into(),
             coverage_csv(evaluation, model).into_bytes(),
         ),
-        (out.join("coverage.svg"), chart),
+        ("coverage.svg".into(), chart),
     ])
 }
 
@@ -120,6 +120,13 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
             "--time-limit: expected seconds from 0.001 to 1000000",
         ));
     }
+    let mut inputs = vec![
+        args.model.as_path(),
+        args.forecast.as_path(),
+        args.agents.as_path(),
+    ];
+    inputs.extend(args.availability.as_deref());
+    check_apart(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
     let period = Period {
@@ -154,9 +161,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     );
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);
-    let files = plan_files(&model, &args.out, &plan, &evaluation)?;
-    write_roster_files(&model, &roster, &args.out, &args.export, first, files)?;
-    emit(None, &plan_summary(&model, &plan, &roster, &evaluation))?;
+    let mut files = plan_files(&model, &plan, &evaluation)?;
+    files.extend(roster_files(&model, &roster, &args.export, first)?);
+    let summary = plan_summary(&model, &plan, &roster, &evaluation);
+    commit(&args.out, &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
 }
@@ -173,53 +181,37 @@ pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the roster's files (and `extra` ones) into `out`, all or none.
-pub(crate) fn write_roster_files(
+/// The roster's files in the formats asked for, relative to the output folder.
+pub(crate) fn roster_files(
     model: &Model,
     roster: &Roster,
-    out: &Path,
     export: &[String],
     stamp: chrono::DateTime<chrono::Utc>,
-    extra: Vec<(PathBuf, Vec<u8>)>,
-) -> Result<(), Failure> {
-    let mut files = extra;
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let mut files = Vec::new();
     let wants = |f: &str| export.iter().any(|e| e == f);
     if wants("csv") {
+        files.push(("roster.csv".into(), roster_csv(model, roster).into_bytes()));
         files.push((
-            out.join("roster.csv"),
-            roster_csv(model, roster).into_bytes(),
-        ));
-        files.push((
-            out.join("roster_daily.csv"),
+            "roster_daily.csv".into(),
             roster_daily_csv(roster).into_bytes(),
         ));
     }
     if wants("json") {
         files.push((
-            out.join("roster.json"),
+            "roster.json".into(),
             roster_json(model, roster).into_bytes(),
         ));
     }
     if wants("xlsx") {
         let book =
             roster_xlsx(model, roster).map_err(|e| Failure::input(format!("roster.xlsx: {e}")))?;
-        files.push((out.join("roster.xlsx"), book));
+        files.push(("roster.xlsx".into(), book));
     }
     if wants("ics") {
         for (name, body) in calendars(model, roster, stamp) {
-            files.push((out.join("ics").join(name), body.into_bytes()));
+            files.push((Path::new("ics").join(name), body.into_bytes()));
         }
     }
-    let dir = if wants("ics") {
-        out.join("ics")
-    } else {
-        out.to_path_buf()
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::input(format!("{}: cannot create directory: {e}", dir.display())))?;
-    let refs: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
-        .collect();
-    write_all_atomically(&refs)
+    Ok(files)
 }

@@ -1,6 +1,6 @@
 //! `vuoro requirements`: model + forecast → required agents per interval per channel.
 
-use super::write::{emit, write_all_atomically};
+use super::write::{check_apart, emit, write_all_atomically};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -83,13 +83,20 @@ pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
     if let Some((path, bytes)) = &chart {
         files.push((path, bytes.as_slice()));
     }
-    write_all_atomically(&files)?;
-    if args.out.is_some() {
-        emit(None, &summary)?;
-    } else {
-        emit(None, &csv)?;
-        eprint!("{summary}");
+    let inputs = [args.model.as_path(), args.forecast.as_path()];
+    for (path, _) in &files {
+        check_apart(path, &inputs)?;
     }
+    // Standard output first: if it fails, no file has changed.
+    write_all_atomically(&files, || {
+        if args.out.is_some() {
+            emit(None, &summary)
+        } else {
+            emit(None, &csv)?;
+            eprint!("{summary}");
+            Ok(())
+        }
+    })?;
     Ok(0)
 }
 

@@ -1,8 +1,9 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
-use super::plan::{check_exports, write_roster_files};
+use super::commit::commit;
+use super::plan::{check_exports, roster_files};
 use super::requirements::load_model;
-use super::write::emit;
+use super::write::{check_apart, emit};
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
@@ -44,6 +45,13 @@ pub(crate) struct RosterArgs {
 
 pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     check_exports(&args.export)?;
+    let mut inputs = vec![
+        args.model.as_path(),
+        args.shifts.as_path(),
+        args.agents.as_path(),
+    ];
+    inputs.extend(args.availability.as_deref());
+    check_apart(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
@@ -69,14 +77,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &windows,
         (period_start, period_end),
     );
-    write_roster_files(
-        &model,
-        &roster,
-        &args.out,
-        &args.export,
-        period_start,
-        Vec::new(),
-    )?;
+    let files = roster_files(&model, &roster, &args.export, period_start)?;
     let filled = roster.spans().len();
     let open = roster.open_count();
     let mut report = format!(
@@ -86,6 +87,6 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         roster.staffing.paid_hours()
     );
     report.push_str(&roster_report(&model, &roster));
-    emit(None, &report)?;
+    commit(&args.out, &files, || emit(None, &report))?;
     Ok(if open == 0 { 0 } else { 1 })
 }

@@ -1,7 +1,8 @@
 //! `vuoro schedule`: requirements → shift plan (shifts.csv, coverage.csv, coverage.svg, summary).
 
+use super::commit::commit;
 use super::requirements::{load_model, requirements_of};
-use super::write::write_all_atomically;
+use super::write::check_apart;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
@@ -149,30 +150,26 @@ fn demand_of(args: &ScheduleArgs, model: &Model) -> Result<Demand, Failure> {
     }
 }
 
-/// Writes shifts.csv, coverage.csv and the chart into `out`, all or none.
-fn write_plan(
+/// shifts.csv, coverage.csv and the chart, relative to the output folder.
+fn plan_files(
     model: &Model,
     plan: &ShiftPlan,
-    out: &Path,
     format: ImageFormat,
     extension: &str,
-) -> Result<(), Failure> {
-    let shifts = shifts_csv(model, &plan.staffing);
-    let coverage = coverage_csv(&plan.evaluation, model);
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let what = format!("{} goal", plan.goal);
     let chart = coverage_chart(model, &plan.evaluation, &what, format)
         .map_err(|e| Failure::input(e.to_string()))?;
-    std::fs::create_dir_all(out)
-        .map_err(|e| Failure::input(format!("{}: cannot create directory: {e}", out.display())))?;
-    let (p1, p2, p3) = (
-        out.join("shifts.csv"),
-        out.join("coverage.csv"),
-        out.join(format!("coverage.{extension}")),
-    );
-    write_all_atomically(&[
-        (&p1, shifts.as_bytes()),
-        (&p2, coverage.as_bytes()),
-        (&p3, &chart),
+    Ok(vec![
+        (
+            "shifts.csv".into(),
+            shifts_csv(model, &plan.staffing).into_bytes(),
+        ),
+        (
+            "coverage.csv".into(),
+            coverage_csv(&plan.evaluation, model).into_bytes(),
+        ),
+        (format!("coverage.{extension}").into(), chart),
     ])
 }
 
@@ -185,6 +182,10 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
             ))
         })?;
     let choice = solver_choice(&args)?;
+    let mut inputs = vec![args.model.as_path()];
+    inputs.extend(args.forecast.as_deref());
+    inputs.extend(args.requirements.as_deref());
+    check_apart(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let demand = demand_of(&args, &model)?;
     let goal = match args.goal {
@@ -196,8 +197,9 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let plan =
         schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
     let extension = args.plot_format.to_ascii_lowercase();
-    write_plan(&model, &plan, &args.out, format, &extension)?;
-    super::write::emit(None, &schedule_summary(&model, &plan))?;
+    let files = plan_files(&model, &plan, format, &extension)?;
+    let summary = schedule_summary(&model, &plan);
+    commit(&args.out, &files, || super::write::emit(None, &summary))?;
     let met = plan.shortfalls.is_empty() && plan.goal_misses().is_empty();
     Ok(if met { 0 } else { 1 })
 }
