@@ -56,8 +56,11 @@ impl Failure {
 
     /// A schedule that could not be made: bad input (no templates, mismatched intervals) exits 2; a
     /// model the solver cannot solve is not bad input and exits 1.
-    pub(crate) fn schedule(e: vuoro::schedule::ScheduleError) -> Failure {
+    pub(crate) fn schedule(model: &std::path::Path, e: vuoro::schedule::ScheduleError) -> Failure {
         use vuoro::schedule::ScheduleError as E;
+        if matches!(e, E::NoTemplates) {
+            return Failure::input(format!("{}: {e}", model.display()));
+        }
         Failure {
             code: if matches!(e, E::Solver(_) | E::Infeasible(_)) {
                 1
@@ -76,8 +79,20 @@ impl Failure {
 
 /// Reads an input file as UTF-8 text, naming the file when it cannot.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        // Name the first byte that is not UTF-8 by its line and column.
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let byte = e.as_bytes()[valid.len()];
+        Failure::input(format!(
+            "{}:{line}:{column}: expected UTF-8 text (save the file as UTF-8), found the byte 0x{byte:02x}",
+            path.display()
+        ))
+    })
 }
 
 pub fn run() -> ExitCode {

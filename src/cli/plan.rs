@@ -62,7 +62,7 @@ pub(crate) struct PlanArgs {
     #[arg(long, default_value = "interval")]
     goal: String,
     /// Solver time limit, seconds.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     time_limit: f64,
 }
 
@@ -116,9 +116,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_exports(&args.export)?;
     let goal = goal_of(&args.goal)?;
     if !(1e-3..=1e6).contains(&args.time_limit) {
-        return Err(Failure::input(
-            "--time-limit: expected seconds from 0.001 to 1000000",
-        ));
+        return Err(Failure::input(format!(
+            "--time-limit: expected seconds from 0.001 to 1000000, found '{}'",
+            args.time_limit
+        )));
     }
     let mut inputs = vec![
         args.model.as_path(),
@@ -140,8 +141,8 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
-    let plan =
-        schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
+    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+        .map_err(|e| Failure::schedule(&args.model, e))?;
     progress(&format!(
         "rostering {} agents to {} shifts",
         agents.len(),

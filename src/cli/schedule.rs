@@ -85,10 +85,20 @@ pub(crate) struct ScheduleArgs {
     #[arg(long, value_enum, default_value_t = SolverArg::Microlp)]
     solver: SolverArg,
     /// Stop branch and bound after this many seconds (the best plan so far is kept).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30.0,
+        allow_negative_numbers = true
+    )]
     time_limit: f64,
     /// Stop when the plan is provably within this relative gap of optimal, e.g. 0.005.
-    #[arg(long, value_name = "GAP", default_value_t = 0.005)]
+    #[arg(
+        long,
+        value_name = "GAP",
+        default_value_t = 0.005,
+        allow_negative_numbers = true
+    )]
     mip_gap: f64,
     /// Solver threads (HiGHS and CBC).
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -116,10 +126,17 @@ fn backend(arg: SolverArg) -> Result<Backend, Failure> {
 
 /// The solver settings from the flags.
 fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
-    if !(1e-3..=1e6).contains(&args.time_limit) || !(0.0..1.0).contains(&args.mip_gap) {
-        return Err(Failure::input(
-            "--time-limit: expected seconds from 0.001 to 1000000; --mip-gap: expected a share from 0 up to 1",
-        ));
+    if !(1e-3..=1e6).contains(&args.time_limit) {
+        return Err(Failure::input(format!(
+            "--time-limit: expected seconds from 0.001 to 1000000, found '{}'",
+            args.time_limit
+        )));
+    }
+    if !(0.0..1.0).contains(&args.mip_gap) {
+        return Err(Failure::input(format!(
+            "--mip-gap: expected a share from 0 up to 1, found '{}'",
+            args.mip_gap
+        )));
     }
     Ok(SolverChoice {
         backend: backend(args.solver)?,
@@ -194,8 +211,8 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         GoalArg::Weekly => Goal::Weekly,
     };
     let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
-    let plan =
-        schedule(&model, &demand, goal, &choice, &mut progress).map_err(Failure::schedule)?;
+    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+        .map_err(|e| Failure::schedule(&args.model, e))?;
     let extension = args.plot_format.to_ascii_lowercase();
     let files = plan_files(&model, &plan, format, &extension)?;
     let summary = schedule_summary(&model, &plan);

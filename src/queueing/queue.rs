@@ -27,12 +27,23 @@ pub struct Queue {
     concurrency: Option<Concurrency>,
 }
 
+/// The longest handle time a contact may have.
+const MAX_HANDLE_S: f64 = 86_400.0;
+
 impl Queue {
     /// `volume` contacts arriving in an interval of `interval_s` seconds, each taking `aht_s` on average.
     pub fn new(volume: f64, interval_s: f64, aht_s: f64) -> Result<Queue, InvalidValue> {
         check_positive("volume", volume)?;
         check_positive("interval", interval_s)?;
         check_positive("aht", aht_s)?;
+        // One contact handled for longer than a day is a typo, and would be blamed on the volume below.
+        if aht_s > MAX_HANDLE_S {
+            return Err(InvalidValue::new(
+                "aht",
+                "a handle time of at most 24h",
+                aht_s,
+            ));
+        }
         let arrival_rate = volume / interval_s;
         check_positive("volume", arrival_rate)?;
         let load = volume * aht_s / interval_s;

@@ -93,14 +93,19 @@ impl Targets {
             }
         }
         if let Some(x) = self.max_asa_s {
-            if !(x.is_finite() && x > 0.0) {
-                return Err(InvalidValue::new("target_asa", "a positive duration", x));
+            if !(x.is_finite() && x > 0.0 && x <= 86_400.0) {
+                return Err(InvalidValue::new(
+                    "target_asa",
+                    "a positive duration up to 24h",
+                    x,
+                ));
             }
         }
-        if !(self.threshold_s.is_finite() && self.threshold_s >= 0.0) {
+        // A day is far beyond any service-level threshold; a longer one is a typo.
+        if !(self.threshold_s.is_finite() && (0.0..=86_400.0).contains(&self.threshold_s)) {
             return Err(InvalidValue::new(
                 "threshold",
-                "a duration of 0 or more",
+                "a duration from 0 s to 24h",
                 self.threshold_s,
             ));
         }
