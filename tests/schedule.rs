@@ -193,7 +193,17 @@ fn template_validation_names_the_problem() {
 }
 
 fn shipped(goal: Goal, from: &str, to: &str) -> (Model, ShiftPlan) {
-    let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("model");
+    shipped_with(goal, from, to, |t| t)
+}
+
+/// The shipped example with its model text edited by `edit`.
+fn shipped_with(
+    goal: Goal,
+    from: &str,
+    to: &str,
+    edit: impl Fn(String) -> String,
+) -> (Model, ShiftPlan) {
+    let text = edit(std::fs::read_to_string("models/helsinki-multichannel.toml").expect("model"));
     let m = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text).expect("valid");
     let f = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("forecast");
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
@@ -388,5 +398,30 @@ fn a_shortfall_the_daily_limit_causes_says_so() {
     assert_eq!(
         described,
         ["Mon 23.11. 09:00–11:00 voice: 1 agent short; the day's limit of 1 agent (max_agents_per_day) is reached"]
+    );
+}
+
+#[test]
+fn a_zero_interval_floor_does_not_collapse_the_goal() {
+    // Regression guard: with min_interval_service_level = 0 % the floor is where the service level turns
+    // concave in agents (`queueing::concave_from`; below it the goal's linearisation would be wrong), and
+    // the day's goal is still met by the evaluator's figures with a plan of ordinary size.
+    let zero = |t: String| {
+        t.replace(
+            "min_interval_service_level = \"50%\"",
+            "min_interval_service_level = \"0%\"",
+        )
+    };
+    let (m, plan) = shipped_with(Goal::Daily, "2026-11-24", "2026-11-24", zero);
+    assert!(plan.goal_misses().is_empty(), "{:?}", plan.goal_misses());
+    let voice = m.channel_index("voice").expect("voice");
+    let sl = plan.evaluation.channels[voice].days[0].1.service_level();
+    assert!(sl.expect("measured") >= 0.8 - 1e-9);
+    let (_, fifty) = shipped(Goal::Daily, "2026-11-24", "2026-11-24");
+    assert!(
+        plan.paid_hours() > 0.8 * fifty.paid_hours(),
+        "{} vs {}",
+        plan.paid_hours(),
+        fifty.paid_hours()
     );
 }

@@ -84,6 +84,29 @@ pub fn at_fractional(
     }
 }
 
+/// The fewest whole productive agents, at least `from`, from which each further agent raises the
+/// service level by no more than the one before. In agents the service level is S-shaped — convex while
+/// the queue is overloaded, concave beyond — and a daily/weekly goal's linearisation (non-increasing
+/// increments) is only right on the concave part, so no interval's floor may lie below this point.
+pub fn concave_from(queue: &Queue, threshold_s: f64, convention: SlConvention, from: u64) -> u64 {
+    let sl = |n: u64| queue.evaluate(n, threshold_s).service_level.get(convention);
+    let limit = from + 4 * (queue.offered_load().ceil() as u64) + 100;
+    let mut floor = from;
+    let (mut previous, mut gain) = (sl(from), None::<f64>);
+    while floor < limit {
+        let next = sl(floor + 1);
+        let step = next - previous;
+        if gain.is_some_and(|g| g > 0.0 && step <= g + 1e-15) {
+            // The gain of agent `floor` was the largest: from `floor − 1` on, gains only shrink.
+            return floor - 1;
+        }
+        gain = Some(step);
+        previous = next;
+        floor += 1;
+    }
+    from
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +147,23 @@ mod tests {
         // Whole agents: exactly the queue's own `answered` service level.
         let whole = at_fractional(&queue, 20.0, SlConvention::Answered, 9.0);
         assert!((whole.service_level - a.service_level.answered).abs() < 1e-12);
+    }
+
+    #[test]
+    fn concave_from_is_where_gains_start_to_shrink() {
+        // 10 Erlangs (Erlang C): the gains of agents 11, 12, … rise while the queue is overloaded, then
+        // fall. Checked against the gains themselves.
+        let queue = Queue::new(100.0, 1800.0, 180.0).expect("queue");
+        let sl = |n: u64| queue.evaluate(n, 20.0).service_level.offered;
+        let k = concave_from(&queue, 20.0, SlConvention::Offered, 1);
+        for n in k + 1..k + 30 {
+            assert!(sl(n + 1) - sl(n) <= sl(n) - sl(n - 1) + 1e-15, "agent {n}");
+        }
+        // …and not from `k − 1`: agent `k + 1` gains more than agent `k`.
+        assert!(sl(k + 1) - sl(k) > sl(k) - sl(k - 1));
+        assert!((10..=14).contains(&k), "{k}");
+        // Already concave: unchanged.
+        assert_eq!(concave_from(&queue, 20.0, SlConvention::Offered, 20), 20);
     }
 
     #[test]

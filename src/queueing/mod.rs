@@ -29,7 +29,7 @@ mod scaled;
 pub mod staffing;
 
 pub use chat::Concurrency;
-pub use fractional::{at_fractional, IntervalKpis};
+pub use fractional::{at_fractional, concave_from, IntervalKpis};
 pub use kpi::{Kpis, ServiceLevels, SlConvention, SL_CONVENTION_NAMES};
 pub use queue::Queue;
 pub use staffing::{ceil_tolerant, required_agents, Shrinkage, Staffing, StaffingError, Targets};

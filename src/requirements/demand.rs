@@ -76,6 +76,9 @@ pub fn interval_floor(
         .flatten()
         .map_or(1, |s| s.productive_agents)
         .max(u64::from(channel.min_agents));
+    // Never below the point where the service level turns concave in agents (see `concave_from`).
+    let productive =
+        crate::queueing::concave_from(&queue, targets.threshold_s, targets.convention, productive);
     Some((productive as f64 / share - 1e-9).ceil().max(1.0))
 }
 
