@@ -2,7 +2,7 @@
 
 use super::checker::Checker;
 use super::hours::validate_hours;
-use super::raw::{RawChannel, RawTarget, Scalar};
+use super::raw::{RawChannel, RawTarget, Scalar, Value};
 use super::{Channel, ChannelKind};
 use crate::error::InvalidValue;
 use crate::queueing::{Concurrency, SlConvention, Targets, SL_CONVENTION_NAMES};
@@ -17,6 +17,7 @@ fn field(name: &str, key: &str) -> String {
 pub(crate) fn validate_channels(
     c: &mut Checker<'_>,
     raw: &[Spanned<RawChannel>],
+    interval: u32,
 ) -> (Vec<Channel>, Vec<String>) {
     if raw.is_empty() {
         c.report(
@@ -41,7 +42,7 @@ pub(crate) fn validate_channels(
             );
         }
         names.push(name.clone());
-        if let Some(channel) = validate_channel(c, raw_channel, &name) {
+        if let Some(channel) = validate_channel(c, raw_channel, &name, interval) {
             channels.push(channel);
         }
     }
@@ -49,7 +50,12 @@ pub(crate) fn validate_channels(
 }
 
 /// One channel; `None` when anything in it is invalid (and reported).
-fn validate_channel(c: &mut Checker<'_>, raw: &RawChannel, name: &str) -> Option<Channel> {
+fn validate_channel(
+    c: &mut Checker<'_>,
+    raw: &RawChannel,
+    name: &str,
+    interval: u32,
+) -> Option<Channel> {
     let deferred = is_deferred(c, raw, name);
     let aht = c.duration(&raw.aht, &field(name, "aht"), true);
     let acw = c.opt(&raw.acw, |c, v| c.duration(v, &field(name, "acw"), false));
@@ -59,7 +65,7 @@ fn validate_channel(c: &mut Checker<'_>, raw: &RawChannel, name: &str) -> Option
         c.whole(m, 0..=100_000, &field(name, "min_agents"), expected)
     });
     let shrinkage = shrinkage(c, raw, name);
-    let hours = validate_hours(c, raw, name);
+    let hours = validate_hours(c, raw, name, interval);
     let targets = TargetValues::read(c, &raw.target, name);
     check_live_keys(c, raw, deferred, name);
     let deferred = deferred?;
@@ -223,15 +229,21 @@ impl TargetValues {
     fn read(c: &mut Checker<'_>, t: &RawTarget, name: &str) -> TargetValues {
         let key = |k: &str| field(name, &format!("target.{k}"));
         TargetValues {
-            service_level: c.opt(&t.service_level, |c, v| c.share(v, &key("service_level"))),
+            service_level: c.opt(&t.service_level, |c, v| {
+                open_share(c, v, &key("service_level"))
+            }),
             threshold: c.opt(&t.threshold, |c, v| c.duration(v, &key("threshold"), false)),
             max_asa: c.opt(&t.max_asa, |c, v| c.duration(v, &key("max_asa"), true)),
-            max_abandon: c.opt(&t.max_abandon, |c, v| c.share(v, &key("max_abandon"))),
-            max_occupancy: c.opt(&t.max_occupancy, |c, v| c.share(v, &key("max_occupancy"))),
+            max_abandon: c.opt(&t.max_abandon, |c, v| open_share(c, v, &key("max_abandon"))),
+            max_occupancy: c.opt(&t.max_occupancy, |c, v| {
+                share_above_zero(c, v, &key("max_occupancy"))
+            }),
             response_window: c.opt(&t.response_window, |c, v| {
                 c.duration(v, &key("response_window"), true)
             }),
-            within_window: c.opt(&t.within_window, |c, v| c.share(v, &key("within_window"))),
+            within_window: c.opt(&t.within_window, |c, v| {
+                share_above_zero(c, v, &key("within_window"))
+            }),
             convention: c.opt(&t.sl_convention, |c, v| {
                 let parsed = c
                     .text(v, &key("sl_convention"), SL_CONVENTION_NAMES)
@@ -243,6 +255,30 @@ impl TargetValues {
             }),
         }
     }
+}
+
+/// A share strictly between 0 and 1: no staffing reaches a 100% service level, and 0% is no target.
+fn open_share(c: &mut Checker<'_>, v: &Value, key: &str) -> Option<f64> {
+    let x = c.share(v, key)?;
+    if x > 0.0 && x < 1.0 {
+        return Some(x);
+    }
+    c.invalid(
+        v,
+        key,
+        "a share between 0 and 100% (exclusive), e.g. \"80%\" or 0.8",
+    );
+    None
+}
+
+/// A share above 0 and at most 1 (an occupancy or a share of work).
+fn share_above_zero(c: &mut Checker<'_>, v: &Value, key: &str) -> Option<f64> {
+    let x = c.share(v, key)?;
+    if x > 0.0 {
+        return Some(x);
+    }
+    c.invalid(v, key, "a share above 0 and at most 100%, e.g. \"85%\"");
+    None
 }
 
 /// Live-answer keys on a deferred channel, or `non_overlap` alone, are errors, not silently ignored.
@@ -327,13 +363,8 @@ fn immediate(
         max_occupancy: t.max_occupancy?,
     };
     let at = raw.kind.span().start;
-    if let Err(e) = targets.validate() {
-        let e = InvalidValue {
-            field: field(name, &format!("target.{}", e.field)),
-            ..e
-        };
-        c.report(at, e.to_string());
-    }
+    // Each value was checked at its own key; this guards the queueing model's own domain.
+    debug_assert!(targets.validate().is_ok());
     if targets.is_empty() {
         c.report(at, format!("{}: expected a service_level, max_asa, max_abandon or max_occupancy for an immediate channel, found none", field(name, "target")));
     }
@@ -366,25 +397,8 @@ fn deferred_kind(
         );
         return None;
     };
-    // Reports and answers whether a share is 0 or less.
-    let not_above_zero = |c: &mut Checker<'_>, share: f64, key: &str| {
-        let bad = share <= 0.0;
-        if bad {
-            c.report(
-                at,
-                format!("{}: expected a share above 0", field(name, key)),
-            );
-        }
-        bad
-    };
     let occupancy = t.max_occupancy?.unwrap_or(1.0);
-    if not_above_zero(c, occupancy, "target.max_occupancy") {
-        return None;
-    }
     let share = t.within_window?.unwrap_or(1.0);
-    if not_above_zero(c, share, "target.within_window") {
-        return None;
-    }
     Some(ChannelKind::Deferred {
         response_window_s: window,
         within_window: share,

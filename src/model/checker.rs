@@ -80,6 +80,7 @@ impl<'a> Checker<'a> {
             Scalar::Text(t) => parse_duration(t).ok(),
             Scalar::Int(i) => Some(*i as f64).filter(|x| *x >= 0.0),
             Scalar::Float(x) => Some(*x).filter(|x| x.is_finite() && *x >= 0.0),
+            Scalar::Other(_) => None,
         };
         match parsed {
             Some(x) if !positive || x > 0.0 => Some(x),
@@ -112,6 +113,7 @@ impl<'a> Checker<'a> {
             Scalar::Text(t) => parse_share(t).ok(),
             Scalar::Int(i) => Some(*i as f64).filter(|x| (0.0..=1.0).contains(x)),
             Scalar::Float(x) => Some(*x).filter(|x| (0.0..=1.0).contains(x)),
+            Scalar::Other(_) => None,
         };
         if parsed.is_none() {
             self.invalid(value, field, "a share such as \"80%\" or 0.8");

@@ -128,11 +128,12 @@ pub(crate) fn validate_hours(
     c: &mut Checker<'_>,
     raw: &RawChannel,
     name: &str,
+    interval: u32,
 ) -> Option<OpeningHours> {
     let closed_dates = closed_dates(c, &raw.closed_dates, name);
     let days = match &raw.hours {
         None => Some(OpeningHours::every_day_all_day()),
-        Some(map) => weekly_hours(c, map, name),
+        Some(map) => weekly_hours(c, map, name, interval),
     };
     Some(OpeningHours::new(days?, closed_dates?))
 }
@@ -166,6 +167,7 @@ fn weekly_hours(
     c: &mut Checker<'_>,
     map: &BTreeMap<String, Value>,
     name: &str,
+    interval: u32,
 ) -> Option<[Vec<Range>; 7]> {
     let mut days: [Option<Vec<Range>>; 7] = Default::default();
     let mut ok = true;
@@ -187,6 +189,7 @@ fn weekly_hours(
             continue;
         };
         match parse_day(text) {
+            Ok(ranges) if !on_grid(c, v, &field, &ranges, interval) => ok = false,
             Ok(ranges) => {
                 for i in targets {
                     days[i] = Some(ranges.clone());
@@ -200,6 +203,25 @@ fn weekly_hours(
     }
     let days: [Vec<Range>; 7] = std::array::from_fn(|i| days[i].take().unwrap_or_default());
     ok.then_some(days)
+}
+
+/// Every opening and closing time on the planning grid: an interval is open by its start, so a time off
+/// the grid would silently open or close a whole interval.
+fn on_grid(c: &mut Checker<'_>, v: &Value, field: &str, ranges: &[Range], interval: u32) -> bool {
+    let off = ranges
+        .iter()
+        .flat_map(|r| [r.from_minute, r.to_minute])
+        .find(|m| m % interval != 0);
+    let Some(m) = off else { return true };
+    c.report(
+        v.span().start,
+        format!(
+            "{field}: expected times on the {interval}-minute planning grid, found '{:02}:{:02}'",
+            m / 60,
+            m % 60
+        ),
+    );
+    false
 }
 
 #[cfg(test)]

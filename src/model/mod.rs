@@ -12,6 +12,7 @@ mod channel;
 mod checker;
 mod raw;
 mod shift_check;
+mod toml_error;
 
 pub use rules::ROSTER_COLUMNS;
 
@@ -115,15 +116,14 @@ impl Model {
         let mut c = Checker::new(path, text);
         let time_zone = time_zone(&mut c, &raw.planning.time_zone);
         let interval_minutes = interval_minutes(&mut c, &raw.planning.interval);
-        let (channels, names) = channel::validate_channels(&mut c, &raw.channels);
-        let shifts = shift_check::validate_shifts(
-            &mut c,
-            &raw.shifts,
-            &names,
-            interval_minutes.unwrap_or(15),
-        );
+        // With an invalid interval, grid checks use the finest grid so that only real problems are reported.
+        let grid = interval_minutes.unwrap_or(15);
+        let (channels, names) = channel::validate_channels(&mut c, &raw.channels, grid);
+        let shifts = shift_check::validate_shifts(&mut c, &raw.shifts, &names, grid);
         let schedule = shift_check::validate_schedule(&mut c, raw.schedule.as_ref());
         let rules = rules::validate_rules(&mut c, raw.rules.as_ref());
+        let shortest = shifts.iter().map(ShiftTemplate::span_minutes).min();
+        rules::check_weekly_rest(&mut c, raw.rules.as_ref(), &rules, shortest);
         let export_csv =
             rules::validate_export(&mut c, raw.export.as_ref().and_then(|e| e.csv.as_ref()));
         match (time_zone, interval_minutes, c.problems.is_empty()) {
@@ -145,17 +145,19 @@ impl Model {
     }
 }
 
-/// Reads the file's structure; a TOML syntax error or unknown key stops here, with its position.
+/// Reads the file's structure; a TOML syntax error, unknown key, missing key or value of the wrong type
+/// stops here, with its position.
 fn parse(path: &Path, text: &str) -> Result<RawModel, Diagnostics> {
     toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+        let at = e.span().map_or(0, |s| s.start);
+        let (line, column) = line_column(text, at);
         Diagnostics(vec![Diagnostic {
             location: Location {
                 path: path.to_path_buf(),
                 line,
                 column: Some(column),
             },
-            message: e.message().to_string(),
+            message: toml_error::translate(text, at, e.message()),
         }])
     })
 }

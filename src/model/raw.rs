@@ -1,16 +1,18 @@
 //! The model file as written: serde structs that mirror the TOML, before any value is checked.
 
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-/// A duration, share or text as written: a string or a bare number.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A duration, share or text as written: a string or a bare number; any other TOML value is kept as
+/// `Other` (described as found) so that the checker, not serde, reports it under its key.
+#[derive(Debug, Clone)]
 pub(crate) enum Scalar {
     Text(String),
     Int(i64),
     Float(f64),
+    Other(String),
 }
 
 impl std::fmt::Display for Scalar {
@@ -19,7 +21,56 @@ impl std::fmt::Display for Scalar {
             Scalar::Text(t) => write!(f, "'{t}'"),
             Scalar::Int(i) => write!(f, "{i}"),
             Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Other(what) => f.write_str(what),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Accepts every TOML value: strings and numbers as such, the rest described for the message.
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Float(v))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other(v.to_string()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array".to_string()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        // A TOML date-time arrives as a one-entry map with a private key.
+        let mut found = "a table".to_string();
+        while let Some(key) = map.next_key::<String>()? {
+            if key.contains("datetime") {
+                found = format!("date-time {}", map.next_value::<String>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Scalar::Other(found))
     }
 }
 
@@ -77,7 +128,7 @@ pub(crate) struct RawShift {
     pub(crate) start: Value,
     pub(crate) start_step: Option<Value>,
     pub(crate) days: Option<Spanned<toml::Value>>,
-    pub(crate) channels: Option<Vec<Spanned<String>>>,
+    pub(crate) channels: Option<Spanned<Vec<Spanned<String>>>>,
     pub(crate) cost_per_hour: Option<Spanned<f64>>,
     pub(crate) cost_per_shift: Option<Spanned<f64>>,
     pub(crate) min_per_day: Option<Spanned<i64>>,

@@ -4,6 +4,8 @@
 use super::checker::Checker;
 use super::hours::parse_clock_minutes;
 use super::raw::{RawCsvLayout, RawRules, Value};
+use crate::error::InvalidValue;
+use crate::units::format_duration;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -236,6 +238,9 @@ pub const ROSTER_COLUMNS: [&str; 11] = [
     "duration_min",
 ];
 
+/// Hours in a week: no rest rule can ask for as much.
+const WEEK_H: f64 = 168.0;
+
 /// The `[rules]` table; a bad value is reported and its default kept.
 pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> LabourRules {
     let mut r = LabourRules::default();
@@ -250,13 +255,10 @@ pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> Lab
     hours(c, &raw.min_rest, "min_rest", &mut r.min_rest_h);
     hours(c, &raw.weekly_rest, "weekly_rest", &mut r.weekly_rest_h);
     hours(c, &raw.start_spread, "start_spread", &mut r.start_spread_h);
+    rest_within_a_week(c, raw, &r);
     if let Some(v) = &raw.late_after {
-        match c
-            .text(v, "rules.late_after", "a local time such as \"19:00\"")
-            .and_then(parse_clock_minutes)
-        {
-            Some(m) => r.late_after_h = f64::from(m) / 60.0,
-            None => c.invalid(v, "rules.late_after", "a local time such as \"19:00\""),
+        if let Some(m) = late_after(c, v) {
+            r.late_after_h = f64::from(m) / 60.0;
         }
     }
     if let Some(x) = &raw.max_consecutive_days {
@@ -271,6 +273,73 @@ pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> Lab
     validate_penalties(c, raw.penalties.as_ref(), &mut r.penalties);
     r.soft = validate_soft(c, raw.soft.as_deref());
     r
+}
+
+/// `rules.late_after`: a local time of day, `24:00` meaning only shifts that pass midnight are late.
+fn late_after(c: &mut Checker<'_>, v: &Value) -> Option<u32> {
+    const EXPECTED: &str = "a local time from 00:00 to 24:00 such as \"19:00\"";
+    let m = c
+        .text(v, "rules.late_after", EXPECTED)
+        .and_then(parse_clock_minutes);
+    if m.is_none_or(|m| m > 24 * 60) {
+        c.invalid(v, "rules.late_after", EXPECTED);
+        return None;
+    }
+    m
+}
+
+/// No roster can give a week's rest, or more, between shifts or within a week: such rules are impossible.
+fn rest_within_a_week(c: &mut Checker<'_>, raw: &RawRules, r: &LabourRules) {
+    for (v, h, key, why) in [
+        (
+            &raw.min_rest,
+            r.min_rest_h,
+            "min_rest",
+            "between two shifts",
+        ),
+        (
+            &raw.weekly_rest,
+            r.weekly_rest_h,
+            "weekly_rest",
+            "within one week",
+        ),
+    ] {
+        if let Some(v) = v.as_ref().filter(|_| h >= WEEK_H) {
+            let e = InvalidValue::new(format!("rules.{key}"), "less than 168h", v.get_ref());
+            c.report(
+                v.span().start,
+                format!("{e}: a week has only 168h, so no roster can rest that long {why}"),
+            );
+        }
+    }
+}
+
+/// The weekly rest must leave room for the shortest shift in a week, or no agent could work at all.
+pub(crate) fn check_weekly_rest(
+    c: &mut Checker<'_>,
+    raw: Option<&RawRules>,
+    rules: &LabourRules,
+    shortest_shift_minutes: Option<u32>,
+) {
+    let (Some(v), Some(shortest)) = (
+        raw.and_then(|r| r.weekly_rest.as_ref()),
+        shortest_shift_minutes,
+    ) else {
+        return;
+    };
+    let room_h = WEEK_H - f64::from(shortest) / 60.0;
+    if rules.weekly_rest_h > room_h + 1e-9 && rules.weekly_rest_h < WEEK_H {
+        let expected = format!(
+            "at most {} (a week minus the shortest shift, {})",
+            format_duration(room_h * 3600.0),
+            format_duration(f64::from(shortest) * 60.0)
+        );
+        let e = InvalidValue::new("rules.weekly_rest", expected, v.get_ref());
+        c.report(
+            v.span().start,
+            format!("{e}: no agent could work a shift and still rest that long in a week"),
+        );
+    }
 }
 
 /// `[rules.penalties]`: known weights only, each 0 or more.

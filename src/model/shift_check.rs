@@ -7,6 +7,9 @@ use super::shifts::{BreakRule, ScheduleRules, ShiftTemplate};
 use crate::units::{format_duration, parse_duration};
 use toml::Spanned;
 
+/// Minutes in a day: the longest shift and the span of first starts.
+const DAY: u32 = 24 * 60;
+
 /// How every message about a shift template names its field.
 fn field(name: &str, key: &str) -> String {
     format!("shift '{name}': {key}")
@@ -95,20 +98,26 @@ fn validate_shift(
         max_per_day,
         breaks,
     };
-    templates(c, at, &lengths, &base, per_hour, per_shift)
+    let key = if raw.length.is_some() {
+        "length"
+    } else {
+        "lengths"
+    };
+    templates(c, (at, key), &lengths, &base, per_hour, per_shift)
 }
 
-/// Paid lengths from exactly one of `length` and `lengths`; `None` when neither or both are given.
-fn lengths(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<Vec<u32>> {
+/// Paid lengths (with where each is written) from exactly one of `length` and `lengths`; `None` when
+/// neither or both are given.
+fn lengths(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<Vec<(u32, usize)>> {
     match (&raw.length, &raw.lengths) {
         (Some(v), None) => Some(
-            c.whole_minutes(v, &field(name, "length"))
+            paid_length(c, v, &field(name, "length"))
                 .into_iter()
                 .collect(),
         ),
         (None, Some(list)) if !list.is_empty() => Some(
             list.iter()
-                .filter_map(|v| c.whole_minutes(v, &field(name, "lengths")))
+                .filter_map(|v| paid_length(c, v, &field(name, "lengths")))
                 .collect(),
         ),
         _ => {
@@ -124,22 +133,35 @@ fn lengths(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<Vec<u32>> 
     }
 }
 
-/// First and last start as minutes after midnight; the last may pass midnight for night shifts.
+/// One paid length in whole minutes, at most a day: a shift belongs to the day it starts on.
+fn paid_length(c: &mut Checker<'_>, v: &Value, field: &str) -> Option<(u32, usize)> {
+    let m = c.whole_minutes(v, field)?;
+    if m > DAY {
+        c.invalid(v, field, "a paid length of at most 24h");
+        return None;
+    }
+    Some((m, v.span().start))
+}
+
+/// First and last start as minutes after midnight: the first within the day, the last after it and less
+/// than a day later (it may pass midnight for night shifts).
 fn start_range(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<(u32, u32)> {
     const START: &str = "a start range such as \"07:00-12:00\" (\"22:00-25:30\" passes midnight)";
-    c.text(&raw.start, &field(name, "start"), START)
-        .and_then(|t| {
-            let parsed = t
-                .split_once('-')
-                .and_then(|(a, b)| Some((parse_clock_minutes(a)?, parse_clock_minutes(b)?)));
-            match parsed {
-                Some((a, b)) if a <= b => Some((a, b)),
-                _ => {
-                    c.invalid(&raw.start, &field(name, "start"), START);
-                    None
-                }
-            }
-        })
+    let f = field(name, "start");
+    let t = c.text(&raw.start, &f, START)?;
+    let parsed = t
+        .split_once('-')
+        .and_then(|(a, b)| Some((parse_clock_minutes(a)?, parse_clock_minutes(b)?)));
+    let expected = match parsed {
+        Some((a, _)) if a >= DAY => {
+            "a first start from 00:00 to 23:59 (only the last may pass midnight)"
+        }
+        Some((a, b)) if b >= a + DAY => "a last start less than 24h after the first",
+        Some((a, b)) if a <= b => return Some((a, b)),
+        _ => START,
+    };
+    c.invalid(&raw.start, &f, expected);
+    None
 }
 
 /// Minutes between starts: the planning interval unless given, and always a multiple of it.
@@ -162,7 +184,8 @@ fn start_step(c: &mut Checker<'_>, raw: &RawShift, name: &str, interval: u32) ->
         })
 }
 
-/// Starts must fall on the planning grid so that shifts line up with the requirement intervals.
+/// Starts must fall on the planning grid so that shifts line up with the requirement intervals; a start
+/// off the grid would silently be dropped.
 fn start_on_grid(
     c: &mut Checker<'_>,
     raw: &RawShift,
@@ -171,11 +194,11 @@ fn start_on_grid(
     interval: u32,
 ) -> bool {
     match start {
-        Some((a, _)) if a % interval != 0 => {
+        Some((a, b)) if a % interval != 0 || b % interval != 0 => {
             c.invalid(
                 &raw.start,
                 &field(name, "start"),
-                &format!("start times on the {interval}-minute grid"),
+                &format!("start times on the {interval}-minute planning grid"),
             );
             false
         }
@@ -192,9 +215,9 @@ fn days(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<[bool; 7]> {
         toml::Value::String(s) => vec![s.clone()],
         toml::Value::Array(a) => a
             .iter()
-            .map(|v| v.as_str().unwrap_or("?").to_string())
+            .map(|v| v.as_str().map_or_else(|| describe(v), str::to_string))
             .collect(),
-        _ => vec!["?".to_string()],
+        other => vec![describe(other)],
     };
     let mut days = [false; 7];
     let mut ok = true;
@@ -216,6 +239,19 @@ fn days(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<[bool; 7]> {
     ok.then_some(days)
 }
 
+/// A TOML value that is not a day name, as the message shows it.
+fn describe(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(x) => x.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(_) => "an array".to_string(),
+        toml::Value::Table(_) => "a table".to_string(),
+        toml::Value::String(s) => s.clone(),
+    }
+}
+
 /// Indices of the channels its agents may work: all unless listed; unknown names are errors.
 fn channels(
     c: &mut Checker<'_>,
@@ -226,9 +262,23 @@ fn channels(
     let Some(list) = &raw.channels else {
         return Some((0..channel_names.len()).collect());
     };
+    if list.get_ref().is_empty() {
+        let expected = format!(
+            "at least one channel of this model ({})",
+            channel_names.join(", ")
+        );
+        c.report(
+            list.span().start,
+            format!(
+                "{}: expected {expected}, found none",
+                field(name, "channels")
+            ),
+        );
+        return None;
+    }
     let mut idx = Vec::new();
     let mut ok = true;
-    for n in list {
+    for n in list.get_ref() {
         match channel_names.iter().position(|c| c == n.get_ref()) {
             Some(i) if !idx.contains(&i) => idx.push(i),
             Some(_) => {}
@@ -365,52 +415,74 @@ fn break_window(c: &mut Checker<'_>, value: &Value, field: &str) -> Option<(u32,
     }
 }
 
-/// One template per paid length; a length too short to hold its breaks is an error.
+/// One template per paid length; a length too short to hold its breaks, or too long with its unpaid breaks
+/// to fit in a day, is an error.
 fn templates(
     c: &mut Checker<'_>,
-    at: usize,
-    lengths: &[u32],
+    (name_at, key): (usize, &str),
+    lengths: &[(u32, usize)],
     base: &ShiftTemplate,
     per_hour: Option<f64>,
     per_shift: Option<f64>,
 ) -> Vec<ShiftTemplate> {
-    let unpaid: u32 = base
-        .breaks
-        .iter()
-        .filter(|b| !b.paid)
-        .map(|b| b.minutes)
-        .sum();
     let mut out = Vec::new();
-    for paid in lengths {
-        let span = paid + unpaid;
-        if let Some(last) = base.breaks.last() {
-            if last.latest_offset + last.minutes > span {
-                c.report(
-                    at,
-                    format!(
-                        "{}: expected every break to end within the {} shift, but '{}' may end {} after its start",
-                        field(&base.name, "breaks"),
-                        format_duration(f64::from(span) * 60.0),
-                        last.name,
-                        format_duration(f64::from(last.latest_offset + last.minutes) * 60.0)
-                    ),
-                );
-                continue;
-            }
-        }
-        let hours = f64::from(*paid) / 60.0;
-        out.push(ShiftTemplate {
+    for &(paid, at) in lengths {
+        let shift = ShiftTemplate {
             name: if lengths.len() > 1 {
-                format!("{} {}", base.name, format_duration(f64::from(*paid) * 60.0))
+                format!("{} {}", base.name, format_duration(f64::from(paid) * 60.0))
             } else {
                 base.name.clone()
             },
-            paid_minutes: *paid,
-            cost: per_shift.unwrap_or_else(|| per_hour.unwrap_or(1.0) * hours),
+            paid_minutes: paid,
+            cost: per_shift.unwrap_or_else(|| per_hour.unwrap_or(1.0) * f64::from(paid) / 60.0),
             ..base.clone()
-        });
+        };
+        let key = field(&base.name, key);
+        if fits_in_a_day(c, &key, at, &shift)
+            && breaks_inside(c, name_at, base, shift.span_minutes())
+        {
+            out.push(shift);
+        }
     }
     out
+}
+
+/// Paid time plus unpaid breaks must fit in 24 hours.
+fn fits_in_a_day(c: &mut Checker<'_>, field: &str, at: usize, shift: &ShiftTemplate) -> bool {
+    let span = shift.span_minutes();
+    if span <= DAY {
+        return true;
+    }
+    c.report(
+        at,
+        format!(
+            "{field}: expected at most 24h on site (paid length plus unpaid breaks), found {} paid + {} unpaid",
+            format_duration(f64::from(shift.paid_minutes) * 60.0),
+            format_duration(f64::from(span - shift.paid_minutes) * 60.0),
+        ),
+    );
+    false
+}
+
+/// Every break must end within the shift (windows are in order, so the last one decides).
+fn breaks_inside(c: &mut Checker<'_>, at: usize, base: &ShiftTemplate, span: u32) -> bool {
+    let Some(last) = base.breaks.last() else {
+        return true;
+    };
+    if last.latest_offset + last.minutes <= span {
+        return true;
+    }
+    c.report(
+        at,
+        format!(
+            "{}: expected every break to end within the {} shift, but '{}' may end {} after its start",
+            field(&base.name, "breaks"),
+            format_duration(f64::from(span) * 60.0),
+            last.name,
+            format_duration(f64::from(last.latest_offset + last.minutes) * 60.0)
+        ),
+    );
+    false
 }
 
 /// The `[schedule]` options; a bad value is reported and its default kept.
