@@ -4,13 +4,17 @@
 //! required, column order free; `team`, `min_hours` (default contract − 8), `max_hours` (default
 //! contract + 4) and `max_days` (default 5) optional. `skills` lists channels separated by `;`, each with
 //! an optional proficiency (`voice;chat:0.8`). Ids become file names (`ics/<id>.ics`), so they are limited
-//! to letters, digits, `.`, `_` and `-`, not starting with a dot.
+//! to letters, digits, `.`, `_` and `-`, not starting with a dot. Hours are 0 to 168 with
+//! `min_hours ≤ contract_hours ≤ max_hours`; `max_days` is a whole number from 1 to 7.
+//!
+//! Every row must have as many fields as the header; a required cell left empty is an error, never a
+//! silently dropped agent or window.
 //!
 //! `availability.csv`: `agent_id, date, from, to, kind` — `date` is a local date (`2026-11-25`) or a
-//! weekday (`mon` … `sun`) for every week; `from`/`to` are local `HH:MM` (`24:00` allowed); `kind` is
+//! weekday (`mon` … `sun`) for every week; `from`/`to` are local `HH:MM` (`to` may be `24:00`); `kind` is
 //! `unavailable` (approved leave, fixed days off: a hard rule) or `preferred` (a soft wish).
 
-use crate::csv_input::{Columns, CsvFile, Fields, Problems, Row};
+use crate::csv_input::{shown, Columns, CsvFile, Problems, Row};
 use crate::error::Diagnostics;
 use crate::model::Model;
 use chrono::{NaiveDate, Weekday};
@@ -93,8 +97,7 @@ const AVAILABILITY_COLUMNS: [&str; 5] = ["agent_id", "date", "from", "to", "kind
 pub fn read_agents(path: &Path, text: &str, model: &Model) -> Result<Vec<Agent>, Diagnostics> {
     let columns = Columns::new(&AGENT_COLUMNS, &["id", "name", "skills", "contract_hours"])
         .empty_file("expected a header row with id, name, skills, contract_hours")
-        .lowercase_names()
-        .fields(Fields::Padded);
+        .lowercase_names();
     let mut file = CsvFile::open(path, text, &columns)?;
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let agents = file.read_rows(|problems, row| read_agent(problems, row, model, &mut first_line));
@@ -115,7 +118,7 @@ fn read_agent(
 ) -> Option<Agent> {
     let id = problems.cell(row, "id", |id| {
         if !is_safe_id(id) {
-            return Err(format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{id}'"));
+            return Err(format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{}'", shown(id)));
         }
         match first_line.insert(id.to_ascii_lowercase(), row.line) {
             Some(first) => Err(format!(
@@ -124,41 +127,97 @@ fn read_agent(
             None => Ok(id.to_string()),
         }
     });
+    let name = problems.cell(row, "name", |name| match name {
+        "" => Err("name: expected the agent's name, found an empty cell".to_string()),
+        _ => Ok(name.to_string()),
+    });
     let skills = read_skills(problems, row, model, id.is_some());
-    let mut number = |name: &str, default: Option<f64>, max: f64| -> Option<f64> {
-        if row.text(name).is_empty() {
-            return default;
+    let hours = read_hours(problems, row);
+    let whole_days = |x: f64| (1.0..=7.0).contains(&x) && x.fract() == 0.0;
+    let max_days = match optional_number(row, "max_days", Some(5.0), whole_days) {
+        Ok(days) => days,
+        Err(text) => {
+            let message =
+                format!("max_days: expected a whole number of days from 1 to 7, found '{text}'");
+            report(problems, row, "max_days", message);
+            None
         }
-        problems.cell(row, name, |text| match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Ok(x),
-            _ => Err(format!(
-                "{name}: expected a number from 0 to {max}, found '{text}'"
-            )),
-        })
     };
-    let contract = number("contract_hours", None, 168.0);
-    let min_hours = number("min_hours", contract.map(|c| (c - 8.0).max(0.0)), 168.0);
-    let max_hours = number("max_hours", contract.map(|c| c + 4.0), 168.0);
-    let max_days = number("max_days", Some(5.0), 7.0);
-    let (contract, min_hours, max_hours, max_days) = (contract?, min_hours?, max_hours?, max_days?);
-    if min_hours > max_hours {
-        problems.at(
-            row.line,
-            row.cell("min_hours").map(|(i, _)| i),
-            format!("min_hours: expected at most max_hours ({max_hours}), found {min_hours}"),
-        );
-        return None;
-    }
+    let (contract_hours, min_hours, max_hours) = hours?;
     Some(Agent {
         id: id?,
-        name: row.text("name").to_string(),
+        name: name?,
         team: row.text("team").to_string(),
         skills: skills?,
-        contract_hours: contract,
+        contract_hours,
         min_hours,
         max_hours,
-        max_days: max_days.round() as u32,
+        max_days: max_days? as u32,
     })
+}
+
+/// Records `message` at the cell of `column`.
+fn report(problems: &mut Problems, row: &Row, column: &str, message: String) {
+    problems.at(row.line, row.cell(column).map(|(i, _)| i), message);
+}
+
+/// An optional number cell: `default` when empty (or the column is absent), the value when `ok`
+/// accepts it, else the cell's text (cut for the message).
+fn optional_number(
+    row: &Row,
+    column: &str,
+    default: Option<f64>,
+    ok: impl Fn(f64) -> bool,
+) -> Result<Option<f64>, String> {
+    match row.text(column) {
+        "" => Ok(default),
+        text => match text.parse::<f64>() {
+            Ok(x) if x.is_finite() && ok(x) => Ok(Some(x)),
+            _ => Err(shown(text)),
+        },
+    }
+}
+
+/// `contract_hours` (required), `min_hours` and `max_hours` (defaults: contract − 8 and contract + 4,
+/// within 0 to 168), each from 0 to 168 with `min_hours ≤ contract_hours ≤ max_hours`.
+fn read_hours(problems: &mut Problems, row: &Row) -> Option<(f64, f64, f64)> {
+    const MAX: f64 = 168.0;
+    let in_range = |x: f64| (0.0..=MAX).contains(&x);
+    let mut hours = |column: &str, default: Option<f64>| -> Option<f64> {
+        let read = optional_number(row, column, default, in_range);
+        let message = match read {
+            Ok(Some(x)) => return Some(x),
+            Ok(None) if column != "contract_hours" => return None, // no default without a contract
+            Ok(None) => format!("{column}: expected a number from 0 to {MAX}, found an empty cell"),
+            Err(text) => format!("{column}: expected a number from 0 to {MAX}, found '{text}'"),
+        };
+        report(problems, row, column, message);
+        None
+    };
+    let contract = hours("contract_hours", None);
+    let min_hours = hours("min_hours", contract.map(|c| (c - 8.0).max(0.0)));
+    let max_hours = hours("max_hours", contract.map(|c| (c + 4.0).min(MAX)));
+    let (contract, min_hours, max_hours) = (contract?, min_hours?, max_hours?);
+    let message = if min_hours > max_hours {
+        (
+            "min_hours",
+            format!("min_hours: expected at most max_hours ({max_hours}), found {min_hours}"),
+        )
+    } else if contract < min_hours {
+        (
+            "contract_hours",
+            format!("contract_hours: expected at least min_hours ({min_hours}), found {contract}"),
+        )
+    } else if contract > max_hours {
+        (
+            "contract_hours",
+            format!("contract_hours: expected at most max_hours ({max_hours}), found {contract}"),
+        )
+    } else {
+        return Some((contract, min_hours, max_hours));
+    };
+    report(problems, row, message.0, message.1);
+    None
 }
 
 /// The `skills` cell: model channels with an optional proficiency, every wrong one reported; an empty
@@ -188,7 +247,7 @@ fn read_skills(
             (Some(c), Some(p)) => skills.push((c, p)),
             _ => {
                 let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
-                problems.at(row.line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found '{part}'", known.join(", ")));
+                problems.at(row.line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found '{}'", known.join(", "), shown(part)));
                 ok = false;
                 all_read = false;
             }
@@ -213,8 +272,7 @@ pub fn read_availability(
 ) -> Result<Vec<Window>, Diagnostics> {
     let columns = Columns::new(&AVAILABILITY_COLUMNS, &AVAILABILITY_COLUMNS)
         .empty_file("expected a header row with agent_id, date, from, to, kind")
-        .lowercase_names()
-        .fields(Fields::Padded);
+        .lowercase_names();
     let mut file = CsvFile::open(path, text, &columns)?;
     let windows = file.read_rows(|problems, row| read_window(problems, row, agents));
     file.problems.finish(windows)
@@ -223,10 +281,12 @@ pub fn read_availability(
 /// One availability row with every wrong cell reported.
 fn read_window(problems: &mut Problems, row: &Row, agents: &[Agent]) -> Option<Window> {
     let agent = problems.cell(row, "agent_id", |id| {
-        agents
-            .iter()
-            .position(|a| a.id == id)
-            .ok_or_else(|| format!("agent_id: expected an id from the agents file, found '{id}'"))
+        agents.iter().position(|a| a.id == id).ok_or_else(|| {
+            format!(
+                "agent_id: expected an id from the agents file, found '{}'",
+                shown(id)
+            )
+        })
     });
     let when = problems.cell(row, "date", parse_when);
     let from = problems.cell(row, "from", |text| parse_clock(text, "from"));
@@ -274,16 +334,22 @@ fn parse_when(date: &str) -> Result<Option<When>, String> {
     }
 }
 
-/// A `from` or `to` cell as minutes after local midnight (`24:00` allowed, so a window can end the day).
+/// A `from` or `to` cell as minutes after local midnight; `to` may be `24:00`, so a window can end the
+/// day, while a window cannot start there.
 fn parse_clock(text: &str, name: &str) -> Result<u32, String> {
     let minute = if text == "24:00" {
-        Some(24 * 60)
+        (name == "to").then_some(24 * 60)
     } else {
         chrono::NaiveTime::parse_from_str(text, "%H:%M")
             .ok()
             .map(|t| chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
     };
+    let midnight = if name == "to" {
+        " (24:00 for midnight)"
+    } else {
+        ""
+    };
     minute.ok_or_else(|| {
-        format!("{name}: expected a local time such as 08:00 (24:00 for midnight), found '{text}'")
+        format!("{name}: expected a local time such as 08:00{midnight}, found '{text}'")
     })
 }

@@ -1,22 +1,102 @@
 //! The one reader of vuoro's input CSV files: the header row (names matched ignoring ASCII case, any
 //! order, required and optional columns), the records with their line numbers, and every problem found,
-//! each as a [`Diagnostic`] at `path:line:column`. Cells are trimmed; how rows whose field count differs
+//! each as a [`Diagnostic`] at `path:line:column`. Cells are trimmed and echoed at most
+//! [`SHOWN_CHARS`] long; a file over [`MAX_FILE_BYTES`] is refused unread. How rows whose field count differs
 //! from the header's are treated is chosen per file ([`Fields`]).
 //!
 //! Readers differ in how they word header problems; [`Columns`] keeps each reader's wording so that
 //! every message stays as users and tests know it.
 
 use crate::error::{Diagnostic, Diagnostics, Location};
+use chrono::{DateTime, Duration, Utc};
 use std::path::Path;
 use std::rc::Rc;
+
+/// Largest input file read: 64 MiB, far above any real plan (a year of 15-minute rows for ten channels
+/// is about 20 MiB), so that a wrong file is refused before it is parsed.
+pub(crate) const MAX_FILE_BYTES: usize = 64 << 20;
+
+/// Characters of a cell echoed in a message; a longer cell is cut and ends in `…`.
+pub(crate) const SHOWN_CHARS: usize = 40;
+
+/// Longest planning period an input file may span, in days: 92, the longest calendar quarter (July to
+/// September), ample for shift planning while keeping the interval grid small (8 832 quarter hours per
+/// channel); a row years away from the others must not turn the period into years.
+pub(crate) const MAX_PERIOD_DAYS: i64 = 92;
+
+/// The local dates of a [`period_window`] in `tz`, as `2026-11-23 … 2027-02-22`.
+pub(crate) fn window_dates(
+    tz: chrono_tz::Tz,
+    (begin, _): (DateTime<Utc>, DateTime<Utc>),
+) -> String {
+    let last = begin + Duration::days(MAX_PERIOD_DAYS) - Duration::seconds(1);
+    format!(
+        "{} … {}",
+        begin.with_timezone(&tz).date_naive(),
+        last.with_timezone(&tz).date_naive()
+    )
+}
+
+/// `text` as echoed in a message: at most [`SHOWN_CHARS`] characters, then `…`.
+pub(crate) fn shown(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Longest message recorded, in characters: a last guard should a long cell be echoed whole.
+const MAX_MESSAGE_CHARS: usize = 1_000;
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`], then `…`.
+fn capped(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
+}
+
+/// `message` with every echo of the long `cell` cut to [`shown`] (messages quote cells whole).
+pub(crate) fn shorten(message: String, cell: &str) -> String {
+    if cell.chars().count() > SHOWN_CHARS && message.contains(cell) {
+        message.replace(cell, &shown(cell))
+    } else {
+        message
+    }
+}
+
+/// [`MAX_PERIOD_DAYS`] as a duration, with an hour more for a daylight-saving change inside it.
+pub(crate) fn max_period() -> Duration {
+    Duration::days(MAX_PERIOD_DAYS) + Duration::hours(1)
+}
+
+/// When `starts` span more than [`MAX_PERIOD_DAYS`], the window of that many days holding the most of
+/// them (the earliest such), as `[begin, end)`: the starts outside it are the rows to report.
+pub(crate) fn period_window(starts: &[DateTime<Utc>]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let length = max_period();
+    let mut sorted = starts.to_vec();
+    sorted.sort_unstable();
+    let (first, last) = (*sorted.first()?, *sorted.last()?);
+    if last - first < length {
+        return None;
+    }
+    let (mut best, mut best_count, mut j) = (first, 0, 0);
+    for (i, &begin) in sorted.iter().enumerate() {
+        while j < sorted.len() && sorted[j] < begin + length {
+            j += 1;
+        }
+        if j - i > best_count {
+            (best, best_count) = (begin, j - i);
+        }
+    }
+    Some((best, best + length))
+}
 
 /// How rows whose field count differs from the header's are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fields {
     /// Reported (`expected N fields as in the header, found M`) and skipped; rows of empty cells skipped.
     AsHeader,
-    /// Read as they are: a missing cell reads as empty, an extra one is ignored; rows of empty cells skipped.
-    Padded,
     /// Reported by the CSV parser as `not valid CSV: …`; rows of empty cells are read like any other.
     Strict,
 }
@@ -127,7 +207,7 @@ impl<'a> Problems<'a> {
                 line,
                 column: column.map(|c| c as u64 + 1),
             },
-            message: message.into(),
+            message: capped(message.into()),
         }
     }
 
@@ -141,7 +221,7 @@ impl<'a> Problems<'a> {
     pub(crate) fn in_file(&mut self, message: impl Into<String>) {
         self.list.push(Diagnostic {
             location: Location::file(self.path),
-            message: message.into(),
+            message: capped(message.into()),
         });
     }
 
@@ -154,7 +234,9 @@ impl<'a> Problems<'a> {
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
         let (i, text) = row.cell(column)?;
-        parse(text).map_err(|m| self.at(row.line, Some(i), m)).ok()
+        parse(text)
+            .map_err(|m| self.at(row.line, Some(i), shorten(m, text)))
+            .ok()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -253,6 +335,13 @@ impl<'a> CsvFile<'a> {
         columns: &Columns<'_>,
     ) -> Result<Self, Diagnostics> {
         let mut problems = Problems::new(path);
+        if text.len() > MAX_FILE_BYTES {
+            problems.in_file(format!(
+                "file: expected at most {MAX_FILE_BYTES} bytes (64 MiB), found {} bytes",
+                text.len()
+            ));
+            return Err(problems.into_diagnostics());
+        }
         let mut records = reader(text, columns.fields != Fields::Strict).into_records();
         let names = match (records.next(), &columns.empty_file) {
             (Some(Ok(record)), _) => record,
@@ -357,10 +446,14 @@ fn header(problems: &mut Problems, names: &csv::StringRecord, columns: &Columns)
                 problems.at(
                     1,
                     Some(i),
-                    format!("unknown column '{name}': expected {expected}"),
+                    format!("unknown column '{}': expected {expected}", shown(&name)),
                 );
             } else if found.contains(&known) {
-                problems.at(1, Some(i), format!("column '{name}' appears twice"));
+                problems.at(
+                    1,
+                    Some(i),
+                    format!("column '{}' appears twice", shown(&name)),
+                );
             }
         }
         found.push(known);
@@ -498,20 +591,6 @@ mod tests {
                 "f.csv:6: expected 2 fields as in the header, found 3",
             ]
         );
-    }
-
-    #[test]
-    fn padded_rows_read_missing_cells_as_empty() {
-        let columns = Columns::new(&KNOWN, &["id"]).fields(Fields::Padded);
-        let (rows, problems) = rows(open("id,note\na\n,\nb,x,z\n", &columns).expect("valid"));
-        assert_eq!(
-            rows,
-            [
-                (2, "a".to_string(), String::new()),
-                (4, "b".to_string(), "x".to_string())
-            ]
-        );
-        assert!(problems.is_empty());
     }
 
     #[test]

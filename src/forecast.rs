@@ -8,8 +8,13 @@
 //!
 //! Intervals are kept as UTC instants on a fixed grid, so a 23- or 25-hour day has 92 or 100 quarter
 //! hours and no interval is lost or counted twice. Every problem in the file is reported at once.
+//!
+//! The planning period is at most [`MAX_PERIOD_DAYS`] days: rows further from the others (within the
+//! period `--from`/`--to` choose) are errors, so that one row years away cannot create a giant grid.
 
-use crate::csv_input::{self, Columns, CsvFile, Problems};
+use crate::csv_input::{
+    self, period_window, window_dates, Columns, CsvFile, Problems, MAX_PERIOD_DAYS,
+};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::grid::start_of_day;
 use crate::model::Model;
@@ -93,10 +98,16 @@ pub fn read_forecast(
         }
         return Err(file.problems.into_diagnostics());
     }
-    let Some(grid) = planning_grid(model, period, &read.span) else {
-        file.problems
-            .in_file("the planning period is empty: --to is before --from or before the forecast");
+    if !check_period(&mut file, model, period, &read.span) {
         return Err(file.problems.into_diagnostics());
+    }
+    let span: Vec<DateTime<Utc>> = read.span.iter().map(|(t, _)| *t).collect();
+    let grid = match planning_grid(model, period, &span) {
+        Ok(grid) => grid,
+        Err(message) => {
+            file.problems.in_file(message);
+            return Err(file.problems.into_diagnostics());
+        }
     };
     report_gaps(&mut file.problems, model, &grid.starts, &read.listed);
     if !file.problems.is_empty() {
@@ -121,8 +132,8 @@ struct Rows {
     /// Every interval with a row whose channel and start could be read, even if a value is wrong: such
     /// an interval is not a gap.
     listed: HashSet<(usize, DateTime<Utc>)>,
-    /// The starts of those rows, from which the planning period is taken.
-    span: Vec<DateTime<Utc>>,
+    /// The starts of those rows and their lines, from which the planning period is taken.
+    span: Vec<(DateTime<Utc>, u64)>,
 }
 
 /// Reads every record, so that all problems of the file are reported at once.
@@ -135,7 +146,7 @@ fn read_rows(file: &mut CsvFile, model: &Model) -> Rows {
         let cells = read_cells(problems, record, model, &mut seen_local);
         if let (Some(c), Some(t)) = (cells.channel, cells.start) {
             read.listed.insert((c, t));
-            read.span.push(t);
+            read.span.push((t, record.line));
         }
         if problems.len() > problems_before {
             return None;
@@ -239,9 +250,40 @@ struct Grid {
     end: DateTime<Utc>,
 }
 
+/// Reports the rows, among those inside the requested `period`, further than [`MAX_PERIOD_DAYS`] from
+/// the others (the window of that many days holding the most rows); false if there were any.
+fn check_period(
+    file: &mut CsvFile,
+    model: &Model,
+    period: Period,
+    span: &[(DateTime<Utc>, u64)],
+) -> bool {
+    let tz = model.time_zone;
+    let from = period.from.map(|d| start_of_day(tz, d));
+    let to = period.to.map(|d| start_of_day(tz, d + Duration::days(1)));
+    let inside: Vec<&(DateTime<Utc>, u64)> = span
+        .iter()
+        .filter(|(t, _)| from.is_none_or(|f| *t >= f) && to.is_none_or(|e| *t < e))
+        .collect();
+    let starts: Vec<DateTime<Utc>> = inside.iter().map(|(t, _)| *t).collect();
+    let Some(window) = period_window(&starts) else {
+        return true;
+    };
+    let dates = window_dates(tz, window);
+    let column = file.header.index("start");
+    for (t, line) in inside
+        .into_iter()
+        .filter(|(t, _)| *t < window.0 || *t >= window.1)
+    {
+        file.problems.at(*line, column, format!("start: expected a time within {MAX_PERIOD_DAYS} days of the other rows ({dates}) or a period chosen with --from and --to, found {}", local_iso(model, *t)));
+    }
+    false
+}
+
 /// The planning period: the forecast's span (of every row whose channel and start could be read, so
-/// that gaps are reported together with bad rows), or the requested days; `None` when it is empty.
-fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Option<Grid> {
+/// that gaps are reported together with bad rows), or the requested days; an error when it is empty or
+/// longer than [`MAX_PERIOD_DAYS`].
+fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Result<Grid, String> {
     let first = span.iter().copied().min().unwrap_or_default();
     let last = span.iter().copied().max().unwrap_or_default();
     let step = Duration::minutes(i64::from(model.interval_minutes));
@@ -252,7 +294,16 @@ fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Optio
         start_of_day(model.time_zone, d + Duration::days(1))
     });
     if end <= begin {
-        return None;
+        return Err(
+            "the planning period is empty: --to is before --from or before the forecast".into(),
+        );
+    }
+    if end - begin > csv_input::max_period() {
+        return Err(format!(
+            "period: expected at most {MAX_PERIOD_DAYS} days (choose them with --from and --to), found {} … {}",
+            local_iso(model, begin),
+            local_iso(model, end)
+        ));
     }
     let mut starts = Vec::new();
     let mut t = begin;
@@ -260,7 +311,7 @@ fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Optio
         starts.push(t);
         t += step;
     }
-    Some(Grid { starts, begin, end })
+    Ok(Grid { starts, begin, end })
 }
 
 /// Puts the rows on the grid, warning of contacts outside opening hours or the planning period, which
@@ -352,16 +403,7 @@ fn report_gaps(
             .map(|t| open(t) && !listed.contains(&(c, *t)))
             .collect();
         for (s, e) in runs(&missing) {
-            let what = if s == e {
-                format!("the interval {}", local_iso(model, starts[s]))
-            } else {
-                format!(
-                    "{} intervals {} … {}",
-                    e - s + 1,
-                    local_iso(model, starts[s]),
-                    local_iso(model, starts[e])
-                )
-            };
+            let what = describe_run(model, starts, (s, e));
             problems.in_file(format!(
                 "channel '{}' is open but the forecast has no row for {what}; give 0 for intervals without contacts",
                 channel.name
@@ -370,8 +412,26 @@ fn report_gaps(
     }
 }
 
+/// A run of intervals from [`runs`] in words: `the interval …` or `4 intervals … … …`.
+pub(crate) fn describe_run(
+    model: &Model,
+    starts: &[DateTime<Utc>],
+    (s, e): (usize, usize),
+) -> String {
+    if s == e {
+        format!("the interval {}", local_iso(model, starts[s]))
+    } else {
+        format!(
+            "{} intervals {} … {}",
+            e - s + 1,
+            local_iso(model, starts[s]),
+            local_iso(model, starts[e])
+        )
+    }
+}
+
 /// The runs of `true` in `flags` as first and last index, in order, so that a gap is reported once.
-fn runs(flags: &[bool]) -> Vec<(usize, usize)> {
+pub(crate) fn runs(flags: &[bool]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut run_start: Option<usize> = None;
     for (i, &flag) in flags.iter().enumerate() {

@@ -1,10 +1,12 @@
 //! Batch cases from CSV: a header row naming [`super::INPUT_COLUMNS`] in any order, one case per row,
 //! empty cell = not given. Unknown columns are an error (a misspelt `target_sl` must not be ignored).
 //!
-//! Every problem in the file is reported at once as `path:line:column: field: expected …, found …`.
+//! Every problem in the file is reported at once as `path:line:column: field: expected …, found …`;
+//! a row with more or fewer fields than the header is an error, a cell is echoed at most 40 characters
+//! long and a file over 64 MiB is refused unread.
 
 use super::{Case, CaseText, INPUT_COLUMNS};
-use crate::csv_input::{Columns, CsvFile};
+use crate::csv_input::{shorten, Columns, CsvFile};
 use crate::error::Diagnostics;
 use std::path::Path;
 
@@ -40,8 +42,13 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
             }),
             Err(case_problems) => {
                 for p in case_problems {
-                    let column = p.column.and_then(|c| row.cell(c)).map(|(i, _)| i);
-                    problems.at(row.line, column, p.error.to_string());
+                    let cell = p.column.and_then(|c| row.cell(c));
+                    let message = p.error.to_string();
+                    let message = match cell {
+                        Some((_, text)) => shorten(message, text),
+                        None => message,
+                    };
+                    problems.at(row.line, cell.map(|(i, _)| i), message);
                 }
                 None
             }

@@ -1,9 +1,11 @@
 //! What the scheduler must cover: agents needed on shift and not on a scheduled break, per channel and
 //! interval, from the requirements stage or from a requirements CSV written by any tool.
 
-use crate::csv_input::{Columns, CsvFile, Fields, Problems, Row};
+use crate::csv_input::{
+    period_window, shown, window_dates, Columns, CsvFile, Fields, Problems, Row, MAX_PERIOD_DAYS,
+};
 use crate::error::Diagnostics;
-use crate::forecast::local_iso;
+use crate::forecast::{describe_run, local_iso, runs};
 use crate::grid::TimeGrid;
 use crate::model::Model;
 use crate::requirements::{productive_share, Requirements};
@@ -124,7 +126,10 @@ impl Demand {
 
     /// From a requirements CSV with at least `channel, start, required` (any other columns are ignored, so
     /// the output of `vuoro requirements` reads back as is). `volume` and `aht_s`, when present, enable KPI
-    /// predictions. Missing intervals need nobody; times are read like forecast starts.
+    /// predictions; times are read like forecast starts. The rows span at most [`MAX_PERIOD_DAYS`] days
+    /// and, from the first row to the last, every open interval of every channel needs a row (`0` when
+    /// nobody is needed): a missing row, a missing channel or rows at a coarser step than the model's
+    /// interval are errors, never zeros.
     pub fn from_csv(path: &Path, text: &str, model: &Model) -> Result<Demand, Diagnostics> {
         let columns = Columns::new(&CSV_COLUMNS, &CSV_COLUMNS[..3])
             .others_ignored()
@@ -138,21 +143,33 @@ impl Demand {
             file.problems
                 .at(1, None, "expected at least one row, found none");
         }
+        check_period(&mut file, model, &entries);
         if !file.problems.is_empty() {
             return Err(file.problems.into_diagnostics());
         }
         let starts = grid(model, &entries);
-        let (required, load) = place(&mut file.problems, model, &starts, entries);
+        let placed = place(&mut file.problems, model, &starts, entries);
+        report_missing(&mut file.problems, model, &starts, &placed.listed);
         file.problems
-            .finish(build_demand(model, starts, required, load))
+            .finish(build_demand(model, starts, placed.required, placed.load))
     }
 }
+
+/// Largest `required` accepted: agents needed in one interval of one channel.
+pub const MAX_REQUIRED: f64 = 100_000.0;
+
+/// Largest `volume` accepted per interval, as in forecasts.
+const MAX_VOLUME: f64 = 1e7;
+
+/// Largest `aht_s` accepted: a day, as in forecasts.
+const MAX_HANDLE_S: f64 = 86_400.0;
 
 /// The columns of a requirements CSV that are read: the first three are required.
 const CSV_COLUMNS: [&str; 5] = ["channel", "start", "required", "volume", "aht_s"];
 
 /// A row of a requirements CSV whose channel, start and requirement could be read.
 struct Entry {
+    line: u64,
     channel: usize,
     start: DateTime<Utc>,
     required: f64,
@@ -187,9 +204,12 @@ fn read_entry(
 ) -> Option<Entry> {
     let tz = model.time_zone;
     let channel = problems.cell(row, "channel", |name| {
-        model
-            .channel_index(name)
-            .ok_or_else(|| format!("channel: expected one of the model's channels, found '{name}'"))
+        model.channel_index(name).ok_or_else(|| {
+            format!(
+                "channel: expected one of the model's channels, found '{}'",
+                shown(name)
+            )
+        })
     });
     let start = problems.cell(row, "start", |v| {
         match channel {
@@ -209,35 +229,49 @@ fn read_entry(
         })
         .map_err(|e| format!("start: {e}, found '{v}'"))
     });
-    let required = problems.cell(row, "required", |v| match v.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x.ceil()),
-        _ => Err(format!(
-            "required: expected a number of agents, 0 or more, found '{v}'"
-        )),
-    });
-    let mut number = |name: &str| -> Option<f64> {
+    let required = problems.cell(row, "required", parse_required);
+    let mut number = |name: &str, max: f64| -> Option<f64> {
         if row.text(name).is_empty() {
             return None;
         }
-        problems.cell(row, name, |text| match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && (0.0..=1e7).contains(&x) => Ok(x),
-            _ => Err(format!(
-                "{name}: expected a number, 0 or more, found '{text}'"
-            )),
-        })
+        problems.cell(row, name, |text| parse_number(text, name, max))
     };
-    let load = match (number("volume"), number("aht_s")) {
+    let load = match (number("volume", MAX_VOLUME), number("aht_s", MAX_HANDLE_S)) {
         (Some(volume), Some(handle_s)) if volume > 0.0 && handle_s > 0.0 => {
             Some(Load { volume, handle_s })
         }
         _ => None,
     };
     Some(Entry {
+        line: row.line,
         channel: channel?,
         start: start?,
         required: required?,
         load,
     })
+}
+
+/// A `required` cell: agents from 0 to [`MAX_REQUIRED`], rounded up.
+fn parse_required(v: &str) -> Result<f64, String> {
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.0..=MAX_REQUIRED).contains(&x) => Ok(x.ceil()),
+        Ok(x) if x > MAX_REQUIRED => Err(format!(
+            "required: expected at most {MAX_REQUIRED} agents, found '{v}'"
+        )),
+        _ => Err(format!(
+            "required: expected a number of agents, 0 or more, found '{v}'"
+        )),
+    }
+}
+
+/// An optional `volume` or `aht_s` cell: a number from 0 to `max`.
+fn parse_number(text: &str, name: &str, max: f64) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.0..=max).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "{name}: expected a number from 0 to {max}, found '{text}'"
+        )),
+    }
 }
 
 /// The interval starts from the first row's to the last's: intervals without a row need nobody.
@@ -254,18 +288,52 @@ fn grid(model: &Model, entries: &[Entry]) -> Vec<DateTime<Utc>> {
     starts
 }
 
-/// Puts the rows on the grid: requirement and load per channel and interval; a start off the grid of
-/// the other rows (an odd offset) is reported.
+/// Rows that reach further than [`MAX_PERIOD_DAYS`] from the others, each reported: they would turn
+/// the planning period into years of intervals.
+fn check_period(file: &mut CsvFile, model: &Model, entries: &[Entry]) {
+    let starts: Vec<DateTime<Utc>> = entries.iter().map(|e| e.start).collect();
+    let Some(window) = period_window(&starts) else {
+        return;
+    };
+    let dates = window_dates(model.time_zone, window);
+    let column = file.header.index("start");
+    for e in entries
+        .iter()
+        .filter(|e| e.start < window.0 || e.start >= window.1)
+    {
+        file.problems.at(
+            e.line,
+            column,
+            format!(
+                "start: expected a time within {MAX_PERIOD_DAYS} days of the other rows ({dates}), found {}",
+                local_iso(model, e.start)
+            ),
+        );
+    }
+}
+
+/// Requirement, load and whether a row was given, per channel and interval.
+struct Placed {
+    required: Vec<Vec<f64>>,
+    load: Vec<Vec<Option<Load>>>,
+    listed: Vec<Vec<bool>>,
+}
+
+/// Puts the rows on the grid; a start off the grid of the other rows (an odd offset) is reported.
 fn place(
     problems: &mut Problems,
     model: &Model,
     starts: &[DateTime<Utc>],
     entries: Vec<Entry>,
-) -> (Vec<Vec<f64>>, Vec<Vec<Option<Load>>>) {
+) -> Placed {
     let index: HashMap<DateTime<Utc>, usize> =
         starts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let mut required = vec![vec![0.0; starts.len()]; model.channels.len()];
-    let mut load = vec![vec![None; starts.len()]; model.channels.len()];
+    let channels = model.channels.len();
+    let mut placed = Placed {
+        required: vec![vec![0.0; starts.len()]; channels],
+        load: vec![vec![None; starts.len()]; channels],
+        listed: vec![vec![false; starts.len()]; channels],
+    };
     for entry in entries {
         let Some(&i) = index.get(&entry.start) else {
             problems.in_file(format!(
@@ -275,10 +343,73 @@ fn place(
             ));
             continue;
         };
-        required[entry.channel][i] = entry.required;
-        load[entry.channel][i] = entry.load;
+        placed.required[entry.channel][i] = entry.required;
+        placed.load[entry.channel][i] = entry.load;
+        placed.listed[entry.channel][i] = true;
     }
-    (required, load)
+    placed
+}
+
+/// Reports open intervals without a row, as forecasts do: a channel without any row once, a channel
+/// whose rows skip every other interval (a coarser step than the model's) once, other gaps as runs.
+fn report_missing(
+    problems: &mut Problems,
+    model: &Model,
+    starts: &[DateTime<Utc>],
+    listed: &[Vec<bool>],
+) {
+    let tz = model.time_zone;
+    for (channel, listed) in model.channels.iter().zip(listed) {
+        let missing: Vec<bool> = starts
+            .iter()
+            .zip(listed)
+            .map(|(t, l)| !l && channel.hours.is_open(t.with_timezone(&tz).naive_local()))
+            .collect();
+        let gaps = runs(&missing);
+        let (Some(first), Some(last)) = (gaps.first(), gaps.last()) else {
+            continue;
+        };
+        let name = &channel.name;
+        let step = row_step(listed);
+        if !listed.contains(&true) {
+            let open = missing.iter().filter(|m| **m).count();
+            let (from, to) = (
+                local_iso(model, starts[first.0]),
+                local_iso(model, starts[last.1]),
+            );
+            problems.in_file(format!("channel '{name}' is open in {open} intervals {from} … {to} but the requirements have no row for it; give 0 for intervals that need nobody"));
+        } else if step > 1 {
+            let minutes = step as u32 * model.interval_minutes;
+            problems.in_file(format!("channel '{name}': expected a row every {} minutes (the model's interval), found rows every {minutes} minutes", model.interval_minutes));
+        } else {
+            for run in gaps {
+                let what = describe_run(model, starts, run);
+                problems.in_file(format!("channel '{name}' is open but the requirements have no row for {what}; give 0 for intervals that need nobody"));
+            }
+        }
+    }
+}
+
+/// The step, in intervals, between a channel's rows: the greatest common divisor of their distances
+/// from the first (0 for fewer than two rows).
+fn row_step(listed: &[bool]) -> usize {
+    let mut given = listed
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l)
+        .map(|(i, _)| i);
+    let Some(first) = given.next() else {
+        return 0;
+    };
+    given.fold(0, |g, i| gcd(g, i - first))
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// The one place that makes a [`Demand`] from a requirements CSV, so that a change to its fields touches

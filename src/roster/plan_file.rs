@@ -6,14 +6,22 @@
 //! separated by `; `, each placed on the shift's own span (so a break at 01:00 of a 22:00 shift is the next
 //! morning) and required to lie inside it without overlapping another; `channels` is `;`-separated; `date`
 //! is the start's local date (or the day before, for starts written past midnight).
+//!
+//! Limits: `count` at most [`MAX_COUNT`] per row and [`MAX_AGENT_SHIFTS`] in the file (each agent-shift
+//! is rostered on its own), `paid_hours` at most the shift's length,
+//! `end` at most [`MAX_SHIFT_HOURS`] after `start`, and every shift within
+//! [`MAX_PERIOD_DAYS`] days of the others.
 
-use crate::csv_input::{Columns, CsvFile, Fields, Problems, Row};
+use crate::csv_input::{
+    period_window, shown, window_dates, Columns, CsvFile, Fields, Problems, Row, MAX_PERIOD_DAYS,
+};
 use crate::error::Diagnostics;
 use crate::forecast::parse_instant;
 use crate::model::Model;
 use crate::staffing::{ChannelId, Span, Staffing, TemplateId};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use std::num::IntErrorKind;
 use std::path::Path;
 
 /// The columns of `shifts.csv`, all required.
@@ -28,14 +36,50 @@ const COLUMNS: [&str; 8] = [
     "channels",
 ];
 
+/// Most agents one row may ask for.
+pub const MAX_COUNT: u32 = 10_000;
+
+/// Most agent-shifts a plan file may hold in all (the roster offers each to every agent).
+pub const MAX_AGENT_SHIFTS: u64 = 1_000_000;
+
+/// Longest shift on site, start to end: two days.
+pub const MAX_SHIFT_HOURS: i64 = 48;
+
 /// Reads `shifts.csv` for `model`; `path` only names the file in diagnostics.
 pub fn read_shifts(path: &Path, text: &str, model: &Model) -> Result<Staffing, Diagnostics> {
     let columns = Columns::new(&COLUMNS, &COLUMNS)
         .others_ignored()
         .fields(Fields::Strict);
     let mut file = CsvFile::open(path, text, &columns)?;
-    let shifts = file.read_rows(|problems, row| read_shift(problems, row, model));
-    file.problems.finish(Staffing::new(shifts))
+    let shifts =
+        file.read_rows(|problems, row| read_shift(problems, row, model).map(|s| (row.line, s)));
+    check_plan(&mut file, model, &shifts);
+    file.problems
+        .finish(Staffing::new(shifts.into_iter().map(|(_, s)| s).collect()))
+}
+
+/// The checks across rows: the file's total of agent-shifts (reported at the row that passes it) and
+/// its period (every shift outside the [`MAX_PERIOD_DAYS`] days that hold the most is reported).
+fn check_plan(file: &mut CsvFile, model: &Model, shifts: &[(u64, Span)]) {
+    let mut total = 0u64;
+    for (line, span) in shifts {
+        total += u64::from(span.count);
+        if total > MAX_AGENT_SHIFTS {
+            file.problems.at(*line, file.header.index("count"), format!("count: expected at most {MAX_AGENT_SHIFTS} agent-shifts in the file, found {total} by this row"));
+            break;
+        }
+    }
+    let starts: Vec<DateTime<Utc>> = shifts.iter().map(|(_, s)| s.start).collect();
+    let Some(window) = period_window(&starts) else {
+        return;
+    };
+    let dates = window_dates(model.time_zone, window);
+    for (line, span) in shifts
+        .iter()
+        .filter(|(_, s)| s.start < window.0 || s.start >= window.1)
+    {
+        file.problems.at(*line, file.header.index("start"), format!("start: expected a shift within {MAX_PERIOD_DAYS} days of the plan's other shifts ({dates}), found {}", crate::forecast::local_iso(model, span.start)));
+    }
 }
 
 /// The cells of one row as read (`None` where wrong).
@@ -74,15 +118,7 @@ fn read_shift(problems: &mut Problems, row: &Row, model: &Model) -> Option<Span>
         cells.count?,
         cells.paid_hours?,
     );
-    if end <= start {
-        let (i, text) = row.cell("end")?;
-        problems.at(
-            row.line,
-            Some(i),
-            format!("end: expected a time after start, found '{text}'"),
-        );
-        return None;
-    }
+    check_length(problems, row, (start, end), paid_hours)?;
     let breaks = read_breaks(problems, row, model.time_zone, start, end)?;
     let start_date = start.with_timezone(&model.time_zone).date_naive();
     if date != start_date && date.succ_opt() != Some(start_date) {
@@ -105,6 +141,39 @@ fn read_shift(problems: &mut Problems, row: &Row, model: &Model) -> Option<Span>
     ))
 }
 
+/// The shift's length: `end` after `start` by at most [`MAX_SHIFT_HOURS`], `paid_hours` within it.
+fn check_length(
+    problems: &mut Problems,
+    row: &Row,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    paid_hours: f64,
+) -> Option<()> {
+    if end <= start || end - start > Duration::hours(MAX_SHIFT_HOURS) {
+        let (i, text) = row.cell("end")?;
+        let expected = if end <= start {
+            "a time after start".to_string()
+        } else {
+            format!("at most {MAX_SHIFT_HOURS} hours after start")
+        };
+        problems.at(
+            row.line,
+            Some(i),
+            format!("end: expected {expected}, found '{}'", shown(text)),
+        );
+        return None;
+    }
+    let length_h = (end - start).num_minutes() as f64 / 60.0;
+    if paid_hours > length_h + 1.0 / 60.0 {
+        problems.at(
+            row.line,
+            row.cell("paid_hours").map(|(i, _)| i),
+            format!("paid_hours: expected at most the shift's length ({length_h} h), found {paid_hours}"),
+        );
+        return None;
+    }
+    Some(())
+}
+
 /// Checks each cell of a row on its own, so that every wrong cell of the row is reported.
 fn read_cells(problems: &mut Problems, row: &Row, model: &Model) -> Cells {
     let date = problems.cell(row, "date", |v| {
@@ -117,11 +186,7 @@ fn read_cells(problems: &mut Problems, row: &Row, model: &Model) -> Cells {
         })
     };
     let (start, end) = (instant("start"), instant("end"));
-    let count = problems.cell(row, "count", |v| {
-        v.parse::<u32>().ok().filter(|c| *c > 0).ok_or_else(|| {
-            format!("count: expected a whole number of agents, 1 or more, found '{v}'")
-        })
-    });
+    let count = problems.cell(row, "count", parse_count);
     let paid_hours = problems.cell(row, "paid_hours", |v| {
         v.parse::<f64>()
             .ok()
@@ -141,7 +206,10 @@ fn read_cells(problems: &mut Problems, row: &Row, model: &Model) -> Cells {
             problems.at(
                 row.line,
                 Some(i),
-                format!("channels: expected channels of the model separated by ';', found '{v}'"),
+                format!(
+                    "channels: expected channels of the model separated by ';', found '{}'",
+                    shown(v)
+                ),
             );
         }
     }
@@ -153,6 +221,20 @@ fn read_cells(problems: &mut Problems, row: &Row, model: &Model) -> Cells {
         paid_hours,
         channels,
     }
+}
+
+/// A `count` cell: a whole number of agents from 1 to [`MAX_COUNT`].
+fn parse_count(v: &str) -> Result<u32, String> {
+    let too_many = match v.parse::<u64>() {
+        Ok(c) if (1..=u64::from(MAX_COUNT)).contains(&c) => return Ok(c as u32),
+        Ok(c) => c > 0,
+        Err(e) => *e.kind() == IntErrorKind::PosOverflow,
+    };
+    Err(if too_many {
+        format!("count: expected at most {MAX_COUNT} agents per row, found '{v}'")
+    } else {
+        format!("count: expected a whole number of agents, 1 or more, found '{v}'")
+    })
 }
 
 /// A break as read, kept apart from [`PlannedBreak`] (which [`build_shift`] makes) so that the checks
@@ -179,7 +261,7 @@ fn read_breaks(
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         match parse_break(part, tz, start, end) {
             Some(b) => breaks.push(b),
-            None => problems.at(row.line, Some(column), format!("breaks: expected 'HH:MM-HH:MM name (paid|unpaid)' inside the shift, found '{part}'")),
+            None => problems.at(row.line, Some(column), format!("breaks: expected 'HH:MM-HH:MM name (paid|unpaid)' inside the shift, found '{}'", shown(part))),
         }
     }
     breaks.sort();
