@@ -25,3 +25,7 @@ pub mod rules;
 pub mod schedule;
 pub mod staffing;
 pub mod units;
+
+/// Largest input file vuoro reads (64 MiB): far above any real plan, so a larger file is a mistake and is
+/// refused before it is read.
+pub const MAX_INPUT_BYTES: u64 = csv_input::MAX_FILE_BYTES as u64;

@@ -79,8 +79,18 @@ impl Failure {
 
 /// Reads an input file as UTF-8 text, naming the file when it cannot.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
+    let cannot =
+        |e: std::io::Error| Failure::input(format!("{}: cannot read: {e}", path.display()));
+    // Refuse a file no contact center writes before reading it into memory.
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > vuoro::MAX_INPUT_BYTES {
+        return Err(Failure::input(format!(
+            "{}: file: expected at most {} bytes (64 MiB), found {size} bytes",
+            path.display(),
+            vuoro::MAX_INPUT_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         // Name the first byte that is not UTF-8 by its line and column.
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
