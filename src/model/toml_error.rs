@@ -19,7 +19,20 @@ pub(crate) fn translate(text: &str, offset: usize, message: &str) -> String {
         let key = key_at(text, offset, Some(field));
         return format!("{key}: expected {}, found none", required(field));
     }
+    if let Some((field, expected)) = unknown_key(message) {
+        return format!("{field}: unknown key (a typo?), expected one of {expected}");
+    }
     message.to_string()
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" as (x, "a, b").
+fn unknown_key(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once("`, expected ")?;
+    let expected = expected
+        .trim_start_matches("one of ")
+        .replace('`', "");
+    Some((field.to_string(), expected))
 }
 
 /// What a type name of serde means in the file's words.
