@@ -23,6 +23,7 @@ pub mod requirements;
 pub mod roster;
 pub mod rules;
 pub mod schedule;
+pub mod simulate;
 pub mod staffing;
 pub mod units;
 

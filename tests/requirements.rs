@@ -85,7 +85,8 @@ fn model_errors_are_all_reported_with_line_and_column() {
     let typo = "[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"15m\"\n[[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntargt = { service_level = \"80%\" }\n";
     let errors = errors_of(Model::from_toml(Path::new("m.toml"), typo));
     assert!(
-        errors[0].starts_with("m.toml:8:1: targt: unknown key (a typo?), expected one of name, kind,"),
+        errors[0]
+            .starts_with("m.toml:8:1: targt: unknown key (a typo?), expected one of name, kind,"),
         "{errors:?}"
     );
     let deferred_without_window = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"email\"\nkind = \"deferred\"\naht = \"5m\"\n";

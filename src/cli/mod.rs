@@ -8,6 +8,7 @@ mod plan;
 mod requirements;
 mod roster;
 mod schedule;
+mod simulate;
 mod write;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Command {
     Roster(Box<roster::RosterArgs>),
     /// Forecast → requirements → shift plan → named-agent roster → CSV, iCalendar, JSON and XLSX files.
     Plan(Box<plan::PlanArgs>),
+    /// Replay a plan or roster with a discrete-event simulation: what it delivers, interval by interval.
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// An error that already knows its exit code and message.
@@ -120,6 +123,7 @@ pub fn run() -> ExitCode {
         Command::Schedule(args) => schedule::run(*args),
         Command::Roster(args) => roster::run(*args),
         Command::Plan(args) => plan::run(*args),
+        Command::Simulate(args) => simulate::run(*args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -29,9 +29,7 @@ pub(crate) fn translate(text: &str, offset: usize, message: &str) -> String {
 fn unknown_key(message: &str) -> Option<(String, String)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, expected) = rest.split_once("`, expected ")?;
-    let expected = expected
-        .trim_start_matches("one of ")
-        .replace('`', "");
+    let expected = expected.trim_start_matches("one of ").replace('`', "");
     Some((field.to_string(), expected))
 }
 

@@ -5,6 +5,7 @@ pub mod plot;
 pub mod roster;
 pub mod schedule;
 mod service;
+pub mod simulation;
 
 pub use service::service_table;
 

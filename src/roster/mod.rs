@@ -14,6 +14,7 @@
 //! and rule, in planner's words.
 
 pub mod plan_file;
+pub mod roster_file;
 
 use crate::agents::{Agent, Window};
 use crate::grid::start_of_day;

@@ -1,0 +1,153 @@
+//! `vuoro simulate`: replay a plan or roster with a discrete-event simulation (simulation.csv,
+//! simulation_days.csv, summary).
+
+use super::commit::commit;
+use super::requirements::{load_model, requirements_of};
+use super::write::{check_apart, emit};
+use super::{read_input, Failure};
+use chrono::NaiveDate;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use vuoro::forecast::Period;
+use vuoro::model::Model;
+use vuoro::report::simulation::{
+    misses_target, simulation_csv, simulation_days_csv, simulation_summary,
+};
+use vuoro::requirements::demand::Demand;
+use vuoro::roster::plan_file::read_shifts;
+use vuoro::roster::roster_file::read_roster_json;
+use vuoro::simulate::{simulate, HandleTimes, SimOptions};
+use vuoro::staffing::Staffing;
+
+const EXAMPLES: &str = "\
+Example (the roster `vuoro plan --out plan` wrote, 200 replications):
+  vuoro simulate --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
+      --plan plan --replications 200 --out plan-simulated
+
+Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv (the shift plan). Writes
+OUT/simulation.csv (per channel and interval) and OUT/simulation_days.csv (per channel and day, then ISO
+week), and prints the weeks simulated against the formulas and the intervals at risk (the formulas meet
+the target, the simulation does not). Exit code 1 when a week's simulated service level misses its target.";
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct SimulateArgs {
+    /// Contact-center model (TOML).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    /// Interval forecast (CSV).
+    #[arg(long, value_name = "FILE")]
+    forecast: PathBuf,
+    /// Output folder of `vuoro plan`, `vuoro roster` or `vuoro schedule`.
+    #[arg(long, value_name = "DIR")]
+    plan: PathBuf,
+    /// First local day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Last local day, included.
+    #[arg(long, value_name = "DATE")]
+    to: Option<NaiveDate>,
+    /// Independent replications.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    replications: u32,
+    /// Seed of the random streams (the same seed gives the same files).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Handle times: exponential, or lognormal:CV (e.g. lognormal:0.8).
+    #[arg(long, value_name = "DIST", default_value = "exponential")]
+    handle_times: String,
+    /// Worker threads (the results do not depend on it).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// `--handle-times` in the library's terms.
+fn handle_times(text: &str) -> Result<HandleTimes, Failure> {
+    let bad = || {
+        Failure::input(format!(
+            "--handle-times: expected exponential or lognormal:CV with CV from 0.05 to 5, found '{text}'"
+        ))
+    };
+    match text.split_once(':') {
+        None if text == "exponential" => Ok(HandleTimes::Exponential),
+        Some(("lognormal", cv)) => match cv.parse::<f64>() {
+            Ok(cv) if (0.05..=5.0).contains(&cv) => Ok(HandleTimes::Lognormal { cv }),
+            _ => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
+}
+
+/// The named roster of a plan folder when there is one, else its shift plan.
+fn staffing_of(dir: &Path, model: &Model) -> Result<Staffing, Failure> {
+    let roster = dir.join("roster.json");
+    if roster.exists() {
+        let text = read_input(&roster)?;
+        return read_roster_json(&roster, &text, model).map_err(|d| Failure::diagnostics(&d));
+    }
+    let shifts = dir.join("shifts.csv");
+    let text = read_input(&shifts)?;
+    read_shifts(&shifts, &text, model).map_err(|d| Failure::diagnostics(&d))
+}
+
+pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
+    if !(1..=100_000).contains(&args.replications) {
+        return Err(Failure::input(format!(
+            "--replications: expected 1 to 100000, found '{}'",
+            args.replications
+        )));
+    }
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if !(1..=256).contains(&threads) {
+        return Err(Failure::input(format!(
+            "--threads: expected 1 to 256, found '{threads}'"
+        )));
+    }
+    let options = SimOptions {
+        replications: args.replications,
+        seed: args.seed,
+        handle_times: handle_times(&args.handle_times)?,
+        threads,
+    };
+    check_apart(
+        &args.out,
+        &[
+            args.model.as_path(),
+            args.forecast.as_path(),
+            args.plan.as_path(),
+        ],
+    )?;
+    let model = load_model(&args.model)?;
+    let staffing = staffing_of(&args.plan, &model)?;
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let demand =
+        Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
+    eprintln!(
+        "vuoro simulate: {} replications of {} agent-shifts on {} threads",
+        options.replications,
+        staffing.shift_count(),
+        threads
+    );
+    let sim = simulate(&model, &demand, &staffing, &options);
+    let files = vec![
+        (
+            PathBuf::from("simulation.csv"),
+            simulation_csv(&model, &sim).into_bytes(),
+        ),
+        (
+            PathBuf::from("simulation_days.csv"),
+            simulation_days_csv(&sim).into_bytes(),
+        ),
+    ];
+    let summary = simulation_summary(&model, &sim);
+    commit(&args.out, &files, || emit(None, &summary))?;
+    Ok(if misses_target(&sim) { 1 } else { 0 })
+}

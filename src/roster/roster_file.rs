@@ -1,0 +1,147 @@
+//! Reads the shifts of a roster back from `roster.json` (as `vuoro plan` or `vuoro roster` wrote it), so a
+//! roster can be evaluated or simulated on its own.
+
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::forecast::parse_instant;
+use crate::model::Model;
+use crate::staffing::{AgentId, Break, ChannelId, Span, Staffing, TemplateId};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Deserialize)]
+struct File {
+    agents: Vec<JsonAgent>,
+}
+
+#[derive(Deserialize)]
+struct JsonAgent {
+    shifts: Vec<JsonShift>,
+}
+
+#[derive(Deserialize)]
+struct JsonShift {
+    date: String,
+    template: String,
+    start: String,
+    end: String,
+    paid_hours: f64,
+    channels: Vec<String>,
+    breaks: Vec<JsonBreak>,
+}
+
+#[derive(Deserialize)]
+struct JsonBreak {
+    name: String,
+    start: String,
+    end: String,
+    paid: bool,
+}
+
+/// Every rostered shift of `roster.json` as a span with its agent; `path` only names the file in errors.
+pub fn read_roster_json(path: &Path, text: &str, model: &Model) -> Result<Staffing, Diagnostics> {
+    let fail = |message: String| {
+        Diagnostics(vec![Diagnostic {
+            location: Location::file(path),
+            message,
+        }])
+    };
+    let file: File = serde_json::from_str(text).map_err(|e| {
+        fail(format!(
+            "line {}: expected a roster.json written by vuoro ({})",
+            e.line(),
+            e.classify_name()
+        ))
+    })?;
+    let mut spans = Vec::new();
+    for (a, agent) in file.agents.iter().enumerate() {
+        for (s, shift) in agent.shifts.iter().enumerate() {
+            let span = span_of(model, a, shift)
+                .map_err(|e| fail(format!("agents[{a}].shifts[{s}]: {e}")))?;
+            spans.push(span);
+        }
+    }
+    Ok(Staffing::new(spans))
+}
+
+trait Classify {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl Classify for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Data => "a field is missing or of the wrong kind",
+            serde_json::error::Category::Eof => "the file ends too early",
+        }
+    }
+}
+
+fn span_of(model: &Model, agent: usize, shift: &JsonShift) -> Result<Span, String> {
+    let tz = model.time_zone;
+    let instant = |field: &str, text: &str| {
+        parse_instant(text, tz).map_err(|e| format!("{field}: {e}, found '{text}'"))
+    };
+    let template = model
+        .shifts
+        .iter()
+        .position(|t| t.name == shift.template)
+        .map(TemplateId)
+        .ok_or_else(|| {
+            format!(
+                "template: expected one of the model's templates, found '{}'",
+                shift.template
+            )
+        })?;
+    let channels = shift
+        .channels
+        .iter()
+        .map(|c| {
+            model
+                .channel_index(c)
+                .map(ChannelId)
+                .ok_or_else(|| format!("channels: expected channels of the model, found '{c}'"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut breaks = Vec::new();
+    for b in &shift.breaks {
+        let (start, end) = (
+            instant("breaks.start", &b.start)?,
+            instant("breaks.end", &b.end)?,
+        );
+        let minutes = u32::try_from((end - start).num_minutes())
+            .map_err(|_| format!("breaks: expected an end after the start, found '{}'", b.end))?;
+        breaks.push(Break {
+            start,
+            minutes,
+            paid: b.paid,
+            name: b.name.clone(),
+        });
+    }
+    breaks.sort();
+    let (start, end) = (instant("start", &shift.start)?, instant("end", &shift.end)?);
+    if end <= start || !(0.0..=24.0).contains(&shift.paid_hours) {
+        return Err(format!(
+            "end: expected a shift of up to 24 paid hours, found '{}'",
+            shift.end
+        ));
+    }
+    Ok(Span {
+        agent: Some(AgentId(agent)),
+        template,
+        date: chrono::NaiveDate::parse_from_str(&shift.date, "%Y-%m-%d").map_err(|_| {
+            format!(
+                "date: expected a date such as 2026-11-23, found '{}'",
+                shift.date
+            )
+        })?,
+        start,
+        end,
+        breaks,
+        channels,
+        count: 1,
+        paid_minutes: (shift.paid_hours * 60.0).round() as u32,
+        cost: model.shifts[template.0].cost,
+    })
+}
