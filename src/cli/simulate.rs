@@ -89,6 +89,12 @@ fn staffing_of(dir: &Path, model: &Model) -> Result<Staffing, Failure> {
         return read_roster_json(&roster, &text, model).map_err(|d| Failure::diagnostics(&d));
     }
     let shifts = dir.join("shifts.csv");
+    if !shifts.exists() {
+        return Err(Failure::input(format!(
+            "--plan {}: expected an output folder of vuoro plan, roster or schedule (with roster.json or shifts.csv), found neither",
+            dir.display()
+        )));
+    }
     let text = read_input(&shifts)?;
     read_shifts(&shifts, &text, model).map_err(|d| Failure::diagnostics(&d))
 }
