@@ -1,7 +1,7 @@
 //! One replication of a live channel (voice, chat): Poisson arrivals at each interval's rate, FCFS, an
 //! exponential patience where the channel has one, and a number of productive agents that changes at
-//! interval boundaries. The queue carries over from one interval to the next; when staffing drops, agents
-//! finish the contact in hand and then leave. With chat concurrency an agent holds up to `k` chats, a new
+//! interval boundaries. The queue carries over from one interval to the next; when staffing drops, idle
+//! agents leave at once and the next agents to finish a contact leave then (nobody is cut off). With chat concurrency an agent holds up to `k` chats, a new
 //! chat goes to the agent with the fewest open (balanced routing), and each of `j` open chats ends at rate
 //! `1 / h_j` — the chain the formulas solve (Tezcan & Zhang 2014).
 //!
@@ -136,6 +136,8 @@ struct Sim<'a> {
     seq: u64,
     now: f64,
     agents: Vec<Agent>,
+    /// Agents still to leave as soon as any finishes a contact.
+    to_leave: u32,
     queue: VecDeque<Waiting>,
     counts: Vec<IntervalCounts>,
 }
@@ -182,30 +184,30 @@ impl Sim<'_> {
         }
     }
 
+    /// Changes the staffing. A drop takes idle agents first; if that is not enough, the next agents to
+    /// finish a contact leave then (whoever they are: the staffing drops as soon as it can without cutting
+    /// a contact short, as a drop of ⌈p⌉ to ⌊p⌋ inside an interval must, to count as the evaluator does).
     fn set_capacity(&mut self, target: u32) {
-        let working = self
+        let working = (self
             .agents
             .iter()
             .filter(|a| a.present && !a.leaving)
-            .count() as u32;
+            .count() as u32)
+            .saturating_sub(self.to_leave);
         if working > target {
             let mut excess = working - target;
-            // Idle agents go first; busy ones leave after the contact in hand.
-            for busy_pass in [false, true] {
-                for a in self.agents.iter_mut().rev() {
-                    if excess == 0 || !a.present || a.leaving || (a.open > 0) != busy_pass {
-                        continue;
-                    }
-                    if a.open == 0 {
-                        a.present = false;
-                    } else {
-                        a.leaving = true;
-                    }
+            for a in self.agents.iter_mut().rev() {
+                if excess > 0 && a.present && !a.leaving && a.open == 0 {
+                    a.present = false;
                     excess -= 1;
                 }
             }
+            self.to_leave += excess;
         } else {
             let mut missing = target - working;
+            let cancelled = missing.min(self.to_leave);
+            self.to_leave -= cancelled;
+            missing -= cancelled;
             for a in self.agents.iter_mut() {
                 if missing > 0 && a.present && a.leaving {
                     a.leaving = false;
@@ -213,17 +215,13 @@ impl Sim<'_> {
                 }
             }
             for _ in 0..missing {
+                let fresh = Agent {
+                    present: true,
+                    ..Agent::default()
+                };
                 match self.agents.iter().position(|a| !a.present) {
-                    Some(i) => {
-                        self.agents[i] = Agent {
-                            present: true,
-                            ..Agent::default()
-                        }
-                    }
-                    None => self.agents.push(Agent {
-                        present: true,
-                        ..Agent::default()
-                    }),
+                    Some(i) => self.agents[i] = fresh,
+                    None => self.agents.push(fresh),
                 }
             }
         }
@@ -317,6 +315,11 @@ impl Sim<'_> {
         }
         let a = &mut self.agents[agent];
         a.open = a.open.saturating_sub(1);
+        // A pending drop in staffing falls on the agent who finishes first.
+        if !a.leaving && self.to_leave > 0 {
+            a.leaving = true;
+            self.to_leave -= 1;
+        }
         if a.leaving && a.open == 0 {
             a.present = false;
             a.leaving = false;
@@ -384,6 +387,7 @@ pub(crate) fn replicate(ch: &LiveChannel, handle: HandleTimes, rng: Rng) -> Vec<
         seq: 0,
         now: 0.0,
         agents: Vec::new(),
+        to_leave: 0,
         queue: VecDeque::new(),
         counts: vec![IntervalCounts::default(); n],
     };
