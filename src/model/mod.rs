@@ -157,7 +157,11 @@ fn parse(path: &Path, text: &str) -> Result<RawModel, Diagnostics> {
                 line,
                 column: Some(column),
             },
-            message: toml_error::translate(text, at, e.message()),
+            message: match e.message().trim() {
+                // The reader leaves some syntax errors (a key with no value at the end) unworded.
+                "" => "expected a value after '=' (a number, text in quotes, an array or a table), found the end of the line".to_string(),
+                message => toml_error::translate(text, at, message),
+            },
         }])
     })
 }
