@@ -184,13 +184,20 @@ impl<'a> Columns<'a> {
 pub(crate) struct Problems<'a> {
     path: &'a Path,
     list: Vec<Diagnostic>,
+    /// Problems beyond [`MAX_REPORTED`], counted, not kept: a broken file must not cost memory or
+    /// screens in proportion to its size.
+    more: usize,
 }
+
+/// The most problems of one file reported one by one.
+pub(crate) const MAX_REPORTED: usize = 100;
 
 impl<'a> Problems<'a> {
     pub(crate) fn new(path: &'a Path) -> Self {
         Problems {
             path,
             list: Vec::new(),
+            more: 0,
         }
     }
 
@@ -213,16 +220,38 @@ impl<'a> Problems<'a> {
 
     /// Records a problem at `line` and the 0-based field index `column`.
     pub(crate) fn at(&mut self, line: u64, column: Option<usize>, message: impl Into<String>) {
+        if self.list.len() >= MAX_REPORTED {
+            self.more += 1;
+            return;
+        }
         let diagnostic = self.diagnostic(line, column, message);
         self.list.push(diagnostic);
     }
 
     /// Records a problem of the file as a whole (printed as the bare path).
     pub(crate) fn in_file(&mut self, message: impl Into<String>) {
+        if self.list.len() >= MAX_REPORTED {
+            self.more += 1;
+            return;
+        }
         self.list.push(Diagnostic {
             location: Location::file(self.path),
             message: capped(message.into()),
         });
+    }
+
+    /// The problems kept, and a last line counting those beyond [`MAX_REPORTED`].
+    fn all(mut self) -> Vec<Diagnostic> {
+        if self.more > 0 {
+            self.list.push(Diagnostic {
+                location: Location::file(self.path),
+                message: format!(
+                    "… and {} more problems (the first {MAX_REPORTED} are listed)",
+                    self.more
+                ),
+            });
+        }
+        self.list
     }
 
     /// The cell of `column` in `row` as `parse` reads it; `None` when the file has no such column or
@@ -245,7 +274,7 @@ impl<'a> Problems<'a> {
 
     /// How many problems have been recorded so far.
     pub(crate) fn len(&self) -> usize {
-        self.list.len()
+        self.list.len() + self.more
     }
 
     /// `value` if no problem was recorded, else every problem.
@@ -253,13 +282,13 @@ impl<'a> Problems<'a> {
         if self.list.is_empty() {
             Ok(value)
         } else {
-            Err(Diagnostics(self.list))
+            Err(Diagnostics(self.all()))
         }
     }
 
     /// Every problem recorded (the caller has found the file unusable).
     pub(crate) fn into_diagnostics(self) -> Diagnostics {
-        Diagnostics(self.list)
+        Diagnostics(self.all())
     }
 }
 

@@ -196,6 +196,9 @@ fn exit_code(evaluations: &[vuoro::calculator::Evaluation], case: &Case) -> u8 {
 }
 
 fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
+    if let Some(out) = &args.out {
+        super::write::check_apart(out, &[path])?;
+    }
     let contents = super::read_input(path)?;
     let cases = parse_batch(path, &contents)
         .map_err(|d| Failure::input(d.to_string().replace('\n', "\nerror: ")))?;
@@ -213,6 +216,15 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
         }
     }
     if !problems.is_empty() {
+        // The first hundred, then a count: a broken file must not flood the terminal.
+        let more = problems.len().saturating_sub(100);
+        problems.truncate(100);
+        if more > 0 {
+            problems.push(format!(
+                "{}: … and {more} more problems (the first 100 are listed)",
+                path.display()
+            ));
+        }
         return Err(Failure::input(problems.join("\nerror: ")));
     }
     let output = match args.format {

@@ -82,18 +82,21 @@ impl Failure {
 
 /// Reads an input file as UTF-8 text, naming the file when it cannot.
 pub(crate) fn read_input(path: &std::path::Path) -> Result<String, Failure> {
+    use std::io::Read as _;
     let cannot =
         |e: std::io::Error| Failure::input(format!("{}: cannot read: {e}", path.display()));
-    // Refuse a file no contact center writes before reading it into memory.
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    if size > vuoro::MAX_INPUT_BYTES {
+    // Never read more than a contact center could mean (a device such as /dev/zero reports no size).
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(vuoro::MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > vuoro::MAX_INPUT_BYTES {
         return Err(Failure::input(format!(
-            "{}: file: expected at most {} bytes (64 MiB), found {size} bytes",
+            "{}: file: expected at most {} bytes (64 MiB), found more",
             path.display(),
             vuoro::MAX_INPUT_BYTES
         )));
     }
-    let bytes = std::fs::read(path).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         // Name the first byte that is not UTF-8 by its line and column.
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];

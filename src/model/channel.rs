@@ -25,6 +25,18 @@ pub(crate) fn validate_channels(
             "expected at least one [[channel]] table, found none".to_string(),
         );
     }
+    // A contact center has a handful of channels; hundreds are a generated or mangled file.
+    const MAX_CHANNELS: usize = 64;
+    if let Some(extra) = raw.get(MAX_CHANNELS) {
+        c.report(
+            extra.span().start,
+            format!(
+                "[[channel]]: expected at most {MAX_CHANNELS} channels, found {}",
+                raw.len()
+            ),
+        );
+        return (Vec::new(), Vec::new());
+    }
     let mut channels = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for spanned in raw {
@@ -57,8 +69,10 @@ fn validate_channel(
     interval: u32,
 ) -> Option<Channel> {
     let deferred = is_deferred(c, raw, name);
-    let aht = c.duration(&raw.aht, &field(name, "aht"), true);
-    let acw = c.opt(&raw.acw, |c, v| c.duration(v, &field(name, "acw"), false));
+    let aht = c.day_duration(&raw.aht, &field(name, "aht"), true);
+    let acw = c.opt(&raw.acw, |c, v| {
+        c.day_duration(v, &field(name, "acw"), false)
+    });
     let live = LiveOptions::read(c, raw, name);
     let min_agents = c.opt(&raw.min_agents, |c, m| {
         let expected = "a whole number of agents, 0 or more";
@@ -117,7 +131,7 @@ impl LiveOptions {
     fn read(c: &mut Checker<'_>, raw: &RawChannel, name: &str) -> LiveOptions {
         LiveOptions {
             patience: c.opt(&raw.patience, |c, v| {
-                c.duration(v, &field(name, "patience"), true)
+                c.day_duration(v, &field(name, "patience"), true)
             }),
             non_overlap: c.opt(&raw.non_overlap, |c, v| {
                 c.share(v, &field(name, "non_overlap"))
@@ -232,7 +246,9 @@ impl TargetValues {
             service_level: c.opt(&t.service_level, |c, v| {
                 open_share(c, v, &key("service_level"))
             }),
-            threshold: c.opt(&t.threshold, |c, v| c.duration(v, &key("threshold"), false)),
+            threshold: c.opt(&t.threshold, |c, v| {
+                c.day_duration(v, &key("threshold"), false)
+            }),
             max_asa: c.opt(&t.max_asa, |c, v| c.duration(v, &key("max_asa"), true)),
             max_abandon: c.opt(&t.max_abandon, |c, v| open_share(c, v, &key("max_abandon"))),
             max_occupancy: c.opt(&t.max_occupancy, |c, v| {

@@ -96,6 +96,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A duration of at most a day (handle times, patience, thresholds): a longer one is a typo that
+    /// would otherwise surface later, far from the key.
+    pub(crate) fn day_duration(
+        &mut self,
+        value: &Value,
+        field: &str,
+        positive: bool,
+    ) -> Option<f64> {
+        let x = self.duration(value, field, positive)?;
+        if x > 86_400.0 {
+            self.invalid(value, field, "a duration of at most 24h");
+            return None;
+        }
+        Some(x)
+    }
+
     /// Whole minutes of a positive duration.
     pub(crate) fn whole_minutes(&mut self, value: &Value, field: &str) -> Option<u32> {
         let s = self.duration(value, field, true)?;

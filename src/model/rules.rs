@@ -397,9 +397,17 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
     let mut layout = CsvLayout::default();
     let Some(raw) = raw else { return layout };
     if let Some(columns) = &raw.columns {
-        let mut chosen = Vec::new();
+        let mut chosen: Vec<String> = Vec::new();
         for col in columns {
-            if ROSTER_COLUMNS.contains(&col.get_ref().as_str()) {
+            if chosen.contains(col.get_ref()) {
+                c.report(
+                    col.span().start,
+                    format!(
+                        "export.csv.columns: expected each column once, found '{}' twice",
+                        col.get_ref()
+                    ),
+                );
+            } else if ROSTER_COLUMNS.contains(&col.get_ref().as_str()) {
                 chosen.push(col.get_ref().clone());
             } else {
                 c.report(
@@ -412,6 +420,15 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
                 );
             }
         }
+        if columns.is_empty() {
+            c.report(
+                c.text.len(),
+                format!(
+                    "export.csv.columns: expected at least one of {}, found none",
+                    ROSTER_COLUMNS.join(", ")
+                ),
+            );
+        }
         layout.columns = Some(chosen);
     }
     for (from, to) in raw.rename.iter().flatten() {
@@ -421,12 +438,41 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
             c.report(c.text.len(), format!("export.csv.rename: expected a roster column renamed to a non-empty header, found '{from}' = '{to}'"));
         }
     }
+    // Headers must stay distinct after renaming, or the HR tool cannot tell two columns apart.
+    let written: Vec<String> = layout
+        .columns
+        .clone()
+        .unwrap_or_else(|| ROSTER_COLUMNS.iter().map(|c| c.to_string()).collect());
+    let headers: Vec<&str> = written
+        .iter()
+        .map(|col| {
+            layout
+                .rename
+                .iter()
+                .find(|(from, _)| from == col)
+                .map_or(col.as_str(), |(_, to)| to.as_str())
+        })
+        .collect();
+    if let Some((i, h)) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers[..*i].contains(h))
+    {
+        c.report(
+            c.text.len(),
+            format!(
+                "export.csv.rename: expected distinct headers, found '{h}' for both {} and {}",
+                written[headers.iter().position(|x| x == h).unwrap_or(0)],
+                written[i]
+            ),
+        );
+    }
     for (f, format) in [
         ("date_format", &raw.date_format),
         ("datetime_format", &raw.datetime_format),
     ] {
         let Some(fmt) = format else { continue };
-        if !formats_sample(fmt, f == "date_format") {
+        if fmt.trim().is_empty() || !formats_sample(fmt, f == "date_format") {
             c.report(
                 c.text.len(),
                 format!(

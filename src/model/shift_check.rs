@@ -22,6 +22,18 @@ pub(crate) fn validate_shifts(
     channel_names: &[String],
     interval: u32,
 ) -> Vec<ShiftTemplate> {
+    // Shift templates are tens at most; thousands are a generated or mangled file.
+    const MAX_TEMPLATES: usize = 500;
+    if let Some(extra) = raw.get(MAX_TEMPLATES) {
+        c.report(
+            extra.span().start,
+            format!(
+                "[[shift]]: expected at most {MAX_TEMPLATES} shift templates, found {}",
+                raw.len()
+            ),
+        );
+        return Vec::new();
+    }
     let mut shifts = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for raw_shift in raw {

@@ -289,12 +289,17 @@ fn parse_break(part: &str, tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> 
         NaiveTime::parse_from_str(from, "%H:%M").ok()?,
         NaiveTime::parse_from_str(to, "%H:%M").ok()?,
     );
-    let paid = rest.trim_end().ends_with("(paid)");
-    let name = rest
-        .rsplit_once(" (")
-        .map_or(rest, |(n, _)| n)
-        .trim()
-        .to_string();
+    // `name (paid)` or `name (unpaid)`, exactly: a guess would turn paid time into unpaid.
+    let (name, kind) = rest.trim_end().rsplit_once(" (")?;
+    let paid = match kind {
+        "paid)" => true,
+        "unpaid)" => false,
+        _ => return None,
+    };
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return None;
+    }
     let local_start = start.with_timezone(&tz);
     let mut t = local_start.date_naive().and_time(from);
     if t < local_start.naive_local() {

@@ -1,0 +1,149 @@
+//! Bad input that used to slip through or flood: each class refused with its location and exit 2,
+//! nothing written.
+
+use std::process::Command;
+
+fn vuoro(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vuoro"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn path(p: &std::path::Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_batch_may_not_write_over_its_own_input() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let batch = tmp.path().join("b.csv");
+    let text = "volume,aht,agents\n100,3m,14\n";
+    std::fs::write(&batch, text).expect("write");
+    let b = path(&batch);
+    let (code, stderr) = vuoro(&["erlang", "--batch", &b, "--format", "csv", "--out", &b]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the output would replace or sit beside the input"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&batch).expect("read"), text);
+}
+
+#[test]
+fn a_file_without_end_is_not_read_forever() {
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        "/dev/zero",
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: /dev/zero: file: expected at most 67108864 bytes (64 MiB), found more\n"
+    );
+}
+
+#[test]
+fn a_broken_file_lists_its_first_hundred_problems_and_counts_the_rest() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let forecast = tmp.path().join("f.csv");
+    let mut text = String::from("channel,start,volume\n");
+    for i in 0..1000 {
+        text.push_str(&format!(
+            "voice,2026-11-23T{:02}:{:02},abc\n",
+            (i / 4) % 24,
+            15 * (i % 4)
+        ));
+    }
+    std::fs::write(&forecast, text).expect("write");
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        &path(&forecast),
+    ]);
+    assert_eq!(code, Some(2));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 101, "{}", lines.len());
+    assert!(
+        lines[100].ends_with("more problems (the first 100 are listed)"),
+        "{}",
+        lines[100]
+    );
+}
+
+#[test]
+fn a_break_is_paid_or_unpaid_never_guessed() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let shifts = tmp.path().join("shifts.csv");
+    std::fs::write(
+        &shifts,
+        "date,template,start,end,breaks,count,paid_hours,channels\n\
+         2026-11-24,phone 8h,2026-11-24T08:00,2026-11-24T16:30,10:30-10:45 coffee (maybe),1,8,voice\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    let (code, stderr) = vuoro(&[
+        "roster",
+        "--model",
+        "models/helsinki-multichannel.toml",
+        "--shifts",
+        &path(&shifts),
+        "--agents",
+        "models/helsinki-agents.csv",
+        "--out",
+        &path(&out),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(":2:5: breaks: expected 'HH:MM-HH:MM name (paid|unpaid)'"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn model_values_beyond_reason_are_named_at_their_key() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let base = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n";
+    let voice = "[[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n";
+    let cases = [
+        (
+            format!("{base}[[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"25h\"\ntarget = {{ service_level = \"80%\" }}\n"),
+            "m.toml:7:7: channel 'voice': aht: expected a duration of at most 24h, found '25h'",
+        ),
+        (
+            format!("{base}{voice}[export.csv]\ncolumns = []\n"),
+            "export.csv.columns: expected at least one of",
+        ),
+        (
+            format!("{base}{voice}[export.csv]\nrename = {{ employee_id = \"name\" }}\n"),
+            "export.csv.rename: expected distinct headers, found 'name' for both employee_id and name",
+        ),
+        (
+            format!("{base}{}", (0..65).map(|i| format!("[[channel]]\nname = \"c{i}\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = {{ service_level = \"80%\" }}\n")).collect::<String>()),
+            "[[channel]]: expected at most 64 channels, found 65",
+        ),
+    ];
+    for (text, want) in cases {
+        let model = tmp.path().join("m.toml");
+        std::fs::write(&model, text).expect("model");
+        let (code, stderr) = vuoro(&[
+            "requirements",
+            "--model",
+            &path(&model),
+            "--forecast",
+            "forecasts/small-day.csv",
+        ]);
+        assert_eq!(code, Some(2));
+        assert!(stderr.contains(want), "{want}\n{stderr}");
+    }
+}
