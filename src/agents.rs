@@ -239,15 +239,27 @@ fn read_skills(
                 p.trim()
                     .parse::<f64>()
                     .ok()
-                    .filter(|x| (0.0..=1.0).contains(x)),
+                    .filter(|x| *x > 0.0 && *x <= 1.0),
             ),
             None => (part, Some(1.0)),
         };
         match (model.channel_index(channel), proficiency) {
+            (Some(c), Some(_)) if skills.iter().any(|(s, _)| *s == c) => {
+                problems.at(
+                    row.line,
+                    Some(si),
+                    format!(
+                        "skills: expected each channel once, found '{}' twice",
+                        shown(channel)
+                    ),
+                );
+                ok = false;
+                all_read = false;
+            }
             (Some(c), Some(p)) => skills.push((c, p)),
             _ => {
                 let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
-                problems.at(row.line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency from 0 to 1, such as voice;chat:0.8, found '{}'", known.join(", "), shown(part)));
+                problems.at(row.line, Some(si), format!("skills: expected channels of the model ({}) with an optional proficiency above 0 and at most 1, such as voice;chat:0.8, found '{}'", known.join(", "), shown(part)));
                 ok = false;
                 all_read = false;
             }

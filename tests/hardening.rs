@@ -147,3 +147,107 @@ fn model_values_beyond_reason_are_named_at_their_key() {
         assert!(stderr.contains(want), "{want}\n{stderr}");
     }
 }
+
+#[test]
+fn silent_acceptances_of_the_qa_pass_are_errors_now() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let base = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n";
+    let voice = "[[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\n";
+    let models = [
+        (
+            format!("{base}{voice}target = {{ service_level = \"80%\", max_abandon = \"5%\" }}\n"),
+            "target.max_abandon: expected a patience for a channel with max_abandon",
+        ),
+        (
+            format!("{base}{voice}target = {{ service_level = \"80%\" }}\n[[shift]]\nname = \"d\"\nlength = \"8h\"\nstart = \"08:00-09:00\"\ndays = []\n"),
+            "days: expected at least one day",
+        ),
+        (
+            format!("name = \"{}\"\n{base}{voice}target = {{ service_level = \"80%\" }}\n", "x".repeat(300)),
+            "name: expected a name of at most 200 characters on one line",
+        ),
+    ];
+    for (text, want) in models {
+        let model = tmp.path().join("m.toml");
+        std::fs::write(&model, text).expect("model");
+        let (code, stderr) = vuoro(&[
+            "requirements",
+            "--model",
+            &path(&model),
+            "--forecast",
+            "forecasts/small-day.csv",
+        ]);
+        assert_eq!(code, Some(2));
+        assert!(stderr.contains(want), "{want}\n{stderr}");
+    }
+    // Agents: a proficiency of 0 and a skill listed twice.
+    for (skills, want) in [
+        ("voice:0", "optional proficiency above 0 and at most 1"),
+        (
+            "voice;voice",
+            "skills: expected each channel once, found 'voice' twice",
+        ),
+    ] {
+        let agents = tmp.path().join("a.csv");
+        std::fs::write(
+            &agents,
+            format!("id,name,skills,contract_hours\nA1,Aino,{skills},37.5\n"),
+        )
+        .expect("agents");
+        let (code, stderr) = vuoro(&[
+            "plan",
+            "--model",
+            "models/helsinki-multichannel.toml",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--agents",
+            &path(&agents),
+            "--out",
+            &path(&tmp.path().join("out")),
+        ]);
+        assert_eq!(code, Some(2));
+        assert!(stderr.contains(want), "{want}\n{stderr}");
+    }
+    // A plan row working a channel its template does not.
+    let shifts = tmp.path().join("shifts.csv");
+    std::fs::write(
+        &shifts,
+        "date,template,start,end,breaks,count,paid_hours,channels\n\
+         2026-11-24,phone 8h,2026-11-24T08:00,2026-11-24T16:30,12:00-12:30 lunch (unpaid),1,8,chat\n",
+    )
+    .expect("shifts");
+    let (code, stderr) = vuoro(&[
+        "roster",
+        "--model",
+        "models/helsinki-multichannel.toml",
+        "--shifts",
+        &path(&shifts),
+        "--agents",
+        "models/helsinki-agents.csv",
+        "--out",
+        &path(&tmp.path().join("out")),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("channels: expected channels of template 'phone 8h' (voice), found 'chat'"),
+        "{stderr}"
+    );
+    // --out naming an existing file is refused before any work.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "keep").expect("file");
+    let (code, stderr) = vuoro(&[
+        "schedule",
+        "--model",
+        "models/helsinki-multichannel.toml",
+        "--forecast",
+        "forecasts/helsinki-week-48.csv",
+        "--out",
+        &path(&file),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("expected a directory for --out, found a file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), "keep");
+}

@@ -2,7 +2,7 @@
 
 use super::commit::commit;
 use super::requirements::{load_model, requirements_of};
-use super::write::{check_apart, emit};
+use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -127,7 +127,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         args.agents.as_path(),
     ];
     inputs.extend(args.availability.as_deref());
-    check_apart(&args.out, &inputs)?;
+    check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
     let period = Period {

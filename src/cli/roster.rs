@@ -3,7 +3,7 @@
 use super::commit::commit;
 use super::plan::{check_exports, roster_files};
 use super::requirements::load_model;
-use super::write::{check_apart, emit};
+use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
@@ -51,7 +51,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         args.agents.as_path(),
     ];
     inputs.extend(args.availability.as_deref());
-    check_apart(&args.out, &inputs)?;
+    check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;

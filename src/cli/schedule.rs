@@ -2,7 +2,7 @@
 
 use super::commit::commit;
 use super::requirements::{load_model, requirements_of};
-use super::write::check_apart;
+use super::write::check_out_folder;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
@@ -202,7 +202,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let mut inputs = vec![args.model.as_path()];
     inputs.extend(args.forecast.as_deref());
     inputs.extend(args.requirements.as_deref());
-    check_apart(&args.out, &inputs)?;
+    check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let demand = demand_of(&args, &model)?;
     let goal = match args.goal {

@@ -3,7 +3,7 @@
 
 use super::commit::commit;
 use super::requirements::{load_model, requirements_of};
-use super::write::{check_apart, emit};
+use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -120,7 +120,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
         handle_times: handle_times(&args.handle_times)?,
         threads,
     };
-    check_apart(
+    check_out_folder(
         &args.out,
         &[
             args.model.as_path(),

@@ -24,6 +24,18 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure>
     write_all_atomically(&[(path, bytes)], || Ok(()))
 }
 
+/// Refuses an output folder that is an existing file, and one that is or holds an input — before any
+/// long work.
+pub(crate) fn check_out_folder(out: &Path, inputs: &[&Path]) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: expected a directory for --out, found a file",
+            out.display()
+        )));
+    }
+    check_apart(out, inputs)
+}
+
 /// Refuses an output that is, or is a folder holding, one of the command's inputs.
 pub(crate) fn check_apart(out: &Path, inputs: &[&Path]) -> Result<(), Failure> {
     let Ok(out_full) = out.canonicalize() else {

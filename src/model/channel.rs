@@ -384,6 +384,10 @@ fn immediate(
     if targets.is_empty() {
         c.report(at, format!("{}: expected a service_level, max_asa, max_abandon or max_occupancy for an immediate channel, found none", field(name, "target")));
     }
+    // Without a patience nobody hangs up: an abandonment cap could never bind, a sign of a missing key.
+    if targets.max_abandon.is_some() && matches!(live.patience, Some(None)) {
+        c.report(at, format!("{}: expected a patience for a channel with max_abandon (without one nobody abandons), found none", field(name, "target.max_abandon")));
+    }
     let concurrency = live
         .concurrency?
         .filter(|k| *k > 1)

@@ -126,6 +126,18 @@ impl Model {
         rules::check_weekly_rest(&mut c, raw.rules.as_ref(), &rules, shortest);
         let export_csv =
             rules::validate_export(&mut c, raw.export.as_ref().and_then(|e| e.csv.as_ref()));
+        // The name heads every summary and calendar: a line, not a file.
+        if raw
+            .name
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > 200 || n.contains('\n'))
+        {
+            c.report(
+                0,
+                "name: expected a name of at most 200 characters on one line, found a longer one"
+                    .to_string(),
+            );
+        }
         match (time_zone, interval_minutes, c.problems.is_empty()) {
             (Some(time_zone), Some(interval_minutes), true) => Ok(Model {
                 name: raw.name.unwrap_or_else(|| {

@@ -248,6 +248,16 @@ fn days(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<[bool; 7]> {
             }
         }
     }
+    if ok && days.iter().all(|d| !d) {
+        c.report(
+            d.span().start,
+            format!(
+                "{}: expected at least one day such as [\"mon\", \"tue\"], found none",
+                field(name, "days")
+            ),
+        );
+        return None;
+    }
     ok.then_some(days)
 }
 

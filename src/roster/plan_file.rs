@@ -119,6 +119,7 @@ fn read_shift(problems: &mut Problems, row: &Row, model: &Model) -> Option<Span>
         cells.paid_hours?,
     );
     check_length(problems, row, (start, end), paid_hours)?;
+    check_template_channels(problems, row, model, template, &cells.channels)?;
     let breaks = read_breaks(problems, row, model.time_zone, start, end)?;
     let start_date = start.with_timezone(&model.time_zone).date_naive();
     if date != start_date && date.succ_opt() != Some(start_date) {
@@ -139,6 +140,36 @@ fn read_shift(problems: &mut Problems, row: &Row, model: &Model) -> Option<Span>
         paid_hours,
         cells.channels,
     ))
+}
+
+/// A shift works channels its template works: agents are chosen by the template's skills.
+fn check_template_channels(
+    problems: &mut Problems,
+    row: &Row,
+    model: &Model,
+    template: TemplateId,
+    channels: &[String],
+) -> Option<()> {
+    let t = &model.shifts[template.0];
+    let allowed: Vec<&str> = t
+        .channels
+        .iter()
+        .map(|&c| model.channels[c].name.as_str())
+        .collect();
+    if let Some(bad) = channels.iter().find(|c| !allowed.contains(&c.as_str())) {
+        problems.at(
+            row.line,
+            row.cell("channels").map(|(i, _)| i),
+            format!(
+                "channels: expected channels of template '{}' ({}), found '{}'",
+                t.name,
+                allowed.join(", "),
+                shown(bad)
+            ),
+        );
+        return None;
+    }
+    Some(())
 }
 
 /// The shift's length: `end` after `start` by at most [`MAX_SHIFT_HOURS`], `paid_hours` within it.
