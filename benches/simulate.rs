@@ -49,16 +49,11 @@ fn main() {
     );
     for (ch, ev) in sim.channels.iter().zip(&sim.evaluation.channels) {
         for (p, f) in &ch.periods {
-            if let (SimPeriod::Week(w), Some(sl)) = (p, f.service_level) {
-                let formulas = ev
-                    .weeks
-                    .iter()
-                    .find(|(x, _)| x == w)
-                    .and_then(|(_, s)| s.service_level());
+            if let (SimPeriod::All, Some(sl)) = (p, f.service_level) {
+                let formulas = ev.period.service_level();
                 println!(
-                    "  {:<7} week {}: simulated {:.2} % ({:.2}–{:.2}), formulas {}",
+                    "  {:<7} the week: simulated {:.2} % ({:.2}–{:.2}), formulas {}",
                     ch.name,
-                    w.1,
                     100.0 * sl.mean,
                     100.0 * sl.low,
                     100.0 * sl.high,

@@ -223,12 +223,19 @@ fn simulate_replays_a_plan_folder_into_csv_files() {
         );
         let summary = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
-            summary.contains("2026-W48") && summary.contains("simulated SL"),
+            summary.contains("\nweek       voice") && summary.contains("simulated SL"),
             "{summary}"
         );
         let csv = std::fs::read_to_string(dir.join("simulation.csv")).expect("simulation.csv");
         assert!(csv.starts_with("channel,start,offered,service_level,service_level_low,service_level_high,asa_s,p_abandon,occupancy,predicted_service_level,at_risk\n"));
         assert_eq!(csv.lines().count(), 1 + 16);
+        let days = std::fs::read_to_string(dir.join("simulation_days.csv")).expect("days");
+        let periods: Vec<&str> = days
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(periods, ["2026-11-23", "week"]);
         files.push((
             csv,
             std::fs::read_to_string(dir.join("simulation_days.csv")).expect("days"),

@@ -69,6 +69,7 @@ fn period_label(p: SimPeriod) -> String {
     match p {
         SimPeriod::Day(d) => d.to_string(),
         SimPeriod::Week((y, w)) => format!("{y}-W{w:02}"),
+        SimPeriod::All => "week".to_string(),
     }
 }
 
@@ -78,10 +79,12 @@ fn predicted(sim: &Simulation, c: usize, p: SimPeriod) -> Option<f64> {
     match p {
         SimPeriod::Day(d) => ev.days.iter().find(|(x, _)| *x == d)?.1.service_level(),
         SimPeriod::Week(w) => ev.weeks.iter().find(|(x, _)| *x == w)?.1.service_level(),
+        SimPeriod::All => ev.period.service_level(),
     }
 }
 
-/// One row per channel and day, then per ISO week (`period` = the date or `YYYY-Www`).
+/// One row per channel and day, then (over several weeks) per ISO week `YYYY-Www`, then the whole period
+/// as `week`.
 pub fn simulation_days_csv(sim: &Simulation) -> String {
     let mut out = format!("channel,period,{COLUMNS}\n");
     for (c, ch) in sim.channels.iter().enumerate() {
@@ -124,7 +127,7 @@ pub fn simulation_summary(model: &Model, sim: &Simulation) -> String {
         for (p, f) in ch
             .periods
             .iter()
-            .filter(|(p, _)| matches!(p, SimPeriod::Week(_)))
+            .filter(|(p, _)| !matches!(p, SimPeriod::Day(_)))
         {
             let _ = writeln!(
                 out,
@@ -193,7 +196,7 @@ fn at_risk_report(model: &Model, sim: &Simulation) -> String {
 pub fn misses_target(sim: &Simulation) -> bool {
     sim.channels.iter().any(|ch| {
         ch.periods.iter().any(|(p, f)| {
-            matches!(p, SimPeriod::Week(_))
+            !matches!(p, SimPeriod::Day(_))
                 && matches!((ch.target, f.service_level), (Some(t), Some(e)) if e.mean + 1e-9 < t)
         })
     })

@@ -168,7 +168,10 @@ pub struct SimFigures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimPeriod {
     Day(NaiveDate),
+    /// An ISO week (listed when the period spans several).
     Week((i32, u32)),
+    /// The whole period.
+    All,
 }
 
 /// One channel, simulated.
@@ -347,12 +350,16 @@ pub fn simulate(
             }
             let mut weeks: Vec<(i32, u32)> = days.iter().map(|d| iso_week(*d)).collect();
             weeks.dedup();
-            for w in weeks {
-                let set: Vec<usize> = (0..grid.len())
-                    .filter(|&t| iso_week(grid.date_of(t)) == w)
-                    .collect();
-                periods.push((SimPeriod::Week(w), figures(reps, &set, convention)));
+            if weeks.len() > 1 {
+                for w in weeks {
+                    let set: Vec<usize> = (0..grid.len())
+                        .filter(|&t| iso_week(grid.date_of(t)) == w)
+                        .collect();
+                    periods.push((SimPeriod::Week(w), figures(reps, &set, convention)));
+                }
             }
+            let all: Vec<usize> = (0..grid.len()).collect();
+            periods.push((SimPeriod::All, figures(reps, &all, convention)));
             ChannelSimulation {
                 name: ch.name.clone(),
                 immediate: ch.is_immediate(),
