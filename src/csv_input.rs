@@ -106,7 +106,7 @@ pub(crate) enum Fields {
 enum Others {
     /// Reported as `unknown column 'x': expected {expected}` and `column 'x' appears twice`.
     Rejected { expected: String },
-    /// Ignored, and of a column given twice the first counts (for files that other tools write).
+    /// Ignored (for files that other tools write); a column vuoro reads may still not appear twice.
     Ignored,
 }
 
@@ -154,7 +154,7 @@ impl<'a> Columns<'a> {
         self
     }
 
-    /// Unknown columns are ignored and of a column given twice the first counts.
+    /// Unknown columns are ignored; a known column given twice is still an error.
     pub(crate) fn others_ignored(mut self) -> Self {
         self.others = Others::Ignored;
         self
@@ -477,13 +477,15 @@ fn header(problems: &mut Problems, names: &csv::StringRecord, columns: &Columns)
                     Some(i),
                     format!("unknown column '{}': expected {expected}", shown(&name)),
                 );
-            } else if found.contains(&known) {
-                problems.at(
-                    1,
-                    Some(i),
-                    format!("column '{}' appears twice", shown(&name)),
-                );
             }
+        }
+        // A column vuoro reads, given twice, is ambiguous whatever the file's other columns.
+        if known.is_some() && found.contains(&known) {
+            problems.at(
+                1,
+                Some(i),
+                format!("column '{}' appears twice", shown(&name)),
+            );
         }
         found.push(known);
     }
@@ -577,12 +579,16 @@ mod tests {
     }
 
     #[test]
-    fn ignored_columns_and_first_of_twice() {
+    fn ignored_columns_but_not_a_known_one_twice() {
         let columns = Columns::new(&KNOWN, &["id"]).others_ignored();
-        let file = open("x,id,ID\n,a,b\n", &columns).expect("valid");
+        let file = open("x,id\n,a\n", &columns).expect("valid");
         let (rows, problems) = rows(file);
         assert_eq!(rows, [(2, "a".to_string(), String::new())]);
         assert!(problems.is_empty());
+        assert_eq!(
+            open("x,id,ID\n,a,b\n", &columns).expect_err("twice"),
+            ["f.csv:1:3: column 'ID' appears twice"]
+        );
     }
 
     #[test]

@@ -251,3 +251,45 @@ fn silent_acceptances_of_the_qa_pass_are_errors_now() {
     );
     assert_eq!(std::fs::read_to_string(&file).expect("read"), "keep");
 }
+
+#[test]
+fn repeated_lengths_a_full_floor_and_zero_threads_are_refused() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let model = tmp.path().join("m.toml");
+    std::fs::write(
+        &model,
+        "name = \"T\"\n[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[schedule]\n\
+         min_interval_service_level = \"100%\"\n[[channel]]\nname = \"voice\"\nkind = \"immediate\"\n\
+         aht = \"3m\"\ntarget = { service_level = \"80%\" }\n[[shift]]\nname = \"d\"\n\
+         lengths = [\"6h\", \"6h\"]\nstart = \"08:00-09:00\"\n",
+    )
+    .expect("model");
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        &path(&model),
+        "--forecast",
+        "forecasts/small-day.csv",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("m.toml:6:30: schedule.min_interval_service_level: expected a share below 100%, found '100%'"), "{stderr}");
+    assert!(
+        stderr.contains("m.toml:14:18: shift 'd': lengths: expected each length once, found '6h'"),
+        "{stderr}"
+    );
+    let (code, stderr) = vuoro(&[
+        "schedule",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        "forecasts/small-day.csv",
+        "--out",
+        &path(&tmp.path().join("o")),
+        "--threads",
+        "0",
+    ]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (Some(2), "error: --threads: expected 1 to 256, found '0'\n")
+    );
+}

@@ -138,6 +138,12 @@ fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
             args.mip_gap
         )));
     }
+    if !(1..=256).contains(&args.threads) {
+        return Err(Failure::input(format!(
+            "--threads: expected 1 to 256, found '{}'",
+            args.threads
+        )));
+    }
     Ok(SolverChoice {
         backend: backend(args.solver)?,
         time_limit_s: args.time_limit,

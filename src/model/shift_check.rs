@@ -127,11 +127,21 @@ fn lengths(c: &mut Checker<'_>, raw: &RawShift, name: &str) -> Option<Vec<(u32, 
                 .into_iter()
                 .collect(),
         ),
-        (None, Some(list)) if !list.is_empty() => Some(
-            list.iter()
-                .filter_map(|v| paid_length(c, v, &field(name, "lengths")))
-                .collect(),
-        ),
+        (None, Some(list)) if !list.is_empty() => {
+            let mut read: Vec<(u32, usize)> = Vec::new();
+            for v in list {
+                let Some((minutes, at)) = paid_length(c, v, &field(name, "lengths")) else {
+                    continue;
+                };
+                if read.iter().any(|(m, _)| *m == minutes) {
+                    // Two equal lengths would be one template twice under one name.
+                    c.invalid(v, &field(name, "lengths"), "each length once");
+                } else {
+                    read.push((minutes, at));
+                }
+            }
+            Some(read)
+        }
         _ => {
             c.report(
                 raw.name.span().start,
@@ -530,6 +540,14 @@ pub(crate) fn validate_schedule(c: &mut Checker<'_>, raw: Option<&RawSchedule>) 
     }
     if let Some(v) = &raw.min_interval_service_level {
         if let Some(x) = c.share(v, "schedule.min_interval_service_level") {
+            if x >= 1.0 {
+                // No interval can be held at 100 %: every plan would be "short".
+                c.invalid(
+                    v,
+                    "schedule.min_interval_service_level",
+                    "a share below 100%",
+                );
+            }
             rules.min_interval_service_level = x;
         }
     }
