@@ -10,6 +10,10 @@ use crate::csv_input::{shorten, Columns, CsvFile};
 use crate::error::Diagnostics;
 use std::path::Path;
 
+/// The most cases one batch evaluates: a year of 15-minute intervals for ten channels is 350 000; a
+/// bigger file is split.
+const MAX_CASES: usize = 400_000;
+
 /// One parsed row and the line it came from.
 #[derive(Debug, Clone)]
 pub struct BatchCase {
@@ -27,7 +31,19 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         ))
         .unknown_expected(format!("one of {}", INPUT_COLUMNS.join(", ")));
     let mut file = CsvFile::open(path, contents, &columns)?;
+    let mut rows = 0usize;
     let cases = file.read_rows(|problems, row| {
+        rows += 1;
+        if rows > MAX_CASES {
+            if rows == MAX_CASES + 1 {
+                problems.at(
+                    row.line,
+                    None,
+                    format!("expected at most {MAX_CASES} cases in one batch (split the file), found more"),
+                );
+            }
+            return None;
+        }
         let mut text = CaseText::default();
         for (column, value) in row.cells() {
             if let Some(column) = column {
