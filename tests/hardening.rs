@@ -293,3 +293,53 @@ fn repeated_lengths_a_full_floor_and_zero_threads_are_refused() {
         (Some(2), "error: --threads: expected 1 to 256, found '0'\n")
     );
 }
+
+#[test]
+fn periods_and_costs_that_cannot_be_meant() {
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        "forecasts/small-day.csv",
+        "--from",
+        "27-03-24",
+    ]);
+    assert_eq!((code, stderr.as_str()), (Some(2), "error: --from: expected a date such as 2026-11-23 (four-digit year), found 0027-03-24\n"));
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        "forecasts/small-day.csv",
+        "--from",
+        "2026-11-24",
+        "--to",
+        "2026-11-23",
+    ]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            Some(2),
+            "error: --to: expected a date on or after --from (2026-11-24), found 2026-11-23\n"
+        )
+    );
+    let tmp = tempfile::tempdir().expect("temp");
+    let model = tmp.path().join("m.toml");
+    std::fs::write(
+        &model,
+        "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"voice\"\nkind = \"immediate\"\n\
+         aht = \"3m\"\ntarget = { service_level = \"80%\" }\n[[shift]]\nname = \"d\"\nlength = \"8h\"\n\
+         start = \"08:00-09:00\"\ncost_per_hour = 1.0\ncost_per_shift = 9.0\n",
+    )
+    .expect("model");
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        &path(&model),
+        "--forecast",
+        "forecasts/small-day.csv",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("shift 'd': cost_per_shift: expected either cost_per_hour or cost_per_shift, not both, found both"), "{stderr}");
+}

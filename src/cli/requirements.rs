@@ -106,6 +106,7 @@ pub(crate) fn requirements_of(
     path: &Path,
     period: Period,
 ) -> Result<Requirements, Failure> {
+    check_period(period)?;
     let text = read_input(path)?;
     let read = read_forecast(path, &text, model, period).map_err(|d| Failure::diagnostics(&d))?;
     for w in &read.warnings {
@@ -115,6 +116,26 @@ pub(crate) fn requirements_of(
         code: 1,
         message: e.to_string(),
     })
+}
+
+/// `--from` and `--to`: dates of this era (a two-digit year reads as the first century), in order.
+fn check_period(period: Period) -> Result<(), Failure> {
+    use chrono::Datelike as _;
+    for (flag, date) in [("--from", period.from), ("--to", period.to)] {
+        if let Some(d) = date.filter(|d| !(1970..=2200).contains(&d.year())) {
+            return Err(Failure::input(format!(
+                "{flag}: expected a date such as 2026-11-23 (four-digit year), found {d}"
+            )));
+        }
+    }
+    if let (Some(from), Some(to)) = (period.from, period.to) {
+        if to < from {
+            return Err(Failure::input(format!(
+                "--to: expected a date on or after --from ({from}), found {to}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn load_model(path: &Path) -> Result<Model, Failure> {

@@ -73,6 +73,16 @@ fn validate_shift(
     let channels = channels(c, raw, name, channel_names);
     let per_hour = cost(c, &raw.cost_per_hour, name, "cost_per_hour");
     let per_shift = cost(c, &raw.cost_per_shift, name, "cost_per_shift");
+    if let (Some(_), Some(v)) = (&raw.cost_per_hour, &raw.cost_per_shift) {
+        // The shift's cost is one or the other; given both, the per-hour one would be silently unused.
+        c.report(
+            v.span().start,
+            format!(
+                "{}: expected either cost_per_hour or cost_per_shift, not both, found both",
+                field(name, "cost_per_shift")
+            ),
+        );
+    }
     let min_per_day = count(c, &raw.min_per_day, name, "min_per_day");
     let max_per_day = count(c, &raw.max_per_day, name, "max_per_day");
     let breaks = breaks(c, raw, name);
