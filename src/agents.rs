@@ -58,6 +58,20 @@ pub struct Window {
     pub preferred: bool,
 }
 
+/// Which part of the file-name rule an unsafe id breaks, in words.
+fn id_rule(id: &str) -> &'static str {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if id.is_empty() || !id.chars().all(allowed) {
+        "nothing else"
+    } else if id.starts_with('.') {
+        "not starting with a dot"
+    } else if id.len() > 64 {
+        "at most 64 characters"
+    } else {
+        "not a name the system reserves (CON, NUL, COM1 …)"
+    }
+}
+
 /// Whether an id can safely be a file name.
 pub fn is_safe_id(id: &str) -> bool {
     const RESERVED: [&str; 22] = [
@@ -118,7 +132,7 @@ fn read_agent(
 ) -> Option<Agent> {
     let id = problems.cell(row, "id", |id| {
         if !is_safe_id(id) {
-            return Err(format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{}'", shown(id)));
+            return Err(format!("id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), {}, found '{}'", id_rule(id), shown(id)));
         }
         match first_line.insert(id.to_ascii_lowercase(), row.line) {
             Some(first) => Err(format!(

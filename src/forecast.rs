@@ -204,7 +204,7 @@ fn read_cells(
     let volume = problems.cell(record, "volume", |v| match v.parse::<f64>() {
         Ok(x) if x.is_finite() && (0.0..=MAX_VOLUME).contains(&x) => Ok(x),
         _ => Err(format!(
-            "volume: expected a number of contacts, 0 or more, found '{v}'"
+            "volume: expected a number of contacts from 0 to 10 000 000, found '{v}'"
         )),
     });
     let aht_s = handle_time(problems, record, "aht");
@@ -303,6 +303,22 @@ fn planning_grid(model: &Model, period: Period, span: &[DateTime<Utc>]) -> Resul
             "period: expected at most {MAX_PERIOD_DAYS} days (choose them with --from and --to), found {} … {}",
             local_iso(model, begin),
             local_iso(model, end)
+        ));
+    }
+    // A chosen period reaching past the forecast would be read as a gap in every channel.
+    let tz = model.time_zone;
+    if period.from.is_some() && begin < first {
+        return Err(format!(
+            "--from: expected a day the forecast covers (it starts {}), found {}",
+            local_iso(model, first),
+            begin.with_timezone(&tz).date_naive()
+        ));
+    }
+    if period.to.is_some() && end > last + step {
+        return Err(format!(
+            "--to: expected a day the forecast covers (it ends {}), found {}",
+            local_iso(model, last + step),
+            (end - Duration::days(1)).with_timezone(&tz).date_naive()
         ));
     }
     let mut starts = Vec::new();

@@ -278,7 +278,7 @@ fn long_cells_are_echoed_cut_and_huge_files_refused() {
     assert_eq!(
         errors(agents(&csv)),
         [
-            format!("a.csv:2:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '{cut}'"),
+            format!("a.csv:2:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), at most 64 characters, found '{cut}'"),
             format!("a.csv:2:3: skills: expected channels of the model (voice, chat) with an optional proficiency above 0 and at most 1, such as voice;chat:0.8, found '{cut}'"),
         ]
     );

@@ -201,7 +201,7 @@ fn bad_flags_and_files_are_named_with_exit_2() {
         (
             &["schedule", "--model", "models/small.toml", "--forecast", "forecasts/small-day.csv",
               "--out", "/nonexistent/x", "--mip-gap", "2"],
-            "error: --mip-gap: expected a share from 0 up to 1, found '2'\n",
+            "error: --mip-gap: expected a share from 0 up to 100% such as 0.5% or 0.005, found '2'\n",
         ),
         (
             &["schedule", "--model", "models/small.toml", "--forecast", "forecasts/small-day.csv",

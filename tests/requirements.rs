@@ -150,10 +150,10 @@ fn forecast_errors_are_all_reported_at_once() {
         errors_of(read_forecast(Path::new("f.csv"), csv, &m, Period::default()).map(|r| r.warnings)),
         [
             "f.csv:3:1: channel: expected one of the model's channels (voice, email), found 'phone'",
-            "f.csv:4:3: volume: expected a number of contacts, 0 or more, found '-3'",
+            "f.csv:4:3: volume: expected a number of contacts from 0 to 10 000 000, found '-3'",
             "f.csv:5:2: start: expected an interval start on the 60-minute grid, found '2026-11-23T10:30'",
             "f.csv:6:2: start: interval 2026-11-23T08:00+02:00 of channel 'voice' is listed twice (first on line 2)",
-            "f.csv:7:3: volume: expected a number of contacts, 0 or more, found 'abc'",
+            "f.csv:7:3: volume: expected a number of contacts from 0 to 10 000 000, found 'abc'",
             "f.csv: channel 'voice' is open but the forecast has no row for the interval 2026-11-23T10:00+02:00; give 0 for intervals without contacts",
             "f.csv: channel 'email' is open but the forecast has no row for 7 intervals 2026-11-23T09:00+02:00 … 2026-11-23T15:00+02:00; give 0 for intervals without contacts",
         ]
@@ -456,7 +456,7 @@ fn cli_bad_input_exits_2_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
         stderr.starts_with(&format!(
-            "error: {}:2:3: volume: expected a number of contacts, 0 or more, found '-1'",
+            "error: {}:2:3: volume: expected a number of contacts from 0 to 10 000 000, found '-1'",
             forecast.display()
         )),
         "{stderr}"
@@ -490,7 +490,7 @@ fn absurd_values_and_misplaced_keys_are_errors() {
     );
     assert_eq!(
         errors,
-        ["f.csv:10:3: volume: expected a number of contacts, 0 or more, found '10000000000'"]
+        ["f.csv:10:3: volume: expected a number of contacts from 0 to 10 000 000, found '10000000000'"]
     );
     let text = "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"email\"\nkind = \"deferred\"\naht = \"5m\"\npatience = \"3m\"\ntarget = { response_window = \"4h\" }\n";
     assert_eq!(

@@ -104,7 +104,7 @@ fn agent_and_availability_errors_name_line_column_and_field() {
     assert_eq!(
         errors,
         [
-            "agents.csv:3:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), found '../x'",
+            "agents.csv:3:1: id: expected letters, digits, '.', '_' or '-' (it names the agent's calendar file), nothing else, found '../x'",
             "agents.csv:4:1: id: 'A1' is listed twice, ignoring case (first on line 2)",
             "agents.csv:5:3: skills: expected channels of the model (voice, chat) with an optional proficiency above 0 and at most 1, such as voice;chat:0.8, found 'fax'",
             "agents.csv:6:5: min_hours: expected at most max_hours (30), found 40",

@@ -92,14 +92,14 @@ pub(crate) struct ScheduleArgs {
         allow_negative_numbers = true
     )]
     time_limit: f64,
-    /// Stop when the plan is provably within this relative gap of optimal, e.g. 0.005.
+    /// Stop when the plan is provably within this relative gap of optimal, e.g. 0.5% or 0.005.
     #[arg(
         long,
         value_name = "GAP",
-        default_value_t = 0.005,
-        allow_negative_numbers = true
+        default_value = "0.5%",
+        allow_hyphen_values = true
     )]
-    mip_gap: f64,
+    mip_gap: String,
     /// Solver threads (HiGHS and CBC).
     #[arg(long, value_name = "N", default_value_t = 1)]
     threads: u32,
@@ -132,12 +132,15 @@ fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
             args.time_limit
         )));
     }
-    if !(0.0..1.0).contains(&args.mip_gap) {
-        return Err(Failure::input(format!(
-            "--mip-gap: expected a share from 0 up to 1, found '{}'",
-            args.mip_gap
-        )));
-    }
+    let mip_gap = vuoro::units::parse_share(&args.mip_gap)
+        .ok()
+        .filter(|g| (0.0..1.0).contains(g))
+        .ok_or_else(|| {
+            Failure::input(format!(
+                "--mip-gap: expected a share from 0 up to 100% such as 0.5% or 0.005, found '{}'",
+                args.mip_gap
+            ))
+        })?;
     if !(1..=256).contains(&args.threads) {
         return Err(Failure::input(format!(
             "--threads: expected 1 to 256, found '{}'",
@@ -147,7 +150,7 @@ fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
     Ok(SolverChoice {
         backend: backend(args.solver)?,
         time_limit_s: args.time_limit,
-        mip_gap: args.mip_gap,
+        mip_gap,
         threads: args.threads.max(1),
     })
 }
