@@ -61,6 +61,8 @@ const COLUMNS: [&str; 5] = ["channel", "start", "volume", "aht", "acw"];
 const MAX_VOLUME: f64 = 1e7;
 /// Largest handle or after-contact time accepted: a day.
 const MAX_HANDLE_S: f64 = 86_400.0;
+/// A handle time longer than this is legal but more likely a unit slip (`23h` for `23m`): warned.
+const LONG_HANDLE_S: f64 = 4.0 * 3600.0;
 
 /// A forecast row without a problem.
 struct Row {
@@ -357,6 +359,7 @@ fn fill_series(
     let mut warnings = Vec::new();
     let mut outside = 0usize;
     let mut first_outside = None;
+    let (mut long_handle, mut first_long) = (0usize, None);
     for row in rows {
         let Some(&i) = slot.get(&row.start) else {
             outside += 1;
@@ -364,10 +367,23 @@ fn fill_series(
             continue;
         };
         warnings.extend(closed_hours_warning(file, model, row));
+        let channel = &model.channels[row.channel];
+        let handle = row.aht_s.unwrap_or(channel.aht_s) + row.acw_s.unwrap_or(channel.acw_s);
+        if handle > LONG_HANDLE_S {
+            long_handle += 1;
+            first_long.get_or_insert(row.line);
+        }
         let s = &mut series[row.channel];
         s.volume[i] = Some(row.volume);
         s.aht_s[i] = row.aht_s;
         s.acw_s[i] = row.acw_s;
+    }
+    if let Some(line) = first_long {
+        warnings.push(file.problems.diagnostic(
+            line,
+            None,
+            format!("{long_handle} row(s) with a handle time (aht + acw) over 4h (first on this line): legal, but check the units"),
+        ));
     }
     if let Some(line) = first_outside {
         warnings.push(file.problems.diagnostic(

@@ -343,3 +343,38 @@ fn periods_and_costs_that_cannot_be_meant() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("shift 'd': cost_per_shift: expected either cost_per_hour or cost_per_shift, not both, found both"), "{stderr}");
 }
+
+#[test]
+fn a_handle_time_of_hours_is_warned_and_a_period_beyond_the_forecast_named() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let forecast = tmp.path().join("f.csv");
+    std::fs::write(
+        &forecast,
+        "channel,start,volume,acw\nvoice,2026-11-23T08:00,10,23h\nemail,2026-11-23T08:00,1,\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_vuoro"))
+        .args([
+            "requirements",
+            "--model",
+            "models/small.toml",
+            "--forecast",
+            &path(&forecast),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("f.csv:2: 1 row(s) with a handle time (aht + acw) over 4h (first on this line): legal, but check the units"), "{stderr}");
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        "forecasts/small-day.csv",
+        "--to",
+        "2026-12-30",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--to: expected a day the forecast covers (it ends 2026-11-24T00:00+02:00), found 2026-12-30"), "{stderr}");
+}
