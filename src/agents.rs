@@ -56,6 +56,19 @@ pub struct Window {
     pub from_minute: u32,
     pub to_minute: u32,
     pub preferred: bool,
+    /// Line of the availability file, for warnings.
+    pub line: u64,
+}
+
+/// Availability rows dated outside `dates` (the period rostered): legal, probably another week's file.
+/// Returns (rows, first line) when there are any.
+pub fn dated_outside(windows: &[Window], dates: &[NaiveDate]) -> Option<(usize, u64)> {
+    let outside: Vec<u64> = windows
+        .iter()
+        .filter(|w| matches!(w.when, When::Date(d) if !dates.contains(&d)))
+        .map(|w| w.line)
+        .collect();
+    outside.first().map(|&line| (outside.len(), line))
 }
 
 /// Which part of the file-name rule an unsafe id breaks, in words.
@@ -342,6 +355,7 @@ fn read_window(problems: &mut Problems, row: &Row, agents: &[Agent]) -> Option<W
         from_minute: f,
         to_minute: t,
         preferred,
+        line: row.line,
     })
 }
 

@@ -378,3 +378,41 @@ fn a_handle_time_of_hours_is_warned_and_a_period_beyond_the_forecast_named() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--to: expected a day the forecast covers (it ends 2026-11-24T00:00+02:00), found 2026-12-30"), "{stderr}");
 }
+
+#[test]
+fn availability_for_other_days_is_warned() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let availability = tmp.path().join("av.csv");
+    std::fs::write(
+        &availability,
+        "agent_id,date,from,to,kind\nA001,2027-01-05,08:00,12:00,unavailable\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_vuoro"))
+        .args([
+            "plan",
+            "--model",
+            "models/helsinki-multichannel.toml",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--agents",
+            "models/helsinki-agents.csv",
+            "--availability",
+            &path(&availability),
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-24",
+            "--time-limit",
+            "10",
+            "--out",
+            &path(&tmp.path().join("plan")),
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("av.csv:2: 1 availability row(s) dated outside the rostered days 2026-11-24 – 2026-11-24 (first on this line); they change nothing"),
+        "{stderr}"
+    );
+}

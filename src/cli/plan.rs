@@ -152,6 +152,12 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         return Err(Failure::input("the planning period is empty"));
     };
     let rules = &model.rules;
+    warn_availability(
+        args.availability.as_deref(),
+        &windows,
+        &model,
+        (first, period_end),
+    );
     let roster = assign(
         &model,
         rules,
@@ -168,6 +174,30 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     commit(&args.out, &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
+}
+
+/// Warns of availability rows dated outside the rostered period: legal, but probably another week's.
+pub(crate) fn warn_availability(
+    path: Option<&Path>,
+    windows: &[Window],
+    model: &Model,
+    period: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+) {
+    let Some(path) = path else {
+        return;
+    };
+    let tz = model.time_zone;
+    let first = period.0.with_timezone(&tz).date_naive();
+    let last = (period.1 - chrono::Duration::minutes(1))
+        .with_timezone(&tz)
+        .date_naive();
+    let dates: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
+    if let Some((n, line)) = vuoro::agents::dated_outside(windows, &dates) {
+        eprintln!(
+            "warning: {}:{line}: {n} availability row(s) dated outside the rostered days {first} – {last} (first on this line); they change nothing",
+            path.display()
+        );
+    }
 }
 
 /// Checks `--export` values.

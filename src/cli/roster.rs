@@ -1,7 +1,7 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
 use super::commit::commit;
-use super::plan::{check_exports, roster_files};
+use super::plan::{check_exports, roster_files, warn_availability};
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
@@ -69,6 +69,12 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
             args.shifts.display()
         )));
     };
+    warn_availability(
+        args.availability.as_deref(),
+        &windows,
+        &model,
+        (period_start, period_end),
+    );
     let roster = assign(
         &model,
         &model.rules,
