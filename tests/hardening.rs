@@ -416,3 +416,28 @@ fn availability_for_other_days_is_warned() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_break_of_hours_is_named_as_too_long() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let model = tmp.path().join("m.toml");
+    std::fs::write(
+        &model,
+        "[planning]\ntime_zone = \"UTC\"\ninterval = \"60m\"\n[[channel]]\nname = \"voice\"\nkind = \"immediate\"\n\
+         aht = \"3m\"\ntarget = { service_level = \"80%\" }\n[[shift]]\nname = \"d\"\nlength = \"8h\"\n\
+         start = \"08:00-09:00\"\nbreaks = [ { length = \"20h\", window = \"1h-2h\" } ]\n",
+    )
+    .expect("model");
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        &path(&model),
+        "--forecast",
+        "forecasts/small-day.csv",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("shift 'd': breaks[0].length: expected a break of at most 2h, found '20h'"),
+        "{stderr}"
+    );
+}

@@ -427,7 +427,16 @@ fn break_rule(c: &mut Checker<'_>, i: usize, rb: &RawBreak, name: &str) -> Optio
         .clone()
         .unwrap_or_else(|| format!("break {}", i + 1));
     let f = format!("breaks[{i}]");
-    let minutes = c.whole_minutes(&rb.length, &field(name, &format!("{f}.length")));
+    let length_field = field(name, &format!("{f}.length"));
+    let minutes = c.whole_minutes(&rb.length, &length_field).and_then(|m| {
+        // A break is a pause inside a shift: over 2 hours it is a split shift or a unit slip.
+        if m > 120 {
+            c.invalid(&rb.length, &length_field, "a break of at most 2h");
+            None
+        } else {
+            Some(m)
+        }
+    });
     let window = break_window(c, &rb.window, &field(name, &format!("{f}.window")));
     let (minutes, (earliest_offset, latest_offset)) = (minutes?, window?);
     Some(BreakRule {
