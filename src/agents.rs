@@ -156,6 +156,10 @@ fn read_agent(
     });
     let name = problems.cell(row, "name", |name| match name {
         "" => Err("name: expected the agent's name, found an empty cell".to_string()),
+        // Names go into calendars, spreadsheets (32 767 characters a cell) and summaries.
+        _ if name.chars().count() > 200 => {
+            Err("name: expected a name of at most 200 characters, found a longer one".to_string())
+        }
         _ => Ok(name.to_string()),
     });
     let skills = read_skills(problems, row, model, id.is_some());

@@ -25,9 +25,26 @@ impl InvalidValue {
         InvalidValue {
             field: field.into(),
             expected: expected.into(),
-            found: found.to_string(),
+            found: readable(found.to_string()),
         }
     }
+}
+
+/// A found value as a reader can take it in: a number of many digits in exponent form (`1e308`, not
+/// 309 digits). (Text is cut where it is echoed.)
+fn readable(found: String) -> String {
+    if found.len() > 20
+        && found
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"-.".contains(&b))
+    {
+        if let Ok(x) = found.parse::<f64>() {
+            if x.is_finite() {
+                return format!("{x:e}");
+            }
+        }
+    }
+    found
 }
 
 /// Where in a file a problem is: 1-based line and column (column = CSV field index). Line 0 means the

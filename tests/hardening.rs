@@ -305,7 +305,7 @@ fn periods_and_costs_that_cannot_be_meant() {
         "--from",
         "27-03-24",
     ]);
-    assert_eq!((code, stderr.as_str()), (Some(2), "error: --from: expected a date such as 2026-11-23 (four-digit year), found 0027-03-24\n"));
+    assert_eq!((code, stderr.as_str()), (Some(2), "error: --from: expected a date from 1970 to 2200 such as 2026-11-23, found 0027-03-24\n"));
     let (code, stderr) = vuoro(&[
         "requirements",
         "--model",

@@ -132,8 +132,8 @@ fn shift_counts_lengths_and_paid_hours_are_limited() {
     assert_eq!(
         errors(read_shifts(Path::new("s.csv"), &csv, &model("60m"))),
         [
-            "s.csv:2:6: count: expected at most 10000 agents per row, found '1000000000'",
-            "s.csv:3:6: count: expected at most 10000 agents per row, found '99999999999999999999999'",
+            "s.csv:2:6: count: expected at most 100000 agents per row, found '1000000000'",
+            "s.csv:3:6: count: expected at most 100000 agents per row, found '99999999999999999999999'",
             "s.csv:4:7: paid_hours: expected at most the shift's length (8 h), found 9",
             "s.csv:5:4: end: expected at most 48 hours after start, found '2026-11-26T16:00'",
             "s.csv:6:6: count: expected a whole number of agents, 1 or more, found '0'",
@@ -336,7 +336,7 @@ fn cli_exits_2_and_writes_nothing_on_a_giant_count() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(":2:6: count: expected at most 10000 agents per row, found '1000000000'"),
+        stderr.contains(":2:6: count: expected at most 100000 agents per row, found '1000000000'"),
         "{stderr}"
     );
     assert!(!out.exists());

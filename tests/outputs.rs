@@ -70,7 +70,11 @@ fn foreign_files_stay_and_stale_outputs_go() {
     std::fs::create_dir_all(&out).expect("out");
     std::fs::write(out.join("notes.txt"), "the planner's own file").expect("notes");
     // A file vuoro wrote last time and does not write now (a calendar of an agent who left).
-    std::fs::write(out.join(".vuoro-manifest"), "shifts.csv\nics/A999.ics\n").expect("manifest");
+    std::fs::write(
+        out.join(".vuoro-manifest-schedule"),
+        "shifts.csv\nics/A999.ics\n",
+    )
+    .expect("manifest");
     std::fs::create_dir_all(out.join("ics")).expect("ics");
     std::fs::write(out.join("ics/A999.ics"), "old").expect("old calendar");
     let status = schedule(&model, &req, &out)
@@ -81,14 +85,14 @@ fn foreign_files_stay_and_stale_outputs_go() {
     assert_eq!(
         names(&out),
         [
-            ".vuoro-manifest",
+            ".vuoro-manifest-schedule",
             "coverage.csv",
             "coverage.svg",
             "notes.txt",
             "shifts.csv"
         ]
     );
-    let manifest = std::fs::read_to_string(out.join(".vuoro-manifest")).expect("manifest");
+    let manifest = std::fs::read_to_string(out.join(".vuoro-manifest-schedule")).expect("manifest");
     assert_eq!(manifest, "coverage.csv\ncoverage.svg\nshifts.csv\n");
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).expect("notes"),
@@ -235,5 +239,28 @@ fn a_byte_that_is_not_utf8_is_named_by_line_and_column() {
     assert_eq!(
         stderr,
         format!("error: {bad_text}:2:25: expected UTF-8 text (save the file as UTF-8), found the byte 0xff\n")
+    );
+}
+
+#[test]
+fn a_command_keeps_the_files_another_command_wrote_into_the_folder() {
+    // `vuoro plan` wrote a roster here; `vuoro schedule` into the same folder replaces its own files only.
+    let tmp = tempfile::tempdir().expect("temp");
+    let (model, req) = inputs(&tmp.path().join("in"));
+    let out = tmp.path().join("plan");
+    std::fs::create_dir_all(&out).expect("out");
+    std::fs::write(out.join(".vuoro-manifest-plan"), "roster.csv\nshifts.csv\n").expect("manifest");
+    std::fs::write(out.join("roster.csv"), "the roster").expect("roster");
+    let status = schedule(&model, &req, &out)
+        .stdout(Stdio::null())
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(out.join("roster.csv")).expect("kept"),
+        "the roster"
+    );
+    assert!(
+        out.join(".vuoro-manifest-plan").exists() && out.join(".vuoro-manifest-schedule").exists()
     );
 }

@@ -2,8 +2,8 @@
 //!
 //! # Scheme
 //! 1. Every file is written and synced into a staging folder beside `--out`
-//!    (`.<name>.vuoro-stage-<pid>`), with a manifest `.vuoro-manifest` listing what vuoro wrote.
-//! 2. Files in `--out` that vuoro did not write (not in the previous manifest) are carried over into the
+//!    (`.<name>.vuoro-stage-<pid>`), with a manifest `.vuoro-manifest-<command>` listing what the command wrote.
+//! 2. Files in `--out` that this command did not write (not in its previous manifest) are carried over into the
 //!    staging folder as hard links (copies where links fail); files vuoro wrote before and did not write
 //!    this time — the calendar of an agent who left, an export not asked for — are not.
 //! 3. The summary goes to standard output; if that fails, the staging folder is removed and nothing on
@@ -22,8 +22,14 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// The manifest of the files vuoro wrote into an output folder.
-const MANIFEST: &str = ".vuoro-manifest";
+/// The manifest of the files one vuoro command wrote into an output folder: `.vuoro-manifest-<command>`.
+/// Each command answers for its own files only, so `simulate` writing into a `plan` folder keeps the
+/// roster.
+fn manifest(command: &str) -> String {
+    format!("{MANIFEST_PREFIX}{command}")
+}
+
+const MANIFEST_PREFIX: &str = ".vuoro-manifest-";
 
 /// Temporary paths of this process, removed on Ctrl-C.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -57,9 +63,11 @@ pub(crate) fn forget(path: &Path) {
 /// file is safely staged and before anything visible changes (see the module docs).
 pub(crate) fn commit(
     dir: &Path,
+    command: &str,
     files: &[(PathBuf, Vec<u8>)],
     announce: impl FnOnce() -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    let manifest = manifest(command);
     check_relative(files)?;
     let (parent, name) = split(dir)?;
     recover(&parent, &name, dir);
@@ -71,7 +79,7 @@ pub(crate) fn commit(
     }
     let stage = parent.join(format!(".{name}.vuoro-stage-{}", std::process::id()));
     remember(&stage);
-    let result = stage_files(&stage, dir, files)
+    let result = stage_files(&stage, dir, files, &manifest)
         .and_then(|()| announce())
         .and_then(|()| swap(&stage, dir, &parent, &name));
     let _ = std::fs::remove_dir_all(&stage);
@@ -112,20 +120,25 @@ fn io<'p>(path: &'p Path, what: &'static str) -> impl Fn(std::io::Error) -> Fail
 }
 
 /// Writes and syncs the new files, the manifest, and links to the folder's foreign files.
-fn stage_files(stage: &Path, dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Failure> {
+fn stage_files(
+    stage: &Path,
+    dir: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    manifest: &str,
+) -> Result<(), Failure> {
     let _ = std::fs::remove_dir_all(stage);
     std::fs::create_dir_all(stage).map_err(io(stage, "create a folder"))?;
     for (relative, bytes) in files {
         write_synced(&stage.join(relative), bytes)?;
     }
-    carry_over_foreign(stage, dir, files)?;
+    carry_over_foreign(stage, dir, files, manifest)?;
     // The manifest last: a staging folder with one is complete.
     let mut listed: Vec<String> = files
         .iter()
         .map(|(p, _)| p.to_string_lossy().into_owned())
         .collect();
     listed.sort();
-    write_synced(&stage.join(MANIFEST), (listed.join("\n") + "\n").as_bytes())?;
+    write_synced(&stage.join(manifest), (listed.join("\n") + "\n").as_bytes())?;
     sync_dir(stage);
     Ok(())
 }
@@ -146,8 +159,8 @@ fn sync_dir(dir: &Path) {
 }
 
 /// The files of the current folder vuoro wrote last time (its manifest), relative.
-fn previous_outputs(dir: &Path) -> BTreeSet<PathBuf> {
-    std::fs::read_to_string(dir.join(MANIFEST))
+fn previous_outputs(dir: &Path, manifest: &str) -> BTreeSet<PathBuf> {
+    std::fs::read_to_string(dir.join(manifest))
         .map(|text| text.lines().map(PathBuf::from).collect())
         .unwrap_or_default()
 }
@@ -172,16 +185,17 @@ fn carry_over_foreign(
     stage: &Path,
     dir: &Path,
     files: &[(PathBuf, Vec<u8>)],
+    manifest: &str,
 ) -> Result<(), Failure> {
     if !dir.is_dir() {
         return Ok(());
     }
-    let ours = previous_outputs(dir);
+    let ours = previous_outputs(dir, manifest);
     let new: BTreeSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
     let mut all = Vec::new();
     files_under(dir, Path::new(""), &mut all);
     for relative in all {
-        if ours.contains(&relative) || new.contains(&relative) || relative == Path::new(MANIFEST) {
+        if ours.contains(&relative) || new.contains(&relative) || relative == Path::new(manifest) {
             continue;
         }
         let (from, to) = (dir.join(&relative), stage.join(&relative));
@@ -249,7 +263,7 @@ fn recover(parent: &Path, name: &str, dir: &Path) {
         // A complete staging folder (it has its manifest) is the newer set; else the previous one.
         let restore = leftovers
             .iter()
-            .find(|(p, staged)| *staged && p.join(MANIFEST).exists())
+            .find(|(p, staged)| *staged && has_manifest(p))
             .or_else(|| leftovers.iter().find(|(_, staged)| !staged));
         if let Some((path, _)) = restore {
             let _ = std::fs::rename(path, dir);
@@ -258,4 +272,13 @@ fn recover(parent: &Path, name: &str, dir: &Path) {
     for (path, _) in leftovers {
         let _ = std::fs::remove_dir_all(path);
     }
+}
+
+/// Whether a staging folder is complete: its manifest is written last.
+fn has_manifest(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(MANIFEST_PREFIX))
+    })
 }

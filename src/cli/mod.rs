@@ -131,7 +131,16 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // No line of a message may flood the terminal (a flag's value is echoed in it).
+            let lines: Vec<String> = failure
+                .message
+                .lines()
+                .map(|l| match l.char_indices().nth(1000) {
+                    Some((cut, _)) => format!("{}…", &l[..cut]),
+                    None => l.to_string(),
+                })
+                .collect();
+            eprintln!("error: {}", lines.join("\n"));
             ExitCode::from(failure.code)
         }
     }

@@ -171,7 +171,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let mut files = plan_files(&model, &plan, &evaluation)?;
     files.extend(roster_files(&model, &roster, &args.export, first)?);
     let summary = plan_summary(&model, &plan, &roster, &evaluation);
-    commit(&args.out, &files, || emit(None, &summary))?;
+    commit(&args.out, "plan", &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
 }

@@ -124,7 +124,7 @@ fn check_period(period: Period) -> Result<(), Failure> {
     for (flag, date) in [("--from", period.from), ("--to", period.to)] {
         if let Some(d) = date.filter(|d| !(1970..=2200).contains(&d.year())) {
             return Err(Failure::input(format!(
-                "{flag}: expected a date such as 2026-11-23 (four-digit year), found {d}"
+                "{flag}: expected a date from 1970 to 2200 such as 2026-11-23, found {d}"
             )));
         }
     }

@@ -93,6 +93,6 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         roster.staffing.paid_hours()
     );
     report.push_str(&roster_report(&model, &roster));
-    commit(&args.out, &files, || emit(None, &report))?;
+    commit(&args.out, "roster", &files, || emit(None, &report))?;
     Ok(if open == 0 { 0 } else { 1 })
 }

@@ -225,7 +225,9 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let extension = args.plot_format.to_ascii_lowercase();
     let files = plan_files(&model, &plan, format, &extension)?;
     let summary = schedule_summary(&model, &plan);
-    commit(&args.out, &files, || super::write::emit(None, &summary))?;
+    commit(&args.out, "schedule", &files, || {
+        super::write::emit(None, &summary)
+    })?;
     let met = plan.shortfalls.is_empty() && plan.goal_misses().is_empty();
     Ok(if met { 0 } else { 1 })
 }

@@ -99,10 +99,38 @@ fn staffing_of(dir: &Path, model: &Model) -> Result<Staffing, Failure> {
     read_shifts(&shifts, &text, model).map_err(|d| Failure::diagnostics(&d))
 }
 
+/// Warns of simulated days with contacts but no shift of the plan: probably a plan of other days.
+fn warn_days_without_shifts(demand: &Demand, staffing: &Staffing) {
+    let grid = &demand.grid;
+    let with_contacts: Vec<chrono::NaiveDate> = grid
+        .dates()
+        .into_iter()
+        .filter(|d| {
+            (0..grid.len()).any(|t| {
+                grid.date_of(t) == *d && demand.channels.iter().any(|c| c.load[t].is_some())
+            })
+        })
+        .collect();
+    let bare: Vec<String> = with_contacts
+        .iter()
+        .filter(|d| !staffing.spans.iter().any(|s| s.date == **d))
+        .map(|d| d.to_string())
+        .collect();
+    if !bare.is_empty() {
+        eprintln!(
+            "warning: the plan has no shift on {} of the {} simulated days with contacts ({}); choose them with --from and --to",
+            bare.len(),
+            with_contacts.len(),
+            bare.join(", ")
+        );
+    }
+}
+
 pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
-    if !(1..=100_000).contains(&args.replications) {
+    // Two replications at least: a 95 % interval needs a spread.
+    if !(2..=100_000).contains(&args.replications) {
         return Err(Failure::input(format!(
-            "--replications: expected 1 to 100000, found '{}'",
+            "--replications: expected 2 to 100000, found '{}'",
             args.replications
         )));
     }
@@ -130,6 +158,12 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
     )?;
     let model = load_model(&args.model)?;
     let staffing = staffing_of(&args.plan, &model)?;
+    if staffing.spans.is_empty() {
+        return Err(Failure::input(format!(
+            "--plan {}: expected at least one shift, found none",
+            args.plan.display()
+        )));
+    }
     let period = Period {
         from: args.from,
         to: args.to,
@@ -142,6 +176,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
         staffing.shift_count(),
         threads
     );
+    warn_days_without_shifts(&demand, &staffing);
     let sim = simulate(&model, &demand, &staffing, &options);
     let files = vec![
         (
@@ -154,6 +189,6 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
         ),
     ];
     let summary = simulation_summary(&model, &sim);
-    commit(&args.out, &files, || emit(None, &summary))?;
+    commit(&args.out, "simulate", &files, || emit(None, &summary))?;
     Ok(if misses_target(&sim) { 1 } else { 0 })
 }

@@ -472,7 +472,8 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
         ("datetime_format", &raw.datetime_format),
     ] {
         let Some(fmt) = format else { continue };
-        if fmt.trim().is_empty() || !formats_sample(fmt, f == "date_format") {
+        // A date is a few characters: a long or empty format is a mistake (and would bloat every row).
+        if fmt.trim().is_empty() || fmt.len() > 64 || !formats_sample(fmt, f == "date_format") {
             c.report(
                 c.text.len(),
                 format!(

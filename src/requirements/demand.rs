@@ -136,7 +136,7 @@ impl Demand {
             .missing_together(
                 "expected the columns channel, start and required (volume and aht_s optional)",
             )
-            .fields(Fields::Strict);
+            .fields(Fields::AsHeader);
         let mut file = CsvFile::open(path, text, &columns)?;
         let entries = read_entries(&mut file, model);
         if entries.is_empty() && file.problems.is_empty() {

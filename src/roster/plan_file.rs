@@ -37,7 +37,7 @@ const COLUMNS: [&str; 8] = [
 ];
 
 /// Most agents one row may ask for.
-pub const MAX_COUNT: u32 = 10_000;
+pub const MAX_COUNT: u32 = 100_000;
 
 /// Most agent-shifts a plan file may hold in all (the roster offers each to every agent).
 pub const MAX_AGENT_SHIFTS: u64 = 1_000_000;
@@ -49,7 +49,7 @@ pub const MAX_SHIFT_HOURS: i64 = 48;
 pub fn read_shifts(path: &Path, text: &str, model: &Model) -> Result<Staffing, Diagnostics> {
     let columns = Columns::new(&COLUMNS, &COLUMNS)
         .others_ignored()
-        .fields(Fields::Strict);
+        .fields(Fields::AsHeader);
     let mut file = CsvFile::open(path, text, &columns)?;
     let shifts =
         file.read_rows(|problems, row| read_shift(problems, row, model).map(|s| (row.line, s)));

@@ -10,6 +10,7 @@ use std::path::Path;
 
 #[derive(Deserialize)]
 struct File {
+    time_zone: String,
     agents: Vec<JsonAgent>,
 }
 
@@ -47,11 +48,19 @@ pub fn read_roster_json(path: &Path, text: &str, model: &Model) -> Result<Staffi
     };
     let file: File = serde_json::from_str(text).map_err(|e| {
         fail(format!(
-            "line {}: expected a roster.json written by vuoro ({})",
+            "line {}, column {}: expected a roster.json written by vuoro ({})",
             e.line(),
+            e.column(),
             e.classify_name()
         ))
     })?;
+    if file.time_zone != model.time_zone.name() {
+        return Err(fail(format!(
+            "time_zone: expected the model's {}, found '{}' (a roster of another model?)",
+            model.time_zone.name(),
+            file.time_zone
+        )));
+    }
     let mut spans = Vec::new();
     for (a, agent) in file.agents.iter().enumerate() {
         for (s, shift) in agent.shifts.iter().enumerate() {
@@ -61,6 +70,45 @@ pub fn read_roster_json(path: &Path, text: &str, model: &Model) -> Result<Staffi
         }
     }
     Ok(Staffing::new(spans))
+}
+
+/// A shift as vuoro writes one: a length of up to 48 hours holding its paid hours, channels its template
+/// works, breaks inside it and apart.
+fn check_shift(
+    model: &Model,
+    template: TemplateId,
+    shift: &JsonShift,
+    (start, end): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    channels: &[ChannelId],
+    breaks: &[Break],
+) -> Result<(), String> {
+    let hours = (end - start).num_minutes() as f64 / 60.0;
+    if !(hours > 0.0 && hours <= 48.0) {
+        return Err(format!(
+            "end: expected a time after start, at most 48 hours later, found '{}'",
+            shift.end
+        ));
+    }
+    if !(0.0..=hours.min(24.0)).contains(&shift.paid_hours) {
+        return Err(format!(
+            "paid_hours: expected 0 up to the shift's {hours} hours (at most 24), found {}",
+            shift.paid_hours
+        ));
+    }
+    let allowed = &model.shifts[template.0].channels;
+    if channels.is_empty() || channels.iter().any(|c| !allowed.contains(&c.0)) {
+        return Err(format!(
+            "channels: expected channels of template '{}', found '{}'",
+            shift.template,
+            shift.channels.join(";")
+        ));
+    }
+    let inside = breaks.iter().all(|b| b.start >= start && b.end() <= end);
+    let apart = breaks.windows(2).all(|w| w[0].end() <= w[1].start);
+    if !inside || !apart {
+        return Err("breaks: expected breaks inside the shift that do not overlap".to_string());
+    }
+    Ok(())
 }
 
 trait Classify {
@@ -121,12 +169,7 @@ fn span_of(model: &Model, agent: usize, shift: &JsonShift) -> Result<Span, Strin
     }
     breaks.sort();
     let (start, end) = (instant("start", &shift.start)?, instant("end", &shift.end)?);
-    if end <= start || !(0.0..=24.0).contains(&shift.paid_hours) {
-        return Err(format!(
-            "end: expected a shift of up to 24 paid hours, found '{}'",
-            shift.end
-        ));
-    }
+    check_shift(model, template, shift, (start, end), &channels, &breaks)?;
     Ok(Span {
         agent: Some(AgentId(agent)),
         template,
