@@ -243,3 +243,70 @@ fn simulate_replays_a_plan_folder_into_csv_files() {
     }
     assert_eq!(files[0], files[1], "the thread count changes nothing");
 }
+
+#[test]
+fn simulate_refuses_what_it_cannot_judge() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let run = |plan: &std::path::Path, replications: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vuoro"))
+            .args([
+                "simulate",
+                "--model",
+                "models/helsinki-multichannel.toml",
+                "--forecast",
+                "forecasts/helsinki-week-48.csv",
+                "--replications",
+                replications,
+                "--out",
+            ])
+            .arg(tmp.path().join("out"))
+            .arg("--plan")
+            .arg(plan)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A plan without shifts.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    std::fs::write(
+        empty.join("shifts.csv"),
+        "date,template,start,end,breaks,count,paid_hours,channels\n",
+    )
+    .expect("w");
+    let (code, stderr) = run(&empty, "10");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("expected at least one shift, found none"),
+        "{stderr}"
+    );
+    // One replication has no spread for an interval.
+    let (code, stderr) = run(&empty, "1");
+    assert_eq!(
+        (
+            code,
+            stderr.contains("--replications: expected 2 to 100000, found '1'")
+        ),
+        (Some(2), true),
+        "{stderr}"
+    );
+    // A roster of another time zone.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(
+        other.join("roster.json"),
+        r#"{"time_zone": "America/New_York", "agents": []}"#,
+    )
+    .expect("w");
+    let (code, stderr) = run(&other, "10");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr
+            .contains("time_zone: expected the model's Europe/Helsinki, found 'America/New_York'"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
