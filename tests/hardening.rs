@@ -441,3 +441,59 @@ fn a_break_of_hours_is_named_as_too_long() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bad_flags_and_files_are_named_with_exit_2() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["erlang", "--volume", "100", "--aht", "1e308", "--agents", "10"],
+            "error: --aht: expected a handle time of at most 24h, found '1e308'\n",
+        ),
+        (
+            &["erlang", "--volume", "100", "--aht", "3m", "--agents", "14", "--threshold", "1e308"],
+            "error: --threshold: expected a duration from 0 s to 24h, found '1e308'\n",
+        ),
+        (
+            &["schedule", "--model", "models/small.toml", "--forecast", "forecasts/small-day.csv",
+              "--out", "/nonexistent/x", "--time-limit", "-1"],
+            "error: --time-limit: expected seconds from 0.001 to 1000000, found '-1'\n",
+        ),
+        (
+            &["schedule", "--model", "models/small.toml", "--forecast", "forecasts/small-day.csv",
+              "--out", "/nonexistent/x", "--mip-gap", "2"],
+            "error: --mip-gap: expected a share from 0 up to 100% such as 0.5% or 0.005, found '2'\n",
+        ),
+        (
+            &["schedule", "--model", "models/small.toml", "--forecast", "forecasts/small-day.csv",
+              "--out", "/nonexistent/x"],
+            "error: models/small.toml: the model has no [[shift]] templates; add at least one (see models/README.md)\n",
+        ),
+    ];
+    for (args, want) in cases {
+        assert_eq!(vuoro(args), (Some(2), want.to_string()), "{args:?}");
+    }
+}
+
+#[test]
+fn a_byte_that_is_not_utf8_is_named_by_line_and_column() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let bad = tmp.path().join("f.csv");
+    std::fs::write(
+        &bad,
+        b"channel,start,volume\nvoice,2026-11-23T08:00,1\xff\n",
+    )
+    .expect("write");
+    let bad_text = bad.to_string_lossy().into_owned();
+    let (code, stderr) = vuoro(&[
+        "requirements",
+        "--model",
+        "models/small.toml",
+        "--forecast",
+        &bad_text,
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!("error: {bad_text}:2:25: expected UTF-8 text (save the file as UTF-8), found the byte 0xff\n")
+    );
+}
