@@ -17,7 +17,7 @@ use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign, Roster};
-use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
+use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 120 named agents):
@@ -141,8 +141,16 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
-        .map_err(|e| Failure::schedule(&args.model, e))?;
+    let workforce = Workforce::new(&model, &agents, &windows);
+    let plan = schedule_for(
+        &model,
+        &demand,
+        goal,
+        &choice,
+        Some(&workforce),
+        &mut progress,
+    )
+    .map_err(|e| Failure::schedule(&args.model, e))?;
     progress(&format!(
         "rostering {} agents to {} shifts",
         agents.len(),
@@ -172,7 +180,9 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     files.extend(roster_files(&model, &roster, &args.export, first)?);
     let summary = plan_summary(&model, &plan, &roster, &evaluation);
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
-    let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
+    let met = roster.open.is_empty()
+        && roster.hard_breaches(&model) == 0
+        && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
 }
 

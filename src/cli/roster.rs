@@ -18,7 +18,8 @@ Example (roster the plan written by `vuoro schedule --out plan`):
       --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
-and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open.";
+and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open or a hard rule
+(such as the minimum weekly hours) is broken.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -94,5 +95,9 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     );
     report.push_str(&roster_report(&model, &roster));
     commit(&args.out, "roster", &files, || emit(None, &report))?;
-    Ok(if open == 0 { 0 } else { 1 })
+    Ok(if open == 0 && roster.hard_breaches(&model) == 0 {
+        0
+    } else {
+        1
+    })
 }

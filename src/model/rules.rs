@@ -15,6 +15,10 @@ pub struct LabourRules {
     pub min_rest_h: f64,
     pub weekly_rest_h: f64,
     pub max_consecutive_days: u32,
+    /// Soft: working stretches of at least this many days (1: no minimum).
+    pub min_consecutive_days: u32,
+    /// Weekends (a Saturday or Sunday worked) per agent in the rostered period; a contract may set less.
+    pub max_weekends: Option<u32>,
     /// Soft: start times of an agent's week within this spread.
     pub start_spread_h: f64,
     /// Soft: days off in pairs.
@@ -44,6 +48,8 @@ pub struct Penalties {
     pub unpaired_day_off: f64,
     /// Reward per preferred window the shift falls in.
     pub preferred: f64,
+    /// For a working day with neither neighbour worked, under `min_consecutive_days`.
+    pub short_stretch: f64,
 }
 
 impl Default for Penalties {
@@ -56,6 +62,7 @@ impl Default for Penalties {
             late_shift: 3.0,
             unpaired_day_off: 15.0,
             preferred: 2.0,
+            short_stretch: 10.0,
         }
     }
 }
@@ -66,6 +73,8 @@ impl Default for LabourRules {
             min_rest_h: 11.0,
             weekly_rest_h: 35.0,
             max_consecutive_days: 6,
+            min_consecutive_days: 1,
+            max_weekends: None,
             start_spread_h: 2.0,
             paired_days_off: true,
             soft: Vec::new(),
@@ -105,6 +114,11 @@ pub enum Rule {
     PairedDaysOff,
     LateFairness,
     PreferredHours,
+    ContractShifts,
+    MaxTemplateShifts,
+    MaxWeekends,
+    MaxLateShifts,
+    MinConsecutiveDays,
 }
 
 /// How a rule binds.
@@ -119,7 +133,7 @@ pub enum Strength {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 20] = [
         Rule::Skills,
         Rule::Availability,
         Rule::OneShiftPerDay,
@@ -135,6 +149,11 @@ impl Rule {
         Rule::PairedDaysOff,
         Rule::LateFairness,
         Rule::PreferredHours,
+        Rule::ContractShifts,
+        Rule::MaxTemplateShifts,
+        Rule::MaxWeekends,
+        Rule::MaxLateShifts,
+        Rule::MinConsecutiveDays,
     ];
 
     /// The stable code.
@@ -155,6 +174,11 @@ impl Rule {
             Rule::WeekendFairness => "weekend_fairness",
             Rule::LateFairness => "late_fairness",
             Rule::PreferredHours => "preferred_hours",
+            Rule::ContractShifts => "contract_shifts",
+            Rule::MaxTemplateShifts => "max_per_agent",
+            Rule::MaxWeekends => "max_weekends",
+            Rule::MaxLateShifts => "max_late_shifts",
+            Rule::MinConsecutiveDays => "min_consecutive_days",
         }
     }
 
@@ -176,6 +200,11 @@ impl Rule {
             Rule::WeekendFairness => "Weekend shifts unevenly shared",
             Rule::LateFairness => "Late shifts unevenly shared",
             Rule::PreferredHours => "Shift outside preferred hours",
+            Rule::ContractShifts => "Shift the contract does not allow",
+            Rule::MaxTemplateShifts => "More shifts of a template than allowed",
+            Rule::MaxWeekends => "More weekends worked than allowed",
+            Rule::MaxLateShifts => "More late shifts than the contract allows",
+            Rule::MinConsecutiveDays => "Working stretch shorter than the minimum",
         }
     }
 
@@ -188,14 +217,25 @@ impl Rule {
             | Rule::WeeklyRest
             | Rule::MaxConsecutiveDays
             | Rule::MaxHours
-            | Rule::MaxDays => Strength::Hard,
-            Rule::MinHours
+            | Rule::MaxDays
+            | Rule::MinHours
+            | Rule::ContractShifts
+            | Rule::MaxTemplateShifts
+            | Rule::MaxWeekends
+            | Rule::MaxLateShifts => Strength::Hard,
+            Rule::MinConsecutiveDays
             | Rule::StartSpread
             | Rule::PairedDaysOff
             | Rule::WeekendFairness
             | Rule::LateFairness
             | Rule::PreferredHours => Strength::Soft,
         }
+    }
+
+    /// Whether the rule is judged on an agent's finished weeks rather than shift by shift (no single
+    /// assignment breaks the minimum hours; only the week as a whole does).
+    pub fn is_global(self) -> bool {
+        matches!(self, Rule::MinHours)
     }
 
     /// The rule with this code.
@@ -266,6 +306,16 @@ pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> Lab
         if let Some(n) = c.whole(x, 1..=31, "rules.max_consecutive_days", expected) {
             r.max_consecutive_days = n;
         }
+    }
+    if let Some(x) = &raw.min_consecutive_days {
+        let expected = "a whole number of days from 1 to 7";
+        if let Some(n) = c.whole(x, 1..=7, "rules.min_consecutive_days", expected) {
+            r.min_consecutive_days = n;
+        }
+    }
+    if let Some(x) = &raw.max_weekends {
+        let expected = "a whole number of weekends from 0 to 1000";
+        r.max_weekends = c.whole(x, 0..=1000, "rules.max_weekends", expected);
     }
     if let Some(p) = raw.paired_days_off {
         r.paired_days_off = p;
@@ -356,8 +406,9 @@ fn validate_penalties(
             "late_shift" => &mut penalties.late_shift,
             "unpaired_day_off" => &mut penalties.unpaired_day_off,
             "preferred" => &mut penalties.preferred,
+            "short_stretch" => &mut penalties.short_stretch,
             other => {
-                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off or preferred, found '{other}'"));
+                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off, preferred or short_stretch, found '{other}'"));
                 continue;
             }
         };
