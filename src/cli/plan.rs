@@ -1,6 +1,7 @@
 //! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
 
 use super::commit::commit;
+use super::previous::read_previous;
 use super::requirements::{load_model, requirements_of};
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
@@ -9,7 +10,10 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
 use vuoro::evaluate::{evaluate, Evaluation};
-use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
+use vuoro::export::{
+    calendars_after, roster_csv, roster_daily_csv, roster_json_with, roster_xlsx, sequences,
+    Previous,
+};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
@@ -58,6 +62,10 @@ pub(crate) struct PlanArgs {
     /// Roster formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
+    /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
     /// What the shift plan optimises: interval, daily or weekly.
     #[arg(long, default_value = "interval")]
     goal: String,
@@ -130,6 +138,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
+    let previous = match &args.previous {
+        Some(dir) => read_previous(dir, &model)?,
+        None => Previous::default(),
+    };
     let period = Period {
         from: args.from,
         to: args.to,
@@ -169,7 +181,13 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);
     let mut files = plan_files(&model, &plan, &evaluation)?;
-    files.extend(roster_files(&model, &roster, &args.export, first)?);
+    files.extend(roster_files(
+        &model,
+        &roster,
+        &args.export,
+        first,
+        &previous,
+    )?);
     let summary = plan_summary(&model, &plan, &roster, &evaluation);
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
@@ -212,12 +230,14 @@ pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The roster's files in the formats asked for, relative to the output folder.
+/// The roster's files in the formats asked for, relative to the output folder; calendars (and the
+/// sequences `roster.json` records) update the `previous` publication.
 pub(crate) fn roster_files(
     model: &Model,
     roster: &Roster,
     export: &[String],
     stamp: chrono::DateTime<chrono::Utc>,
+    previous: &Previous,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let mut files = Vec::new();
     let wants = |f: &str| export.iter().any(|e| e == f);
@@ -225,13 +245,14 @@ pub(crate) fn roster_files(
         files.push(("roster.csv".into(), roster_csv(model, roster).into_bytes()));
         files.push((
             "roster_daily.csv".into(),
-            roster_daily_csv(roster).into_bytes(),
+            roster_daily_csv(model, roster).into_bytes(),
         ));
     }
     if wants("json") {
+        let sequences = sequences(model, roster, previous);
         files.push((
             "roster.json".into(),
-            roster_json(model, roster).into_bytes(),
+            roster_json_with(model, roster, &sequences).into_bytes(),
         ));
     }
     if wants("xlsx") {
@@ -240,7 +261,7 @@ pub(crate) fn roster_files(
         files.push(("roster.xlsx".into(), book));
     }
     if wants("ics") {
-        for (name, body) in calendars(model, roster, stamp) {
+        for (name, body) in calendars_after(model, roster, stamp, previous) {
             files.push((Path::new("ics").join(name), body.into_bytes()));
         }
     }

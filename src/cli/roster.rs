@@ -2,12 +2,14 @@
 
 use super::commit::commit;
 use super::plan::{check_exports, roster_files, warn_availability};
+use super::previous::read_previous;
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
 use vuoro::agents::{read_agents, read_availability};
+use vuoro::export::Previous;
 use vuoro::report::roster::roster_report;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign, period_of};
@@ -41,6 +43,10 @@ pub(crate) struct RosterArgs {
     /// Formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
+    /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
@@ -53,6 +59,10 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
+    let previous = match &args.previous {
+        Some(dir) => read_previous(dir, &model)?,
+        None => Previous::default(),
+    };
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
@@ -83,7 +93,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &windows,
         (period_start, period_end),
     );
-    let files = roster_files(&model, &roster, &args.export, period_start)?;
+    let files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
     let filled = roster.spans().len();
     let open = roster.open_count();
     let mut report = format!(

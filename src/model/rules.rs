@@ -210,9 +210,21 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// How `roster.csv` is laid out for the HR tool that imports it (model `[export.csv]`).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// How `roster.csv` is laid out for the HR tool that imports it (model `[export.csv]`); the delimiter,
+/// byte-order mark and decimal separator apply to every CSV file vuoro exports for people
+/// (`roster.csv`, `roster_daily.csv`, `coverage.csv`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvLayout {
+    /// Field separator: `,` (default), `;` (what Excel expects where the decimal separator is a comma, as
+    /// in Finland), tab or `|`.
+    pub delimiter: char,
+    /// Start each file with a UTF-8 byte-order mark, without which Excel reads UTF-8 as the locale's
+    /// legacy code page ("Mäkelä" shows as "MÃ¤kelÃ¤").
+    pub bom: bool,
+    /// Decimal separator of fractional numbers: `.` (default) or `,`.
+    pub decimal: char,
+    /// Codes the HR tool wants for the activities `work`, `break` and `lunch` (the name itself when absent).
+    pub activity_codes: BTreeMap<String, String>,
     /// Columns to write, in order (default: all, in the documented order).
     pub columns: Option<Vec<String>>,
     /// New names for columns: (column, header).
@@ -222,6 +234,33 @@ pub struct CsvLayout {
     /// chrono format of `start` and `end` (default ISO local date-time `%Y-%m-%dT%H:%M`).
     pub datetime_format: Option<String>,
 }
+
+impl Default for CsvLayout {
+    fn default() -> Self {
+        CsvLayout {
+            delimiter: ',',
+            bom: false,
+            decimal: '.',
+            activity_codes: BTreeMap::new(),
+            columns: None,
+            rename: Vec::new(),
+            date_format: None,
+            datetime_format: None,
+        }
+    }
+}
+
+impl CsvLayout {
+    /// The code written for an activity (`work`, `break`, `lunch`).
+    pub fn activity_code<'a>(&'a self, activity: &'a str) -> &'a str {
+        self.activity_codes
+            .get(activity)
+            .map_or(activity, String::as_str)
+    }
+}
+
+/// Activities of `roster.csv` a model may give codes.
+pub const ACTIVITIES: [&str; 3] = ["work", "break", "lunch"];
 
 /// Columns of `roster.csv`, in their default order.
 pub const ROSTER_COLUMNS: [&str; 11] = [
@@ -467,6 +506,7 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
             ),
         );
     }
+    validate_style(c, raw, &mut layout);
     for (f, format) in [
         ("date_format", &raw.date_format),
         ("datetime_format", &raw.datetime_format),
@@ -504,4 +544,83 @@ fn formats_sample(fmt: &str, date_only: bool) -> bool {
         } else {
             std::fmt::Write::write_fmt(&mut probe, format_args!("{}", sample.format(fmt))).is_ok()
         }
+}
+
+/// `delimiter`, `bom`, `decimal` and `activity_codes` of `[export.csv]`.
+fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayout) {
+    let single = |v: &Spanned<String>, allowed: &[char]| {
+        let mut chars = v.get_ref().chars();
+        match (chars.next(), chars.next()) {
+            (Some(ch), None) if allowed.contains(&ch) => Some(ch),
+            _ => None,
+        }
+    };
+    if let Some(v) = &raw.delimiter {
+        match single(v, &[',', ';', '\t', '|']) {
+            Some(ch) => layout.delimiter = ch,
+            None => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.delimiter: expected \",\", \";\", \"\\t\" or \"|\", found '{}'",
+                    v.get_ref().escape_default()
+                ),
+            ),
+        }
+    }
+    if let Some(bom) = raw.bom {
+        layout.bom = bom;
+    }
+    if let Some(v) = &raw.decimal {
+        match single(v, &['.', ',']) {
+            Some(ch) if ch == layout.delimiter => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.decimal: expected a separator other than the delimiter '{ch}' (use delimiter = \";\" with a decimal comma), found '{ch}'"
+                ),
+            ),
+            Some(ch) => layout.decimal = ch,
+            None => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.decimal: expected \".\" or \",\", found '{}'",
+                    v.get_ref().escape_default()
+                ),
+            ),
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (activity, code) in raw.activity_codes.iter().flatten() {
+        let text = code.get_ref().as_str();
+        let field = format!("export.csv.activity_codes.{activity}");
+        if !ACTIVITIES.contains(&activity.as_str()) {
+            c.report(
+                code.span().start,
+                format!(
+                    "export.csv.activity_codes: expected codes for {}, found '{activity}'",
+                    ACTIVITIES.join(", ")
+                ),
+            );
+        } else if text.trim().is_empty()
+            || text.chars().count() > 64
+            || text.chars().any(char::is_control)
+        {
+            c.report(
+                code.span().start,
+                format!(
+                    "{field}: expected a code of 1 to 64 printable characters, found '{}'",
+                    text.escape_default()
+                ),
+            );
+        } else if seen.contains(&text) {
+            c.report(
+                code.span().start,
+                format!("{field}: expected a code no other activity has, found '{text}' twice"),
+            );
+        } else {
+            seen.push(text);
+            layout
+                .activity_codes
+                .insert(activity.clone(), text.to_string());
+        }
+    }
 }
