@@ -109,8 +109,9 @@ pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(S
 /// Each event's `UID` is `<employee_id>-<YYYYMMDD>@vuoro` — one per agent and schedule date, as an agent
 /// works at most one shift a day — so a moved shift replaces its old event instead of joining it. Its
 /// `SEQUENCE` comes from [`sequences`]. A previously published shift of a rostered agent on a day of this
-/// roster that the agent no longer works is published once more as `STATUS:CANCELLED` with its
-/// sequence raised, so calendars that imported it remove it (RFC 5546 §3.2.5).
+/// roster that the agent no longer works is published as `STATUS:CANCELLED` with its sequence raised
+/// (and kept cancelled, sequence unchanged, while that day is rostered), so calendars that imported it
+/// remove it (RFC 5546 §3.2.5).
 pub fn calendars_after(
     model: &Model,
     roster: &Roster,
@@ -142,11 +143,13 @@ pub fn calendars_after(
             .events
             .range((agent.id.clone(), NaiveDate::MIN)..=(agent.id.clone(), NaiveDate::MAX))
         {
-            let gone = !old.cancelled
-                && days.contains(date)
-                && !sequence.0.contains_key(&(agent.id.clone(), *date));
+            let gone = days.contains(date) && !sequence.0.contains_key(&(agent.id.clone(), *date));
             if gone {
-                let mut lines = event_head(&agent.id, *date, stamp, old.sequence.saturating_add(1));
+                // Newly cancelled: a revision; cancelled before: the same event again, so the sequence a
+                // calendar holds never exceeds what a later publication of that day starts from.
+                let raise = u32::from(!old.cancelled);
+                let mut lines =
+                    event_head(&agent.id, *date, stamp, old.sequence.saturating_add(raise));
                 lines.push("STATUS:CANCELLED".to_string());
                 lines.extend(old.lines.iter().cloned());
                 events.push((*date, lines));
