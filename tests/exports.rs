@@ -540,3 +540,74 @@ fn export_layout_errors_name_line_column_and_expectation() {
         ]
     );
 }
+
+/// Every cell of every sheet as `sheet!A1<TAB>type<TAB>value` lines, as calamine reads them: the
+/// workbook's content in text, independent of how the zip container is compressed.
+fn workbook_text(book: &[u8]) -> String {
+    let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(book.to_vec())).expect("xlsx");
+    let mut out = String::new();
+    for name in xlsx.sheet_names() {
+        let range = xlsx.worksheet_range(&name).expect("sheet");
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (kind, value) = match cell {
+                    Data::Empty => continue,
+                    Data::String(s) => ("text", s.clone()),
+                    Data::Float(x) => ("number", x.to_string()),
+                    Data::Int(x) => ("number", x.to_string()),
+                    Data::Bool(b) => ("bool", b.to_string()),
+                    Data::DateTime(d) => ("date", format!("{:.6}", d.as_f64())),
+                    other => ("other", format!("{other:?}")),
+                };
+                let column = char::from(b'A' + c as u8);
+                out.push_str(&format!("{name}!{column}{}\t{kind}\t{value}\n", r + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Golden files of the new formats on the hand-made roster: the Finnish-Excel CSV layout, the
+/// workbook's cells, `roster.json` and a calendar updated against a previous publication.
+/// `VUORO_BLESS=1 cargo test --test exports` rewrites them after a deliberate change.
+#[test]
+fn golden_exports_in_the_new_formats() {
+    let m = model(FINNISH);
+    let first = week(&m);
+    let second = roster(
+        &m,
+        vec![
+            shift(Some(0), 24, 10),
+            shift(Some(0), 25, 8),
+            shift(Some(1), 23, 12),
+        ],
+    );
+    let previous = previous_from_ics(&calendars(&m, &first, at(23, 0, 0)));
+    let updated = calendars_after(&m, &second, at(23, 0, 0), &previous);
+    let seq = sequences(&m, &second, &previous);
+    let files = [
+        ("fi_roster.csv", roster_csv(&m, &second)),
+        ("fi_roster_daily.csv", roster_daily_csv(&m, &second)),
+        (
+            "fi_roster.xlsx.txt",
+            workbook_text(&roster_xlsx(&m, &second).expect("workbook")),
+        ),
+        ("fi_roster.json", roster_json_with(&m, &second, &seq)),
+        (
+            "fi_A1_updated.ics",
+            calendar_of(&updated, "A1.ics").to_string(),
+        ),
+    ];
+    let golden = Path::new("tests/golden");
+    let bless = std::env::var_os("VUORO_BLESS").is_some();
+    for (name, got) in files {
+        let path = golden.join(name);
+        if bless {
+            std::fs::write(&path, &got).expect("bless");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} missing: run with VUORO_BLESS=1", path.display()));
+        assert!(got == want, "{name} differs from {}", path.display());
+    }
+}
