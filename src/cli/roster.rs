@@ -20,7 +20,9 @@ Example (roster the plan written by `vuoro schedule --out plan`):
       --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
-and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open.";
+and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open.
+Re-rostering a published week: --previous DIR (the earlier output folder, may be --out) keeps each
+calendar event's UID, raises its SEQUENCE where the shift changed and cancels shifts dropped from a day.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
