@@ -30,7 +30,7 @@ use crate::model::{Model, ROSTER_COLUMNS};
 use crate::roster::Roster;
 use crate::staffing::Span;
 use chrono::{DateTime, Duration, Utc};
-use csv::{Cell, Table};
+use self::csv::{Cell, Table};
 
 pub use ics::{calendars, calendars_after};
 pub use json::{roster_json, roster_json_with, SCHEMA_VERSION};
