@@ -24,13 +24,13 @@ mod json;
 mod previous;
 mod xlsx;
 
+use self::csv::{Cell, Table};
 use crate::agents::Agent;
 use crate::model::rules::CsvLayout;
 use crate::model::{Model, ROSTER_COLUMNS};
 use crate::roster::Roster;
 use crate::staffing::Span;
 use chrono::{DateTime, Duration, Utc};
-use self::csv::{Cell, Table};
 
 pub use ics::{calendars, calendars_after};
 pub use json::{roster_json, roster_json_with, SCHEMA_VERSION};

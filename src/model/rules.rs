@@ -562,7 +562,7 @@ fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayou
                 v.span().start,
                 format!(
                     "export.csv.delimiter: expected \",\", \";\", \"\\t\" or \"|\", found '{}'",
-                    v.get_ref().escape_default()
+                    echo(v.get_ref())
                 ),
             ),
         }
@@ -583,7 +583,7 @@ fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayou
                 v.span().start,
                 format!(
                     "export.csv.decimal: expected \".\" or \",\", found '{}'",
-                    v.get_ref().escape_default()
+                    echo(v.get_ref())
                 ),
             ),
         }
@@ -608,13 +608,16 @@ fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayou
                 code.span().start,
                 format!(
                     "{field}: expected a code of 1 to 64 printable characters, found '{}'",
-                    text.escape_default()
+                    echo(text)
                 ),
             );
         } else if seen.contains(&text) {
             c.report(
                 code.span().start,
-                format!("{field}: expected a code no other activity has, found '{text}' twice"),
+                format!(
+                    "{field}: expected a code no other activity has, found '{}' twice",
+                    echo(text)
+                ),
             );
         } else {
             seen.push(text);
@@ -623,4 +626,9 @@ fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayou
                 .insert(activity.clone(), text.to_string());
         }
     }
+}
+
+/// A value as echoed in a message: control characters escaped, at most 40 characters.
+fn echo(text: &str) -> String {
+    crate::csv_input::shown(&text.escape_debug().to_string())
 }
