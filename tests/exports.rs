@@ -611,3 +611,32 @@ fn golden_exports_in_the_new_formats() {
         assert!(got == want, "{name} differs from {}", path.display());
     }
 }
+
+#[test]
+fn an_encoding_that_cannot_write_the_models_names_is_refused() {
+    let text = "name = \"T\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+         [[channel]]\nname = \"puhelin–chat\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+         [[channel]]\nname = \"Łączność\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+         [export.csv]\nencoding = \"windows-1252\"\nbom = true\n";
+    let errors: Vec<String> = Model::from_toml(Path::new("m.toml"), text)
+        .expect_err("not writable")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "m.toml:11:8: channel.name: expected characters windows-1252 can write (export.csv.encoding), found 'Ł' in 'Łączność'",
+            "m.toml:16:12: export.csv.encoding: expected \"utf-8\" with bom = true (a byte-order mark marks UTF-8), found 'windows-1252'",
+        ]
+    );
+    let bad = text.replace("windows-1252", "latin9");
+    let errors = Model::from_toml(Path::new("m.toml"), &bad)
+        .expect_err("unknown encoding")
+        .to_string();
+    assert!(
+        errors.contains("m.toml:16:12: export.csv.encoding: expected \"utf-8\" or \"windows-1252\", found 'latin9'"),
+        "{errors}"
+    );
+}

@@ -199,8 +199,19 @@ fn a_command_keeps_the_files_another_command_wrote_into_the_folder() {
 
 /// `vuoro roster` of `shifts` (rows `date,start hour,end hour`) for `agents` into `out`.
 fn roster_run(dir: &Path, out: &Path, agents: &str, shifts: &[(u32, u32, u32)]) -> Command {
+    roster_run_with(dir, out, "", agents, shifts)
+}
+
+/// [`roster_run`] with `extra` appended to the model.
+fn roster_run_with(
+    dir: &Path,
+    out: &Path,
+    extra: &str,
+    agents: &str,
+    shifts: &[(u32, u32, u32)],
+) -> Command {
     let model = dir.join("m.toml");
-    std::fs::write(&model, MODEL).expect("model");
+    std::fs::write(&model, format!("{MODEL}{extra}")).expect("model");
     let agents_file = dir.join("agents.csv");
     std::fs::write(&agents_file, agents).expect("agents");
     let mut csv = String::from("date,template,start,end,breaks,count,paid_hours,channels\n");
@@ -403,4 +414,43 @@ fn a_roster_run_answers_for_the_roster_files_a_plan_run_wrote() {
             "shifts.csv"
         ]
     );
+}
+
+#[test]
+fn csv_files_in_windows_1252_and_agents_it_cannot_write_refused_before_any_work() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let inputs = tmp.path().join("in");
+    std::fs::create_dir_all(&inputs).expect("inputs");
+    let out = tmp.path().join("roster");
+    let ansi = "[export.csv]\ndelimiter = \";\"\nencoding = \"windows-1252\"\n";
+    let agents = "id,name,team,skills,contract_hours\nA1,Enni Mäkelä,Öljy,voice,40\n";
+    let status = roster_run_with(&inputs, &out, ansi, agents, &[(23, 8, 16)])
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    let bytes = std::fs::read(out.join("roster.csv")).expect("roster.csv");
+    // ä is 0xE4 and Ö 0xD6 in code page 1252 (one byte each, where UTF-8 takes two).
+    let row = b"A1;Enni M\xe4kel\xe4;\xd6ljy;2026-11-23;";
+    assert!(bytes.windows(row.len()).any(|w| w == row), "{bytes:?}");
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    // Calendars and JSON stay UTF-8.
+    assert!(std::fs::read_to_string(out.join("roster.json"))
+        .expect("utf-8 json")
+        .contains("Enni Mäkelä"));
+    // A name code page 1252 cannot hold is refused before rostering; nothing changes.
+    let before = snapshot(&out);
+    let polish = "id,name,team,skills,contract_hours\nA1,Enni Mäkelä,Öljy,voice,40\nA2,Łukasz Nowak,Phone,voice,30\n";
+    let output = roster_run_with(&inputs, &out, ansi, polish, &[(23, 8, 16)])
+        .stderr(Stdio::piped())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: {}: agent A2: name: expected characters windows-1252 can write ([export.csv] encoding of the model), found 'Ł'; use encoding = \"utf-8\" with bom = true\n",
+            inputs.join("agents.csv").display()
+        )
+    );
+    assert_eq!(snapshot(&out), before);
 }

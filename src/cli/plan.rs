@@ -10,6 +10,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
 use vuoro::evaluate::{evaluate, Evaluation};
+use vuoro::export::csv::{encode, first_unwritable};
 use vuoro::export::{
     calendars_after, roster_csv, roster_daily_csv, roster_json_with, roster_xlsx, sequences,
     Previous,
@@ -114,7 +115,7 @@ fn plan_files(
         ),
         (
             "coverage.csv".into(),
-            coverage_csv(evaluation, model).into_bytes(),
+            encode(&model.export_csv, &coverage_csv(evaluation, model)),
         ),
         ("coverage.svg".into(), chart),
     ])
@@ -138,6 +139,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
+    check_writable(&model, &agents, &args.agents)?;
     let previous = match &args.previous {
         Some(dir) => read_previous(dir, &model)?,
         None => Previous::default(),
@@ -218,6 +220,19 @@ pub(crate) fn warn_availability(
     }
 }
 
+/// Refuses, before any work, agents whose id, name or team the model's CSV encoding cannot write.
+pub(crate) fn check_writable(model: &Model, agents: &[Agent], path: &Path) -> Result<(), Failure> {
+    match first_unwritable(&model.export_csv, agents) {
+        Some((i, field, ch)) => Err(Failure::input(format!(
+            "{}: agent {}: {field}: expected characters {} can write ([export.csv] encoding of the model), found '{ch}'; use encoding = \"utf-8\" with bom = true",
+            path.display(),
+            agents[i].id,
+            model.export_csv.encoding.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Checks `--export` values.
 pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
     for format in export {
@@ -242,10 +257,14 @@ pub(crate) fn roster_files(
     let mut files = Vec::new();
     let wants = |f: &str| export.iter().any(|e| e == f);
     if wants("csv") {
-        files.push(("roster.csv".into(), roster_csv(model, roster).into_bytes()));
+        let layout = &model.export_csv;
+        files.push((
+            "roster.csv".into(),
+            encode(layout, &roster_csv(model, roster)),
+        ));
         files.push((
             "roster_daily.csv".into(),
-            roster_daily_csv(model, roster).into_bytes(),
+            encode(layout, &roster_daily_csv(model, roster)),
         ));
     }
     if wants("json") {

@@ -1,7 +1,7 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
 use super::commit::commit;
-use super::plan::{check_exports, roster_files, warn_availability};
+use super::plan::{check_exports, check_writable, roster_files, warn_availability};
 use super::previous::read_previous;
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
@@ -69,6 +69,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
+    check_writable(&model, &agents, &args.agents)?;
     let windows = match &args.availability {
         Some(p) => {
             read_availability(p, &read_input(p)?, &agents).map_err(|d| Failure::diagnostics(&d))?

@@ -2,7 +2,8 @@
 //! decimal separator, numbers rounded to what a planner reads, and text cells that a spreadsheet cannot
 //! run as formulas.
 
-use crate::model::rules::CsvLayout;
+use crate::agents::Agent;
+use crate::model::rules::{CsvEncoding, CsvLayout};
 
 /// One cell of an exported CSV row.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +66,31 @@ impl<'a> Table<'a> {
     }
 }
 
+/// A file's text as bytes in the layout's encoding. A character Windows-1252 cannot write becomes `?`;
+/// the model's names are checked when it is read and agents' with [`first_unwritable`] before any work,
+/// so none reaches here.
+pub fn encode(layout: &CsvLayout, text: &str) -> Vec<u8> {
+    match layout.encoding {
+        CsvEncoding::Utf8 => text.as_bytes().to_vec(),
+        CsvEncoding::Windows1252 => text
+            .chars()
+            .map(|c| CsvEncoding::windows_1252_byte(c).unwrap_or(b'?'))
+            .collect(),
+    }
+}
+
+/// The first agent (index), field and character the layout's encoding cannot write.
+pub fn first_unwritable(
+    layout: &CsvLayout,
+    agents: &[Agent],
+) -> Option<(usize, &'static str, char)> {
+    agents.iter().enumerate().find_map(|(i, a)| {
+        [("id", &a.id), ("name", &a.name), ("team", &a.team)]
+            .into_iter()
+            .find_map(|(field, text)| layout.encoding.first_missing(text).map(|ch| (i, field, ch)))
+    })
+}
+
 /// Quotes a field holding the delimiter, a quote or a line break (RFC 4180 §2.6–2.7).
 fn quoted(field: &str, delimiter: char) -> String {
     if field.contains([delimiter, '"', '\n', '\r']) {
@@ -120,6 +146,23 @@ mod tests {
         assert_eq!(number(12.5, 2, ','), "12,5");
         assert_eq!(number(f64::INFINITY, 1, '.'), "inf");
         assert_eq!(number(1250.0, 0, '.'), "1250");
+    }
+
+    #[test]
+    fn windows_1252_holds_finnish_and_typographic_characters() {
+        let layout = CsvLayout {
+            encoding: CsvEncoding::Windows1252,
+            ..CsvLayout::default()
+        };
+        // Code page 1252 (Unicode's mapping table, bestfit1252): ä E4, Ö D6, å E5, € 80, – 96, ’ 92.
+        assert_eq!(
+            encode(&layout, "Mäkelä;Öhman;å;€;–;’"),
+            b"M\xe4kel\xe4;\xd6hman;\xe5;\x80;\x96;\x92"
+        );
+        assert_eq!(encode(&layout, "Łukasz"), b"?ukasz");
+        assert_eq!(CsvEncoding::Windows1252.first_missing("Łukasz"), Some('Ł'));
+        assert_eq!(CsvEncoding::windows_1252_byte('\u{81}'), None);
+        assert_eq!(CsvEncoding::windows_1252_byte('\u{0}'), Some(0));
     }
 
     #[test]

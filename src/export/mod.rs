@@ -8,8 +8,8 @@
 //! (`2026-11-23T08:15`), `activity` is `work`, `break` (paid) or `lunch` (unpaid) or the model's code for
 //! it, `channel` lists the channels of a work segment (`;`-separated, or `,` where `;` is the delimiter).
 //! A shift that crosses midnight keeps its schedule date. The model's `[export.csv]` may select and
-//! order columns, rename them, set the date and date-time formats, the delimiter, a byte-order mark
-//! and the decimal separator ([`csv`]).
+//! order columns, rename them, set the date and date-time formats, the delimiter, a byte-order mark,
+//! the encoding and the decimal separator ([`csv`]).
 //!
 //! # `roster_daily.csv`
 //! One row per agent and day with a shift: `employee_id, name, schedule_date, paid_min, unpaid_min,

@@ -119,6 +119,7 @@ pub(crate) struct RawCsvLayout {
     pub(crate) datetime_format: Option<String>,
     pub(crate) delimiter: Option<Spanned<String>>,
     pub(crate) bom: Option<bool>,
+    pub(crate) encoding: Option<Spanned<String>>,
     pub(crate) decimal: Option<Spanned<String>>,
     pub(crate) activity_codes: Option<BTreeMap<String, Spanned<String>>>,
 }
