@@ -453,4 +453,10 @@ fn csv_files_in_windows_1252_and_agents_it_cannot_write_refused_before_any_work(
         )
     );
     assert_eq!(snapshot(&out), before);
+    // Without CSV files asked for, the name is no obstacle.
+    let status = roster_run_with(&inputs, &out, ansi, polish, &[(23, 8, 16)])
+        .args(["--export", "ics,json"])
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
 }

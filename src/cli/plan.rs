@@ -139,7 +139,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
-    check_writable(&model, &agents, &args.agents)?;
+    check_writable(&model, &agents, &args.agents, &args.export)?;
     let previous = match &args.previous {
         Some(dir) => read_previous(dir, &model)?,
         None => Previous::default(),
@@ -220,8 +220,17 @@ pub(crate) fn warn_availability(
     }
 }
 
-/// Refuses, before any work, agents whose id, name or team the model's CSV encoding cannot write.
-pub(crate) fn check_writable(model: &Model, agents: &[Agent], path: &Path) -> Result<(), Failure> {
+/// Refuses, before any work, agents whose id, name or team the model's CSV encoding cannot write (when
+/// CSV files are asked for).
+pub(crate) fn check_writable(
+    model: &Model,
+    agents: &[Agent],
+    path: &Path,
+    export: &[String],
+) -> Result<(), Failure> {
+    if !export.iter().any(|e| e == "csv") {
+        return Ok(());
+    }
     match first_unwritable(&model.export_csv, agents) {
         Some((i, field, ch)) => Err(Failure::input(format!(
             "{}: agent {}: {field}: expected characters {} can write ([export.csv] encoding of the model), found '{ch}'; use encoding = \"utf-8\" with bom = true",

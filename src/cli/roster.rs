@@ -69,7 +69,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
-    check_writable(&model, &agents, &args.agents)?;
+    check_writable(&model, &agents, &args.agents, &args.export)?;
     let windows = match &args.availability {
         Some(p) => {
             read_availability(p, &read_input(p)?, &agents).map_err(|d| Failure::diagnostics(&d))?
