@@ -1,13 +1,15 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
 use super::commit::commit;
-use super::plan::{check_exports, roster_files, warn_availability};
+use super::plan::{check_exports, check_writable, roster_files, warn_availability};
+use super::previous::read_previous;
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
 use vuoro::agents::{read_agents, read_availability};
+use vuoro::export::Previous;
 use vuoro::report::roster::roster_report;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign, period_of};
@@ -19,7 +21,10 @@ Example (roster the plan written by `vuoro schedule --out plan`):
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
 and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open or a hard rule
-(such as the minimum weekly hours) is broken.";
+(such as the minimum weekly hours) is broken.
+Re-rostering a published week: --previous DIR (the earlier output folder, may be --out) keeps every
+agent-day of the earlier roster that is still valid, keeps each calendar event's UID, raises its
+SEQUENCE where the shift changed and cancels shifts dropped from a day.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -42,6 +47,10 @@ pub(crate) struct RosterArgs {
     /// Formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
+    /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
@@ -54,10 +63,15 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
+    let previous = match &args.previous {
+        Some(dir) => read_previous(dir, &model)?,
+        None => Previous::default(),
+    };
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
+    check_writable(&model, &agents, &args.agents, &args.export)?;
     let windows = match &args.availability {
         Some(p) => {
             read_availability(p, &read_input(p)?, &agents).map_err(|d| Failure::diagnostics(&d))?
@@ -84,7 +98,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &windows,
         (period_start, period_end),
     );
-    let files = roster_files(&model, &roster, &args.export, period_start)?;
+    let files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
     let filled = roster.spans().len();
     let open = roster.open_count();
     let mut report = format!(

@@ -135,6 +135,16 @@ impl Model {
         let contracts = contract::validate_contracts(&mut c, &raw.contracts, &shifts);
         let export_csv =
             rules::validate_export(&mut c, raw.export.as_ref().and_then(|e| e.csv.as_ref()));
+        let names = raw
+            .channels
+            .iter()
+            .map(|ch| ("channel.name", ch.get_ref().name.clone()))
+            .chain(
+                raw.shifts
+                    .iter()
+                    .map(|s| ("shift.name", s.get_ref().name.clone())),
+            );
+        rules::check_names_encodable(&mut c, &export_csv, names);
         // The name heads every summary and calendar: a line, not a file.
         if raw
             .name

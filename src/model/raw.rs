@@ -135,6 +135,11 @@ pub(crate) struct RawCsvLayout {
     pub(crate) rename: Option<BTreeMap<String, String>>,
     pub(crate) date_format: Option<String>,
     pub(crate) datetime_format: Option<String>,
+    pub(crate) delimiter: Option<Spanned<String>>,
+    pub(crate) bom: Option<bool>,
+    pub(crate) encoding: Option<Spanned<String>>,
+    pub(crate) decimal: Option<Spanned<String>>,
+    pub(crate) activity_codes: Option<BTreeMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
