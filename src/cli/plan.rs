@@ -1,7 +1,7 @@
 //! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
 
 use super::commit::commit;
-use super::previous::read_previous;
+use super::previous::{read_previous, read_previous_roster};
 use super::requirements::{load_model, requirements_of};
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
@@ -21,7 +21,7 @@ use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::{assign, Roster};
+use vuoro::roster::{assign_with, Options, Roster};
 use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
 
 const EXAMPLES: &str = "\
@@ -144,6 +144,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         Some(dir) => read_previous(dir, &model)?,
         None => Previous::default(),
     };
+    let earlier = match &args.previous {
+        Some(dir) => read_previous_roster(dir, &model)?,
+        None => None,
+    };
     let period = Period {
         from: args.from,
         to: args.to,
@@ -180,13 +184,18 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         &model,
         (first, period_end),
     );
-    let roster = assign(
+    let options = Options {
+        moves: None,
+        previous: earlier,
+    };
+    let roster = assign_with(
         &model,
         rules,
         &plan.staffing,
         agents,
         &windows,
         (first, period_end),
+        &options,
     );
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);

@@ -35,6 +35,21 @@ pub(crate) fn read_previous(dir: &Path, model: &Model) -> Result<Previous, Failu
     Ok(previous)
 }
 
+/// The earlier roster in `dir` (its `roster.json`: agent ids and their shifts), if there is one: the
+/// agent-days a re-roster keeps.
+pub(crate) fn read_previous_roster(
+    dir: &Path,
+    model: &Model,
+) -> Result<Option<(Vec<String>, vuoro::staffing::Staffing)>, Failure> {
+    let json = dir.join("roster.json");
+    if !json.is_file() {
+        return Ok(None);
+    }
+    vuoro::roster::roster_file::read_roster_agents(&json, &read_input(&json)?, model)
+        .map(Some)
+        .map_err(|d| Failure::diagnostics(&d))
+}
+
 /// `(file name, text)` of each `.ics` file in `dir`, in name order; none if `dir` does not exist.
 fn read_calendars(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
     let Ok(entries) = std::fs::read_dir(dir) else {

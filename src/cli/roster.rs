@@ -2,7 +2,7 @@
 
 use super::commit::commit;
 use super::plan::{check_exports, check_writable, roster_files, warn_availability};
-use super::previous::read_previous;
+use super::previous::{read_previous, read_previous_roster};
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
@@ -12,7 +12,7 @@ use vuoro::agents::{read_agents, read_availability};
 use vuoro::export::Previous;
 use vuoro::report::roster::roster_report;
 use vuoro::roster::plan_file::read_shifts;
-use vuoro::roster::{assign, period_of};
+use vuoro::roster::{assign_with, period_of, Options};
 
 const EXAMPLES: &str = "\
 Example (roster the plan written by `vuoro schedule --out plan`):
@@ -67,6 +67,10 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         Some(dir) => read_previous(dir, &model)?,
         None => Previous::default(),
     };
+    let earlier = match &args.previous {
+        Some(dir) => read_previous_roster(dir, &model)?,
+        None => None,
+    };
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
@@ -90,13 +94,18 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &model,
         (period_start, period_end),
     );
-    let roster = assign(
+    let options = Options {
+        moves: None,
+        previous: earlier,
+    };
+    let roster = assign_with(
         &model,
         &model.rules,
         &shifts,
         agents,
         &windows,
         (period_start, period_end),
+        &options,
     );
     let files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
     let filled = roster.spans().len();
