@@ -20,7 +20,7 @@ use vuoro::model::Model;
 use vuoro::report::schedule::coverage_csv;
 use vuoro::requirements::compute;
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::{OpenShift, Roster};
+use vuoro::roster::{OpenShift, Roster, SearchReport};
 use vuoro::rules::{Rule, Violation};
 use vuoro::staffing::{AgentId, Break, ChannelId, Span, Staffing, TemplateId};
 
@@ -102,6 +102,7 @@ fn roster(m: &Model, spans: Vec<Span>) -> Roster {
             rule: Rule::MinHours,
             detail: "7.5 h in week 48, minimum 30 h".to_string(),
         }],
+        search: SearchReport::default(),
     }
 }
 
