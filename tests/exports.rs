@@ -321,7 +321,7 @@ fn xlsx_cells_are_typed_and_read_back_by_calamine() {
             "Phone",
             "min_hours",
             "Below minimum weekly hours",
-            "soft",
+            "hard",
             "7.5 h in week 48, minimum 30 h"
         ]
     );
@@ -492,7 +492,7 @@ fn roster_json_has_a_schema_version_rule_codes_and_words_and_is_documented() {
             &"A2".into(),
             &"min_hours".into(),
             &"Below minimum weekly hours".into(),
-            &false.into()
+            &true.into()
         )
     );
     let turned = &doc["open_shifts"][0]["turned_away"][0];

@@ -263,10 +263,11 @@ fn replanning_into_the_same_folder_updates_calendars_and_removes_what_no_longer_
     let out = tmp.path().join("roster");
     std::fs::create_dir_all(&out).expect("out");
     std::fs::write(out.join("notes.txt"), "the planner's own file").expect("notes");
-    // A1 is furthest below contract, so takes Monday 08–16 and Tuesday; A2 Monday 09–17.
+    // A1 is furthest below contract, so takes Monday 08–16 and Tuesday; A2 Monday 14–22 (after which
+    // nobody may start at 08 on Tuesday: 11 h rest).
     let both =
         "id,name,team,skills,contract_hours\nA1,Aino,Phone,voice,40\nA2,Eetu,Phone,voice,20\n";
-    let first = [(23, 8, 16), (23, 9, 17), (24, 8, 16)];
+    let first = [(23, 8, 16), (23, 14, 22), (24, 8, 16)];
     let status = roster_run(&inputs, &out, both, &first)
         .status()
         .expect("runs");

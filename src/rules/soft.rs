@@ -26,19 +26,31 @@ impl Constraint for MinHours {
         -deficit * cx.rules.penalties.below_contract_hour
     }
 
-    /// [`BREACH`](super::BREACH) per hour below the minimum in a whole week, and the soft weight per hour
-    /// below the contracted hours, so hours go where contracts want them.
+    /// [`BREACH`](super::BREACH) per hour below the minimum in a whole week, and the soft weight on the
+    /// hours below the contracted hours (in a partial week, the contract's share of its days), so hours
+    /// go where contracts want them.
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
         let agent = &agents[a];
-        whole_weeks(cx)
-            .into_iter()
-            .map(|week| {
-                let hours = weeks[a].hours_in(week);
-                let short = (agent.min_hours - hours).max(0.0);
-                let below = (agent.contract_hours - hours).max(0.0);
-                super::BREACH * short + cx.rules.penalties.below_contract_hour * below
-            })
-            .sum()
+        let whole = whole_weeks(cx);
+        let mut days: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
+        let mut out = 0.0;
+        for week in whole.iter() {
+            let short = (agent.min_hours - weeks[a].hours_in(*week)).max(0.0);
+            out += super::BREACH * short;
+        }
+        days.sort_unstable();
+        let mut start = 0;
+        while start < days.len() {
+            let week = days[start];
+            let n = days[start..].iter().take_while(|w| **w == week).count();
+            start += n;
+            let contract = agent.contract_hours * n as f64 / 7.0;
+            let below = (contract - weeks[a].hours_in(week)).max(0.0);
+            // Squared and relative to the contract, so hours below contract are shared in
+            // proportion to contracts rather than piled on whoever the search met first.
+            out += cx.rules.penalties.below_contract_hour * below * below / contract.max(1.0);
+        }
+        out
     }
 
     fn breaches(
