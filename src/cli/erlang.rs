@@ -22,22 +22,27 @@ pub(crate) enum Format {
 const EXAMPLES: &str = "\
 Examples:
   # KPIs of 14 agents for 100 calls per 30 minutes, AHT 3 min
-  vuoro erlang --volume 100 --interval 30m --aht 3m --threshold 20s --agents 14
+  vuoro erlang --volume 100 --interval 30m --aht 3m --threshold 20s \\
+      --agents 14
 
   # the same with callers who hang up after 2 minutes on average (Erlang A)
-  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14 --patience 2m
+  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14 \\
+      --patience 2m
 
   # agents needed for 80/20, ASA at most 15 s, 30 % shrinkage
-  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --target-asa 15s --shrinkage 30%
+  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s \\
+      --target-asa 15s --shrinkage 30%
 
   # chat, three sessions per agent, 40 % of a chat's work cannot overlap
-  vuoro erlang --volume 120 --aht 6m --concurrency 3 --non-overlap 40% --target-sl 80% --threshold 60s
+  vuoro erlang --volume 120 --aht 6m --concurrency 3 --non-overlap 40% \\
+      --target-sl 80% --threshold 60s
 
   # what-if table from 10 to 20 agents, marking the fewest that meet the target
   vuoro erlang --volume 100 --aht 3m --agents 10..20 --target-sl 80%
 
-  # one case per CSV row (columns as the flags, with underscores), results as CSV
-  vuoro erlang --batch forecasts/voice-monday.csv --format csv --out results.csv
+  # one case per CSV row (columns as the flags, with underscores), as CSV
+  vuoro erlang --batch forecasts/monday-intervals.csv --format csv \\
+      --out results.csv
 
 Service-level conventions (--sl-convention), relevant with --patience:
   offered              answered within T / offered (default: abandons count against it)

@@ -4,25 +4,61 @@
 
 mod commit;
 mod erlang;
+mod generate;
 mod plan;
 mod previous;
+mod progress;
 mod requirements;
 mod roster;
 mod schedule;
 mod simulate;
+mod solver;
+mod summary;
 mod write;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+
+/// Each example fits an 80-column terminal; a long command continues with `\` so it pastes as one.
+const EXAMPLES: &str = "\
+Examples:
+  # the whole week: forecast → requirements → shifts → named roster → files
+  vuoro plan --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-agents.csv \\
+      --availability models/helsinki-availability.csv --out plan
+
+  # required agents per channel and interval, with a chart
+  vuoro requirements --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --out requirements.csv --plot requirements.svg
+
+  # one interval: KPIs of 14 agents, then the agents 80/20 needs
+  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14
+  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s
+
+  # one case per CSV row
+  vuoro erlang --batch forecasts/monday-intervals.csv --format csv \\
+      --out results.csv
+
+  # shell completions and the manual page
+  vuoro completions bash > ~/.local/share/bash-completion/completions/vuoro
+  vuoro man --out man/
+
+Add --format json for the summary as one JSON document, --quiet for no progress.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "vuoro",
     version,
     about = "Staffing for multichannel contact centers: Erlang B/C/A, requirements, schedules, rosters.",
-    after_help = "Examples:\n  vuoro requirements --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg\n  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14\n  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --shrinkage 30%\n  vuoro erlang --batch forecasts/monday-intervals.csv --format csv --out results.csv"
+    after_help = EXAMPLES
 )]
 struct Cli {
+    /// No progress lines and no table summary (files, JSON and errors are unaffected; warnings still
+    /// go to standard error).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +77,10 @@ enum Command {
     Plan(Box<plan::PlanArgs>),
     /// Replay a plan or roster with a discrete-event simulation: what it delivers, interval by interval.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Shell completions on standard output: bash, zsh, fish, powershell or elvish.
+    Completions(generate::CompletionsArgs),
+    /// The manual page (roff) on standard output, or one page per command with --out DIR.
+    Man(generate::ManArgs),
 }
 
 /// An error that already knows its exit code and message.
@@ -120,6 +160,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    progress::set_quiet(cli.quiet);
     commit::remove_temporaries_on_interrupt();
     let result = match cli.command {
         Command::Erlang(args) => erlang::run(*args),
@@ -128,6 +169,8 @@ pub fn run() -> ExitCode {
         Command::Roster(args) => roster::run(*args),
         Command::Plan(args) => plan::run(*args),
         Command::Simulate(args) => simulate::run(*args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
