@@ -4,9 +4,11 @@
 //! seconds; an infinite value (unstable Erlang C) is `inf` in CSV and `null` in JSON. The column set is
 //! the same for every row and model, so a batch file always yields one rectangular table.
 
+use super::batch::BatchCase;
 use super::{Case, CaseText, Evaluation, INPUT_COLUMNS};
 use crate::queueing::{Kpis, SlConvention};
 use crate::units::format_duration;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Result columns after the echoed inputs, in order.
@@ -32,64 +34,90 @@ pub const RESULT_COLUMNS: [&str; 19] = [
     "asa_all_s",
 ];
 
-/// One output cell.
+/// One output cell; text borrows the case's own cells so a batch row costs no copies.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Int(u64),
     Num(f64),
     Bool(bool),
 }
 
-impl Cell {
-    fn csv(&self) -> String {
+impl Cell<'_> {
+    /// Appends the cell as a CSV field (numbers and booleans never need quotes).
+    fn write_csv(&self, out: &mut String) {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Num(x) => format_number(*x),
-            Cell::Bool(b) => b.to_string(),
+            Cell::Empty => {}
+            Cell::Text(t) => push_csv_field(out, t),
+            Cell::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Cell::Num(x) => push_number(out, *x),
+            Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         }
     }
 
-    fn json(&self) -> String {
+    /// Appends the cell as a JSON value.
+    fn write_json(&self, out: &mut String) {
         match self {
-            Cell::Empty => "null".to_string(),
-            Cell::Text(t) => serde_json::Value::String(t.clone()).to_string(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Num(x) if x.is_finite() => format_number(*x),
-            Cell::Num(_) => "null".to_string(),
-            Cell::Bool(b) => b.to_string(),
+            Cell::Text(t) => out.push_str(&serde_json::Value::String(t.to_string()).to_string()),
+            Cell::Num(x) if !x.is_finite() => out.push_str("null"),
+            Cell::Empty => out.push_str("null"),
+            other => other.write_csv(out),
         }
     }
 }
 
 /// Shortest decimal that reads back as the same `f64`; `inf` for infinity.
 pub fn format_number(x: f64) -> String {
+    let mut out = String::new();
+    push_number(&mut out, x);
+    out
+}
+
+/// [`format_number`] appended to `out` (a batch writes hundreds of thousands of numbers).
+pub fn push_number(out: &mut String, x: f64) {
     if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }.to_string()
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
     } else if x == 0.0 {
-        "0".to_string()
+        out.push('0');
     } else if x.abs() < 1e-6 || x.abs() >= 1e16 {
         // Shortest round-trip digits in exponent form: 1e-300, not 300 zeros.
-        format!("{x:e}")
+        let _ = write!(out, "{x:e}");
     } else {
-        format!("{x}")
+        let _ = write!(out, "{x}");
     }
 }
 
 /// Input echo plus results, one cell per column of [`INPUT_COLUMNS`] (but `agents`) then [`RESULT_COLUMNS`].
-pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = INPUT_COLUMNS
-        .iter()
-        .zip(&text.cells)
-        .filter(|(column, _)| **column != "agents")
-        .map(|(_, c)| {
-            c.as_ref()
-                .map_or(Cell::Empty, |t| Cell::Text(t.trim().to_string()))
-        })
-        .collect();
+pub fn row<'a>(text: &'a CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell<'a>> {
+    let mut cells = Vec::with_capacity(COLUMN_COUNT);
+    fill_row(&mut cells, text, case, evaluation);
+    cells
+}
+
+/// Columns of every row: the inputs but `agents`, then the results.
+const COLUMN_COUNT: usize = INPUT_COLUMNS.len() - 1 + RESULT_COLUMNS.len();
+
+/// [`row`] into a buffer the caller reuses.
+fn fill_row<'a>(
+    cells: &mut Vec<Cell<'a>>,
+    text: &'a CaseText,
+    case: &Case,
+    evaluation: &Evaluation,
+) {
+    cells.clear();
+    cells.extend(
+        INPUT_COLUMNS
+            .iter()
+            .zip(&text.cells)
+            .filter(|(column, _)| **column != "agents")
+            .map(|(_, c)| {
+                c.as_deref()
+                    .map_or(Cell::Empty, |t| Cell::Text(Cow::Borrowed(t.trim())))
+            }),
+    );
     let k = &evaluation.kpis;
     let sl = &k.service_level;
     let (fractional_scheduled, fractional_productive) = match evaluation.fractional {
@@ -97,7 +125,7 @@ pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
         None => (Cell::Empty, Cell::Empty),
     };
     cells.extend([
-        Cell::Text(case.queue.model_name()),
+        Cell::Text(Cow::Owned(case.queue.model_name())),
         Cell::Int(evaluation.agents),
         Cell::Int(evaluation.productive_agents),
         fractional_scheduled,
@@ -117,7 +145,6 @@ pub fn row(text: &CaseText, case: &Case, evaluation: &Evaluation) -> Vec<Cell> {
         Cell::Num(k.asa_answered_s),
         Cell::Num(k.asa_all_s),
     ]);
-    cells
 }
 
 /// Echoed inputs (all but `agents`, which the results carry as given or required) and the results.
@@ -129,44 +156,108 @@ fn all_columns() -> impl Iterator<Item = &'static str> {
         .copied()
 }
 
+/// Bytes a row takes, about: the output is allocated once.
+const ROW_BYTES: usize = 400;
+
 /// RFC 4180 CSV with a header row.
 pub fn to_csv(rows: &[Vec<Cell>]) -> String {
-    let mut out = String::new();
-    let mut line = |fields: Vec<String>| {
-        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&quoted.join(","));
-        out.push('\n');
-    };
-    line(all_columns().map(str::to_string).collect());
+    let mut out = csv_header(rows.len());
     for row in rows {
-        debug_assert_eq!(row.len(), all_columns().count());
-        line(row.iter().map(Cell::csv).collect());
+        debug_assert_eq!(row.len(), COLUMN_COUNT);
+        csv_line(&mut out, row);
     }
     out
 }
 
+fn csv_header(rows: usize) -> String {
+    let mut out = String::with_capacity(ROW_BYTES * (rows + 1));
+    for (i, column) in all_columns().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_field(&mut out, column);
+    }
+    out.push('\n');
+    out
+}
+
+fn csv_line(out: &mut String, row: &[Cell]) {
+    for (i, cell) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        cell.write_csv(out);
+    }
+    out.push('\n');
+}
+
 /// A field quoted as RFC 4180 requires: only when it holds a comma, quote or line break.
 pub fn csv_field(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    push_csv_field(&mut out, field);
+    out
+}
+
+/// [`csv_field`] appended to `out`.
+fn push_csv_field(out: &mut String, field: &str) {
     if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
     } else {
-        field.to_string()
+        out.push_str(field);
     }
 }
 
 /// A JSON array of objects, keys in column order.
 pub fn to_json(rows: &[Vec<Cell>]) -> String {
-    let mut out = String::from("[\n");
+    let mut out = String::with_capacity(2 * ROW_BYTES * rows.len() + 4);
+    out.push_str("[\n");
     for (i, row) in rows.iter().enumerate() {
-        out.push_str("  {");
-        for (j, (column, cell)) in all_columns().zip(row).enumerate() {
-            if j > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "\"{column}\": {}", cell.json());
-        }
-        out.push('}');
+        json_object(&mut out, row);
         if i + 1 < rows.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("]\n");
+    out
+}
+
+fn json_object(out: &mut String, row: &[Cell]) {
+    out.push_str("  {");
+    for (j, (column, cell)) in all_columns().zip(row).enumerate() {
+        if j > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(column);
+        out.push_str("\": ");
+        cell.write_json(out);
+    }
+    out.push('}');
+}
+
+/// A whole batch as CSV, written row by row without collecting the cells of every row first.
+pub fn batch_csv(cases: &[BatchCase], evaluations: &[Evaluation]) -> String {
+    let mut out = csv_header(cases.len());
+    let mut cells = Vec::with_capacity(COLUMN_COUNT);
+    for (c, e) in cases.iter().zip(evaluations) {
+        fill_row(&mut cells, &c.text, &c.case, e);
+        csv_line(&mut out, &cells);
+    }
+    out
+}
+
+/// A whole batch as JSON, the same document as [`to_json`] of its rows.
+pub fn batch_json(cases: &[BatchCase], evaluations: &[Evaluation]) -> String {
+    let mut out = String::with_capacity(2 * ROW_BYTES * cases.len() + 4);
+    out.push_str("[\n");
+    let mut cells = Vec::with_capacity(COLUMN_COUNT);
+    for (i, (c, e)) in cases.iter().zip(evaluations).enumerate() {
+        fill_row(&mut cells, &c.text, &c.case, e);
+        json_object(&mut out, &cells);
+        if i + 1 < cases.len() {
             out.push(',');
         }
         out.push('\n');

@@ -4,8 +4,10 @@ use super::write::emit;
 use super::Failure;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use vuoro::calculator::batch::parse_batch;
-use vuoro::calculator::output::{batch_table, row, to_csv, to_json, to_table};
+use vuoro::calculator::batch::{evaluate_batch, parse_batch};
+use vuoro::calculator::output::{
+    batch_csv, batch_json, batch_table, row, to_csv, to_json, to_table, Cell,
+};
 use vuoro::calculator::{AgentsSpec, Case, CaseText};
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
@@ -184,11 +186,11 @@ fn run_single(args: &ErlangArgs) -> Result<u8, Failure> {
     Ok(exit_code(&evaluations, &case))
 }
 
-fn rows(
-    text: &CaseText,
+fn rows<'a>(
+    text: &'a CaseText,
     case: &Case,
     evaluations: &[vuoro::calculator::Evaluation],
-) -> Vec<Vec<vuoro::calculator::output::Cell>> {
+) -> Vec<Vec<Cell<'a>>> {
     evaluations.iter().map(|e| row(text, case, e)).collect()
 }
 
@@ -207,20 +209,8 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
     let contents = super::read_input(path)?;
     let cases = parse_batch(path, &contents)
         .map_err(|d| Failure::input(d.to_string().replace('\n', "\nerror: ")))?;
-    let mut evaluated = Vec::with_capacity(cases.len());
-    let mut problems = Vec::new();
-    for c in &cases {
-        match c.case.evaluate() {
-            Ok(mut e) if e.len() == 1 => evaluated.push((c, e.remove(0))),
-            Ok(_) => problems.push(format!(
-                "{}:{}: agents: expected one staffing per batch row, found a range",
-                path.display(),
-                c.line
-            )),
-            Err(e) => problems.push(format!("{}:{}: {e}", path.display(), c.line)),
-        }
-    }
-    if !problems.is_empty() {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let evaluations = evaluate_batch(path, &cases, threads).map_err(|mut problems| {
         // The first hundred, then a count: a broken file must not flood the terminal.
         let more = problems.len().saturating_sub(100);
         problems.truncate(100);
@@ -230,28 +220,19 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
                 path.display()
             ));
         }
-        return Err(Failure::input(problems.join("\nerror: ")));
-    }
+        Failure::input(problems.join("\nerror: "))
+    })?;
     let output = match args.format {
         Format::Table => {
-            let rows: Vec<_> = evaluated
+            let rows: Vec<_> = cases
                 .iter()
+                .zip(&evaluations)
                 .map(|(c, e)| (c.line, &c.text, &c.case, e))
                 .collect();
             batch_table(&rows)
         }
-        Format::Csv => to_csv(
-            &evaluated
-                .iter()
-                .map(|(c, e)| row(&c.text, &c.case, e))
-                .collect::<Vec<_>>(),
-        ),
-        Format::Json => to_json(
-            &evaluated
-                .iter()
-                .map(|(c, e)| row(&c.text, &c.case, e))
-                .collect::<Vec<_>>(),
-        ),
+        Format::Csv => batch_csv(&cases, &evaluations),
+        Format::Json => batch_json(&cases, &evaluations),
     };
     emit(args.out.as_deref(), &output)?;
     Ok(0)
