@@ -74,26 +74,13 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
 }
 
 /// Evaluates every case at its one staffing, in file order; every case that cannot be evaluated is
-/// named as `path:line: …`.
-///
-/// Rows are independent, so they are split into `threads` consecutive chunks evaluated side by side and
-/// joined in order: the result does not depend on the number of threads.
+/// named as `path:line: …`. Runs on `threads` threads (see [`in_chunks`]).
 pub fn evaluate_batch(
     path: &Path,
     cases: &[BatchCase],
     threads: usize,
 ) -> Result<Vec<Evaluation>, Vec<String>> {
-    let chunk = cases.len().div_ceil(threads.max(1)).max(MIN_CHUNK);
-    let parts: Vec<Result<Vec<Evaluation>, Vec<String>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cases
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || evaluate_part(path, part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+    let parts = in_chunks(cases, &[], threads, |part, _| evaluate_part(path, part));
     let mut evaluations = Vec::with_capacity(cases.len());
     let mut problems = Vec::new();
     for part in parts {
@@ -112,6 +99,41 @@ pub fn evaluate_batch(
 
 /// Fewer rows than this are not worth a thread.
 const MIN_CHUNK: usize = 1_000;
+
+/// `f` over consecutive chunks of `cases` (with the matching chunk of `evaluations`, when given) on up
+/// to `threads` threads, results in file order. Rows are independent, so the joined result does not
+/// depend on the number of threads.
+pub(crate) fn in_chunks<T: Send>(
+    cases: &[BatchCase],
+    evaluations: &[Evaluation],
+    threads: usize,
+    f: impl Fn(&[BatchCase], &[Evaluation]) -> T + Sync,
+) -> Vec<T> {
+    let chunk = cases.len().div_ceil(threads.max(1)).max(MIN_CHUNK);
+    let evaluations_of = |i: usize, len: usize| {
+        evaluations
+            .get(i * chunk..(i * chunk + len).min(evaluations.len()))
+            .unwrap_or_default()
+    };
+    if cases.len() <= chunk {
+        return vec![f(cases, evaluations_of(0, cases.len()))];
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = cases
+            .chunks(chunk)
+            .enumerate()
+            .map(|(i, part)| {
+                let evaluations = evaluations_of(i, part.len());
+                scope.spawn(move || f(part, evaluations))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
 
 fn evaluate_part(path: &Path, cases: &[BatchCase]) -> Result<Vec<Evaluation>, Vec<String>> {
     let mut evaluations = Vec::with_capacity(cases.len());

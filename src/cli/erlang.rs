@@ -231,8 +231,8 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
                 .collect();
             batch_table(&rows)
         }
-        Format::Csv => batch_csv(&cases, &evaluations),
-        Format::Json => batch_json(&cases, &evaluations),
+        Format::Csv => batch_csv(&cases, &evaluations, threads),
+        Format::Json => batch_json(&cases, &evaluations, threads),
     };
     emit(args.out.as_deref(), &output)?;
     Ok(0)
