@@ -189,3 +189,60 @@ pub fn run() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::{CommandFactory as _, Parser as _};
+
+    /// The example commands of a help text: `vuoro …` lines joined with their `\` continuations.
+    fn examples(help: &str) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut lines = help.lines();
+        while let Some(line) = lines.next() {
+            if !line.trim_start().starts_with("vuoro ") {
+                continue;
+            }
+            let mut text = vec![line.to_string()];
+            let mut command = line.trim().to_string();
+            while let Some(head) = command.strip_suffix('\\') {
+                let next = lines.next().expect("a continuation line");
+                text.push(next.to_string());
+                command = format!("{head} {}", next.trim());
+            }
+            // Shell redirections and pipes are not the command's arguments.
+            let words: Vec<String> = command
+                .split_whitespace()
+                .take_while(|w| !matches!(*w, ">" | "|" | "&&"))
+                .map(str::to_string)
+                .collect();
+            out.push((text.join("\n"), words));
+        }
+        out
+    }
+
+    /// Every example in every `--help` parses as the command it shows and fits an 80-column terminal,
+    /// so it pastes whole.
+    #[test]
+    fn help_examples_parse_and_fit() {
+        let mut top = Cli::command();
+        top.build();
+        let mut helps = vec![top.render_long_help().to_string()];
+        for sub in top.get_subcommands_mut() {
+            helps.push(sub.render_long_help().to_string());
+        }
+        let mut count = 0;
+        for help in &helps {
+            for (text, words) in examples(help) {
+                for line in text.lines() {
+                    assert!(line.chars().count() <= 80, "too wide:\n{line}");
+                }
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    panic!("{text}\ndoes not parse: {e}");
+                }
+                count += 1;
+            }
+        }
+        assert!(count >= 15, "{count} examples");
+    }
+}

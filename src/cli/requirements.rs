@@ -16,11 +16,13 @@ const EXAMPLES: &str = "\
 Examples:
   # the shipped example: four channels, one week at 15-minute intervals
   vuoro requirements --model models/helsinki-multichannel.toml \\
-      --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg
+      --forecast forecasts/helsinki-week-48.csv \\
+      --out requirements.csv --plot requirements.svg
 
   # only Monday to Wednesday of the forecast, CSV to standard output
   vuoro requirements --model models/helsinki-multichannel.toml \\
-      --forecast forecasts/helsinki-week-48.csv --from 2026-11-23 --to 2026-11-25
+      --forecast forecasts/helsinki-week-48.csv \\
+      --from 2026-11-23 --to 2026-11-25
 
 The CSV has one row per channel and interval; the summary (per day and channel) goes to standard output,
 or to standard error when the CSV does.";
