@@ -170,7 +170,7 @@ fn schedule_and_simulate_json_carry_the_table_figures() {
     let solver = format!(
         "solver {}: {} · cost {:.2} · LP bound {:.2}",
         doc["solver"]["backend"].as_str().expect("backend"),
-        doc["solver"]["status"].as_str().expect("status"),
+        doc["solver"]["status_words"].as_str().expect("status"),
         num(&doc["solver"]["objective"]),
         num(&doc["solver"]["lp_bound"])
     );

@@ -534,6 +534,37 @@ mod tests {
     }
 
     #[test]
+    fn batch_text_is_the_rows_text_on_any_number_of_threads() {
+        use crate::calculator::batch::{evaluate_batch, parse_batch};
+        // 2 500 rows, three chunks; labels that need quoting and escaping; Erlang C, A and chat.
+        let mut csv = String::from("label,volume,aht,target_sl,patience,concurrency\n");
+        for i in 0..2_500 {
+            let (patience, chats) = [("", ""), ("2m", ""), ("", "3")][i % 3];
+            csv.push_str(&format!(
+                "\"q{i}, \"\"x\"\"\",{},3m,80%,{patience},{chats}\n",
+                5 + i % 311
+            ));
+        }
+        let path = std::path::Path::new("c.csv");
+        let cases = parse_batch(path, &csv).expect("valid");
+        let evaluations = evaluate_batch(path, &cases, 3).expect("evaluates");
+        let rows: Vec<Vec<Cell>> = cases
+            .iter()
+            .zip(&evaluations)
+            .map(|(c, e)| row(&c.text, &c.case, e))
+            .collect();
+        let csv_text = to_csv(&rows);
+        assert!(csv_text.contains("\"q7, \"\"x\"\"\""));
+        assert_eq!(batch_csv(&cases, &evaluations, 1), csv_text);
+        assert_eq!(batch_csv(&cases, &evaluations, 3), csv_text);
+        let json_text = to_json(&rows);
+        assert_eq!(batch_json(&cases, &evaluations, 1), json_text);
+        assert_eq!(batch_json(&cases, &evaluations, 3), json_text);
+        let parsed: serde_json::Value = serde_json::from_str(&json_text).expect("JSON");
+        assert_eq!(parsed[7]["label"], "q7, \"x\"");
+    }
+
+    #[test]
     fn numbers_read_as_the_standard_library_writes_them() {
         let mut checked = 0;
         let mut check = |x: f64| {

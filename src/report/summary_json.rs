@@ -12,7 +12,7 @@ use crate::forecast::local_iso;
 use crate::model::Model;
 use crate::requirements::Requirements;
 use crate::roster::Roster;
-use crate::schedule::{Goal, ShiftPlan, SolverReport};
+use crate::schedule::{Goal, ShiftPlan, SolverReport, SolverStatus};
 use crate::simulate::{Estimate, SimFigures, Simulation};
 use serde_json::{json, Value};
 
@@ -205,7 +205,13 @@ fn sim_figures(f: &SimFigures) -> Value {
 fn solver(s: &SolverReport) -> Value {
     json!({
         "backend": s.backend.to_string(),
-        "status": s.status.to_string(),
+        "status": match s.status {
+            SolverStatus::Optimal => "optimal",
+            SolverStatus::WithinGap => "within_gap",
+            SolverStatus::TimeLimit => "time_limit",
+            SolverStatus::RoundedRelaxation => "rounded_relaxation",
+        },
+        "status_words": s.status.to_string(),
         "objective": s.objective,
         "lp_bound": s.lp_bound,
         "gap": s.gap,
