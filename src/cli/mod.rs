@@ -57,7 +57,7 @@ Add --format json for the summary as one JSON document, --quiet for no progress.
 struct Cli {
     /// No progress lines and no table summary (files, JSON and errors are unaffected; warnings still
     /// go to standard error).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, display_order = 1000)]
     quiet: bool,
     #[command(subcommand)]
     command: Command,
