@@ -1,6 +1,7 @@
 //! `cargo bench --bench batch`: `vuoro erlang --batch` on 20 000 rows at 1 000 Erlangs (80/20, AHT 3 min,
-//! seven volumes around 10 000 calls per 30 minutes), per row: each stage in-process (read, evaluate,
-//! write CSV) and the real binary end to end (process start, reading the file, CSV to a file).
+//! seven volumes around 10 000 calls per 30 minutes), per row: each stage in-process (read, staffing
+//! alone, staffing and writing CSV) and the real binary end to end (process start, reading the file,
+//! CSV to a file).
 //!
 //! Prints the median wall time of 9 runs and, on Linux, the mean CPU time of those runs (all threads;
 //! for the binary, the child process), which a busy machine inflates far less than wall time. No timing
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use vuoro::calculator::batch::{evaluate_batch, parse_batch};
-use vuoro::calculator::output::batch_csv;
+use vuoro::calculator::output::{write_batch, BatchFormat};
 
 const ROWS: usize = 20_000;
 
@@ -71,7 +72,6 @@ fn main() {
     let path = Path::new("batch-bench.csv");
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let cases = parse_batch(path, &csv).expect("valid batch");
-    let evaluations = evaluate_batch(path, &cases, threads).expect("evaluates");
     println!("vuoro erlang --batch, {ROWS} rows at 1 000 Erlangs ({threads} threads available)");
     let read = measure(false, || {
         std::hint::black_box(parse_batch(path, &csv).expect("valid"));
@@ -86,13 +86,13 @@ fn main() {
     });
     println!("  staff, {threads} threads        {}", per_row(all));
     let write1 = measure(false, || {
-        std::hint::black_box(batch_csv(&cases, &evaluations, 1));
+        std::hint::black_box(write_batch(path, &cases, BatchFormat::Csv, 1).expect("staffs"));
     });
-    println!("  write CSV, 1 thread      {}", per_row(write1));
+    println!("  staff + CSV, 1 thread    {}", per_row(write1));
     let write = measure(false, || {
-        std::hint::black_box(batch_csv(&cases, &evaluations, threads));
+        std::hint::black_box(write_batch(path, &cases, BatchFormat::Csv, threads).expect("staffs"));
     });
-    println!("  write CSV, {threads} threads    {}", per_row(write));
+    println!("  staff + CSV, {threads} threads  {}", per_row(write));
 
     let dir = std::env::temp_dir().join(format!("vuoro-batch-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp folder");

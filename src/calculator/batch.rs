@@ -46,7 +46,8 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         }
         let mut text = CaseText::default();
         for (column, value) in row.cells() {
-            if let Some(column) = column {
+            // A blank cell is "not given": no string for it.
+            if let Some(column) = column.filter(|_| !value.trim().is_empty()) {
                 text.set(column, Some(value.to_string()));
             }
         }
@@ -139,20 +140,28 @@ fn evaluate_part(path: &Path, cases: &[BatchCase]) -> Result<Vec<Evaluation>, Ve
     let mut evaluations = Vec::with_capacity(cases.len());
     let mut problems = Vec::new();
     for c in cases {
-        match c.case.evaluate() {
-            Ok(mut e) if e.len() == 1 => evaluations.push(e.remove(0)),
-            Ok(_) => problems.push(format!(
-                "{}:{}: agents: expected one staffing per batch row, found a range",
-                path.display(),
-                c.line
-            )),
-            Err(e) => problems.push(format!("{}:{}: {e}", path.display(), c.line)),
+        match evaluate_one(path, c) {
+            Ok(e) => evaluations.push(e),
+            Err(p) => problems.push(p),
         }
     }
     if problems.is_empty() {
         Ok(evaluations)
     } else {
         Err(problems)
+    }
+}
+
+/// A batch row's one staffing, or what stops it as `path:line: …`.
+pub(crate) fn evaluate_one(path: &Path, c: &BatchCase) -> Result<Evaluation, String> {
+    match c.case.evaluate() {
+        Ok(mut e) if e.len() == 1 => Ok(e.remove(0)),
+        Ok(_) => Err(format!(
+            "{}:{}: agents: expected one staffing per batch row, found a range",
+            path.display(),
+            c.line
+        )),
+        Err(e) => Err(format!("{}:{}: {e}", path.display(), c.line)),
     }
 }
 

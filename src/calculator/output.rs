@@ -4,12 +4,13 @@
 //! seconds; an infinite value (unstable Erlang C) is `inf` in CSV and `null` in JSON. The column set is
 //! the same for every row and model, so a batch file always yields one rectangular table.
 
-use super::batch::{in_chunks, BatchCase};
+use super::batch::{evaluate_one, in_chunks, BatchCase};
 use super::{Case, CaseText, Evaluation, INPUT_COLUMNS};
 use crate::queueing::{Kpis, SlConvention};
 use crate::units::format_duration;
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// Result columns after the echoed inputs, in order.
 pub const RESULT_COLUMNS: [&str; 19] = [
@@ -268,45 +269,79 @@ fn json_object(out: &mut String, row: &[Cell]) {
     out.push('}');
 }
 
-/// A whole batch as CSV, written row by row without collecting the cells of every row first, on up to
-/// `threads` threads (the text does not depend on their number).
-pub fn batch_csv(cases: &[BatchCase], evaluations: &[Evaluation], threads: usize) -> String {
-    let mut out = csv_header(cases.len());
-    let parts = in_chunks(cases, evaluations, threads, |cases, evaluations| {
-        let mut out = String::with_capacity(ROW_BYTES * cases.len());
-        let mut cells = Vec::with_capacity(COLUMN_COUNT);
-        for (c, e) in cases.iter().zip(evaluations) {
-            fill_row(&mut cells, &c.text, &c.case, e);
-            csv_line(&mut out, &cells);
-        }
-        out
-    });
-    parts.iter().for_each(|p| out.push_str(p));
-    out
+/// The wire format of [`write_batch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFormat {
+    Csv,
+    Json,
 }
 
-/// A whole batch as JSON, the same document as [`to_json`] of its rows.
-pub fn batch_json(cases: &[BatchCase], evaluations: &[Evaluation], threads: usize) -> String {
-    let mut out = String::with_capacity(2 * ROW_BYTES * cases.len() + 4);
-    out.push_str("[\n");
-    let parts = in_chunks(cases, evaluations, threads, |cases, evaluations| {
-        let mut out = String::with_capacity(2 * ROW_BYTES * cases.len());
+/// Staffs every case and writes its row, in one pass per chunk of rows on up to `threads` threads (see
+/// [`in_chunks`]): no evaluation is kept and no cell becomes a string of its own, so a large batch costs
+/// little more than its staffing searches. The text is [`to_csv`] or [`to_json`] of the rows, whatever
+/// the number of threads; every row that cannot be staffed is named as `path:line: …` instead.
+pub fn write_batch(
+    path: &Path,
+    cases: &[BatchCase],
+    format: BatchFormat,
+    threads: usize,
+) -> Result<String, Vec<String>> {
+    let parts = in_chunks(cases, &[], threads, |part, _| {
+        let bytes = ROW_BYTES * if format == BatchFormat::Json { 2 } else { 1 };
+        let mut out = String::with_capacity(bytes * part.len());
         let mut cells = Vec::with_capacity(COLUMN_COUNT);
-        for (c, e) in cases.iter().zip(evaluations) {
-            fill_row(&mut cells, &c.text, &c.case, e);
-            json_object(&mut out, &cells);
-            out.push_str(",\n");
+        let mut problems = Vec::new();
+        for c in part {
+            match evaluate_one(path, c) {
+                Ok(e) if problems.is_empty() => {
+                    fill_row(&mut cells, &c.text, &c.case, &e);
+                    match format {
+                        BatchFormat::Csv => csv_line(&mut out, &cells),
+                        BatchFormat::Json => {
+                            json_object(&mut out, &cells);
+                            out.push_str(",\n");
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(p) => problems.push(p),
+            }
         }
-        out
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
     });
-    parts.iter().for_each(|p| out.push_str(p));
-    // The last object takes no comma.
-    if out.ends_with(",\n") {
-        out.truncate(out.len() - 2);
-        out.push('\n');
+    let problems: Vec<String> = parts
+        .iter()
+        .filter_map(|p| p.as_ref().err())
+        .flatten()
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    out.push_str("]\n");
-    out
+    let rows = parts.iter().filter_map(|p| p.as_ref().ok());
+    Ok(match format {
+        BatchFormat::Csv => {
+            let mut out = csv_header(cases.len());
+            rows.for_each(|p| out.push_str(p));
+            out
+        }
+        BatchFormat::Json => {
+            let mut out = String::with_capacity(2 * ROW_BYTES * cases.len() + 4);
+            out.push_str("[\n");
+            rows.for_each(|p| out.push_str(p));
+            // The last object takes no comma.
+            if out.ends_with(",\n") {
+                out.truncate(out.len() - 2);
+                out.push('\n');
+            }
+            out.push_str("]\n");
+            out
+        }
+    })
 }
 
 fn percent(x: f64) -> String {
@@ -555,11 +590,13 @@ mod tests {
             .collect();
         let csv_text = to_csv(&rows);
         assert!(csv_text.contains("\"q7, \"\"x\"\"\""));
-        assert_eq!(batch_csv(&cases, &evaluations, 1), csv_text);
-        assert_eq!(batch_csv(&cases, &evaluations, 3), csv_text);
         let json_text = to_json(&rows);
-        assert_eq!(batch_json(&cases, &evaluations, 1), json_text);
-        assert_eq!(batch_json(&cases, &evaluations, 3), json_text);
+        for threads in [1, 3] {
+            let csv = write_batch(path, &cases, BatchFormat::Csv, threads).expect("staffs");
+            assert_eq!(csv, csv_text);
+            let json = write_batch(path, &cases, BatchFormat::Json, threads).expect("staffs");
+            assert_eq!(json, json_text);
+        }
         let parsed: serde_json::Value = serde_json::from_str(&json_text).expect("JSON");
         assert_eq!(parsed[7]["label"], "q7, \"x\"");
     }

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use vuoro::calculator::batch::{evaluate_batch, parse_batch};
 use vuoro::calculator::output::{
-    batch_csv, batch_json, batch_table, row, to_csv, to_json, to_table, Cell,
+    batch_table, row, to_csv, to_json, to_table, write_batch, BatchFormat, Cell,
 };
 use vuoro::calculator::{AgentsSpec, Case, CaseText};
 
@@ -210,7 +210,19 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
     let cases = parse_batch(path, &contents)
         .map_err(|d| Failure::input(d.to_string().replace('\n', "\nerror: ")))?;
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let evaluations = evaluate_batch(path, &cases, threads).map_err(|mut problems| {
+    let output = match args.format {
+        Format::Table => evaluate_batch(path, &cases, threads).map(|evaluations| {
+            let rows: Vec<_> = cases
+                .iter()
+                .zip(&evaluations)
+                .map(|(c, e)| (c.line, &c.text, &c.case, e))
+                .collect();
+            batch_table(&rows)
+        }),
+        Format::Csv => write_batch(path, &cases, BatchFormat::Csv, threads),
+        Format::Json => write_batch(path, &cases, BatchFormat::Json, threads),
+    }
+    .map_err(|mut problems| {
         // The first hundred, then a count: a broken file must not flood the terminal.
         let more = problems.len().saturating_sub(100);
         problems.truncate(100);
@@ -222,18 +234,6 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
         }
         Failure::input(problems.join("\nerror: "))
     })?;
-    let output = match args.format {
-        Format::Table => {
-            let rows: Vec<_> = cases
-                .iter()
-                .zip(&evaluations)
-                .map(|(c, e)| (c.line, &c.text, &c.case, e))
-                .collect();
-            batch_table(&rows)
-        }
-        Format::Csv => batch_csv(&cases, &evaluations, threads),
-        Format::Json => batch_json(&cases, &evaluations, threads),
-    };
     emit(args.out.as_deref(), &output)?;
     Ok(0)
 }
