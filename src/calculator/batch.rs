@@ -46,9 +46,8 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         }
         let mut text = CaseText::default();
         for (column, value) in row.cells() {
-            // A blank cell is "not given": no string for it.
-            if let Some(column) = column.filter(|_| !value.trim().is_empty()) {
-                text.set(column, Some(value.to_string()));
+            if let Some(column) = column {
+                text.set_str(column, value);
             }
         }
         match text.parse() {

@@ -40,20 +40,42 @@ pub const INPUT_COLUMNS: [&str; 15] = [
 ];
 
 /// A case as written: one optional text per input column (`None` or blank = not given).
+///
+/// The cells live in one string (a batch row is one allocation, not one per cell).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseText {
-    pub cells: [Option<String>; 15],
+    /// The cells given, one after another.
+    text: String,
+    /// Where each column's cell is in `text`; empty when not given.
+    spans: [(u32, u32); INPUT_COLUMNS.len()],
 }
 
 impl CaseText {
     pub fn set(&mut self, column: &str, value: Option<String>) {
+        self.set_str(column, value.as_deref().unwrap_or_default());
+    }
+
+    /// Sets `column` to `value`; a blank value means not given.
+    pub fn set_str(&mut self, column: &str, value: &str) {
         if let Some(i) = input_index(column) {
-            self.cells[i] = value.filter(|v| !v.trim().is_empty());
+            self.spans[i] = if value.trim().is_empty() {
+                (0, 0)
+            } else {
+                let start = self.text.len();
+                self.text.push_str(value);
+                (start as u32, self.text.len() as u32)
+            };
         }
     }
 
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.cells[input_index(column)?].as_deref().map(str::trim)
+        self.cell(input_index(column)?)
+    }
+
+    /// The cell of the `i`-th column of [`INPUT_COLUMNS`], trimmed, when given.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let (start, end) = *self.spans.get(i)?;
+        (start < end).then(|| self.text[start as usize..end as usize].trim())
     }
 }
 

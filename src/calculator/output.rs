@@ -142,11 +142,11 @@ fn fill_row<'a>(
     cells.extend(
         INPUT_COLUMNS
             .iter()
-            .zip(&text.cells)
-            .filter(|(column, _)| **column != "agents")
-            .map(|(_, c)| {
-                c.as_deref()
-                    .map_or(Cell::Empty, |t| Cell::Text(Cow::Borrowed(t.trim())))
+            .enumerate()
+            .filter(|(_, column)| **column != "agents")
+            .map(|(i, _)| {
+                text.cell(i)
+                    .map_or(Cell::Empty, |t| Cell::Text(Cow::Borrowed(t)))
             }),
     );
     let k = &evaluation.kpis;
