@@ -224,10 +224,10 @@ pub(crate) fn warn_availability(
         .date_naive();
     let dates: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
     if let Some((n, line)) = vuoro::agents::dated_outside(windows, &dates) {
-        eprintln!(
-            "warning: {}:{line}: {n} availability row(s) dated outside the rostered days {first} – {last} (first on this line); they change nothing",
+        super::progress::warn(format!(
+            "{}:{line}: {n} availability row(s) dated outside the rostered days {first} – {last} (first on this line); they change nothing",
             path.display()
-        );
+        ));
     }
 }
 

@@ -13,6 +13,18 @@ use std::time::{Duration, Instant};
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
+/// The live line being drawn, if any, so that a warning can be printed above it rather than into it.
+static LIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Prints `warning: {message}` on standard error (also under `--quiet`), above a live progress line.
+pub(crate) fn warn(message: impl std::fmt::Display) {
+    let live = LIVE.lock().ok().and_then(|l| l.clone());
+    match live {
+        Some(bar) => bar.suspend(|| eprintln!("warning: {message}")),
+        None => eprintln!("warning: {message}"),
+    }
+}
+
 /// Set once from the global `--quiet` flag.
 pub(crate) fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
@@ -55,7 +67,11 @@ impl Progress {
         let sink = if quiet() {
             Sink::Silent
         } else if std::io::stderr().is_terminal() {
-            Sink::Live(live_bar(command))
+            let bar = live_bar(command);
+            if let Ok(mut live) = LIVE.lock() {
+                *live = Some(bar.clone());
+            }
+            Sink::Live(bar)
         } else {
             Sink::Plain(Mutex::new(PlainState::default()))
         };
@@ -112,6 +128,9 @@ impl Progress {
     pub(crate) fn finish(&self) {
         if let Sink::Live(bar) = &self.sink {
             bar.finish_and_clear();
+            if let Ok(mut live) = LIVE.lock() {
+                *live = None;
+            }
         }
     }
 }

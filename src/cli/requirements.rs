@@ -119,7 +119,7 @@ pub(crate) fn requirements_of(
     let text = read_input(path)?;
     let read = read_forecast(path, &text, model, period).map_err(|d| Failure::diagnostics(&d))?;
     for w in &read.warnings {
-        eprintln!("warning: {w}");
+        super::progress::warn(w);
     }
     compute(model, &read.forecast).map_err(|e| Failure {
         code: 1,

@@ -123,12 +123,12 @@ fn warn_days_without_shifts(demand: &Demand, staffing: &Staffing) {
         .map(|d| d.to_string())
         .collect();
     if !bare.is_empty() {
-        eprintln!(
-            "warning: the plan has no shift on {} of the {} simulated days with contacts ({}); choose them with --from and --to",
+        super::progress::warn(format!(
+            "the plan has no shift on {} of the {} simulated days with contacts ({}); choose them with --from and --to",
             bare.len(),
             with_contacts.len(),
             bare.join(", ")
-        );
+        ));
     }
 }
 
