@@ -147,14 +147,9 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let demand =
         Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
     let workforce = Workforce::new(&model, &agents, &windows);
-    let plan = schedule_for(
-        &model,
-        &demand,
-        goal,
-        &choice,
-        Some(&workforce),
-        &mut |m| progress.stage(m),
-    )
+    let plan = schedule_for(&model, &demand, goal, &choice, Some(&workforce), &mut |m| {
+        progress.stage(m)
+    })
     .map_err(|e| Failure::schedule(&args.model, e))?;
     progress.stage(&format!(
         "rostering {} agents to {} shifts",

@@ -109,13 +109,13 @@ pub fn plan(model: &Model, plan: &ShiftPlan, roster: &Roster, evaluation: &Evalu
             "paid_hours": plan.paid_hours(),
             "solver": solver(&plan.solver),
         },
-        "roster": roster_figures(roster),
+        "roster": roster_figures(model, roster),
         "service": service(model, evaluation),
         "goal_misses": goal_misses(plan.goal, &misses),
         "intervals_below_minimum": unmet.below_minimum,
         "open_shifts": open_shifts(model, roster),
-        "violations": violations(roster),
-        "targets_met": roster.open.is_empty() && unmet.is_empty(),
+        "violations": violations(model, roster),
+        "targets_met": roster.open.is_empty() && roster.hard_breaches(model) == 0 && unmet.is_empty(),
     })
 }
 
@@ -125,9 +125,10 @@ pub fn roster(model: &Model, roster: &Roster) -> Value {
         "schema_version": SCHEMA_VERSION,
         "command": "roster",
         "model": model.name,
-        "roster": roster_figures(roster),
+        "roster": roster_figures(model, roster),
         "open_shifts": open_shifts(model, roster),
-        "violations": violations(roster),
+        "violations": violations(model, roster),
+        "targets_met": roster.open.is_empty() && roster.hard_breaches(model) == 0,
     })
 }
 
@@ -306,12 +307,19 @@ fn summary_line(ch: &ChannelEvaluation, period: Period, s: &Summary) -> Value {
     })
 }
 
-fn roster_figures(roster: &Roster) -> Value {
+fn roster_figures(model: &Model, roster: &Roster) -> Value {
+    let search = &roster.search;
     json!({
         "agents": roster.agents.len(),
         "shifts_filled": roster.spans().len(),
         "paid_hours": roster.staffing.paid_hours(),
         "open": roster.open_count(),
+        "hard_breaches": roster.hard_breaches(model),
+        "search": {
+            "moves": search.moves,
+            "accepted": search.accepted,
+            "changed_days": search.changed_days,
+        },
     })
 }
 
@@ -337,7 +345,7 @@ fn open_shifts(model: &Model, roster: &Roster) -> Vec<Value> {
         .collect()
 }
 
-fn violations(roster: &Roster) -> Vec<Value> {
+fn violations(model: &Model, roster: &Roster) -> Vec<Value> {
     roster
         .violations
         .iter()
@@ -348,6 +356,7 @@ fn violations(roster: &Roster) -> Vec<Value> {
                 "agent_name": agent.map(|a| &a.name),
                 "rule": v.rule.code(),
                 "words": v.rule.words(),
+                "hard": model.rules.is_hard(v.rule),
                 "detail": v.detail,
             })
         })
