@@ -1,0 +1,159 @@
+//! Separate vs blended staffing of a pool, side by side: what blending saves and what it costs the live
+//! channel. Both sides are judged by the simulator (the formulas do not model the threshold policy).
+
+use crate::model::pool::Pool;
+use crate::model::Model;
+use crate::simulate::{Estimate, SimPeriod, Simulation};
+use std::fmt::Write as _;
+
+/// One side of the comparison: a staffing and its simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlendSide {
+    /// Paid hours of the whole plan (every channel).
+    pub paid_hours: f64,
+    /// Agents: named agents rostered, or shifts of a shift plan.
+    pub agents: usize,
+    /// The live channel over the period, simulated.
+    pub live_service_level: Option<Estimate>,
+    pub live_abandon: Option<Estimate>,
+    /// Share of the pool's deferred items done within their window (judged items, all deferred channels).
+    pub deferred_within: Option<f64>,
+    /// Share of the pool channels' staffed time spent on contacts.
+    pub occupancy: Option<f64>,
+}
+
+/// A pool staffed separately and blended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlendComparison {
+    pub pool: Pool,
+    pub live_channel: String,
+    pub live_target: Option<f64>,
+    pub live_max_abandon: Option<f64>,
+    pub separate: BlendSide,
+    pub blended: BlendSide,
+}
+
+impl BlendSide {
+    /// The side's figures for `pool` from its simulation.
+    pub fn of(pool: &Pool, paid_hours: f64, agents: usize, sim: &Simulation) -> BlendSide {
+        let whole = |c: usize| {
+            sim.channels[c]
+                .periods
+                .iter()
+                .find(|(p, _)| *p == SimPeriod::All)
+                .map(|(_, f)| f.clone())
+        };
+        let live = whole(pool.live);
+        let (mut within, mut offered) = (0.0, 0.0);
+        for &c in &pool.deferred {
+            if let Some(f) = whole(c) {
+                if let Some(sl) = f.service_level {
+                    within += sl.mean * f.offered;
+                    offered += f.offered;
+                }
+            }
+        }
+        // Busy over staffed agent-time of the pool's channels. Staffed time is the evaluator's productive
+        // agents; a pooled channel's simulated occupancy is already its share of the pool's time.
+        let staffed: Vec<f64> = pool
+            .channels()
+            .map(|c| {
+                sim.evaluation.channels[c]
+                    .intervals
+                    .iter()
+                    .map(|r| r.productive)
+                    .sum()
+            })
+            .collect();
+        let total: f64 = staffed.iter().sum();
+        let pooled = sim.pools.iter().any(|p| p == &pool.name);
+        let busy: Option<f64> = pool
+            .channels()
+            .zip(&staffed)
+            .map(|(c, s)| {
+                let occ = whole(c)?.occupancy?.mean;
+                Some(occ * if pooled { total } else { *s })
+            })
+            .sum();
+        let occupancy = busy.filter(|_| total > 0.0).map(|b| b / total);
+        BlendSide {
+            paid_hours,
+            agents,
+            live_service_level: live.as_ref().and_then(|f| f.service_level),
+            live_abandon: live.as_ref().and_then(|f| f.p_abandon),
+            deferred_within: (offered > 0.0).then(|| within / offered),
+            occupancy,
+        }
+    }
+}
+
+impl BlendComparison {
+    pub fn new(model: &Model, pool: &Pool, separate: BlendSide, blended: BlendSide) -> Self {
+        let live = &model.channels[pool.live];
+        let targets = match &live.kind {
+            crate::model::ChannelKind::Immediate { targets, .. } => Some(*targets),
+            crate::model::ChannelKind::Deferred { .. } => None,
+        };
+        BlendComparison {
+            pool: pool.clone(),
+            live_channel: live.name.clone(),
+            live_target: targets.and_then(|t| t.service_level),
+            live_max_abandon: targets.and_then(|t| t.max_abandon),
+            separate,
+            blended,
+        }
+    }
+
+    /// Paid hours saved by blending, as a share of the separate plan's.
+    pub fn saving(&self) -> f64 {
+        if self.separate.paid_hours > 0.0 {
+            1.0 - self.blended.paid_hours / self.separate.paid_hours
+        } else {
+            0.0
+        }
+    }
+}
+
+fn pct(e: Option<f64>) -> String {
+    e.map_or("-".into(), |v| format!("{:.1} %", 100.0 * v))
+}
+
+/// The comparison as a terminal table.
+pub fn blend_summary(cmp: &BlendComparison) -> String {
+    let mut out = format!(
+        "pool '{}' (reserve {}): separate vs blended, simulated\n",
+        cmp.pool.name, cmp.pool.reserve
+    );
+    let rows: [(&str, Box<dyn Fn(&BlendSide) -> String>); 6] = [
+        ("paid hours", Box::new(|s| format!("{:.1}", s.paid_hours))),
+        ("agents", Box::new(|s| s.agents.to_string())),
+        (
+            "live SL",
+            Box::new(|s| pct(s.live_service_level.map(|e| e.mean))),
+        ),
+        (
+            "live abandon",
+            Box::new(|s| pct(s.live_abandon.map(|e| e.mean))),
+        ),
+        ("deferred in window", Box::new(|s| pct(s.deferred_within))),
+        ("occupancy", Box::new(|s| pct(s.occupancy))),
+    ];
+    let _ = writeln!(out, "{:<20} {:>12} {:>12}", "", "separate", "blended");
+    for (label, f) in &rows {
+        let _ = writeln!(
+            out,
+            "{label:<20} {:>12} {:>12}",
+            f(&cmp.separate),
+            f(&cmp.blended)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "blending saves {:.1} % of paid hours; {} target {}, abandonment cap {}",
+        100.0 * cmp.saving(),
+        cmp.live_channel,
+        pct(cmp.live_target),
+        pct(cmp.live_max_abandon)
+    );
+    out
+}

@@ -1,0 +1,397 @@
+//! Requirements of a blended pool: one live channel whose idle agents also clear deferred work.
+//!
+//! # Live side: the threshold policy with a backlog
+//! While deferred work waits, the pool's agents are busy except for at most `r = reserve` idle ones (an
+//! agent freed above the reserve starts a deferred item). Counting `j = r − idle` while some agents are
+//! idle and `j = r + queue` once all are busy, live arrivals (rate `λ`) raise `j` and completions lower it.
+//! With every agent busy the next completion comes at rate `M = a·μ_live + (n − a)·μ_deferred` (`a` live
+//! Erlangs, the other agents on deferred items: the non-preemptive residual of deferred work is what a
+//! waiting caller waits for). Taking `M` for every state gives a geometric chain,
+//! `P(j) = (1 − ρ) ρ^j` with `ρ = λ / M`, hence
+//!
+//! * `P(wait) = ρ^r` (all busy at arrival, PASTA),
+//! * a waiting caller's wait `≈ Exp(γ)`, `γ = M − λ`, and with patience `Exp(θ)`:
+//!   `P(abandon) = ρ^r · θ / (γ + θ)`, `SL(T) = 1 − ρ^r + ρ^r · γ / (γ + θ) · (1 − e^{−(γ + θ) T})`,
+//! * idle agents `E[I] = r − ρ (1 − ρ^r) / (1 − ρ)`, so deferred work gets `n − a (1 − P(abandon)) − E[I]`
+//!   agents.
+//!
+//! This is the infinite-backlog regime of Bhulai & Koole (2003, "A queueing model for call blending in
+//! call centers", IEEE TAC 48(8)), simplified to one completion rate as in Koole's *Call Center
+//! Optimization* (2013, on blending). When the backlog runs dry the pool is the live channel's own queue
+//! at `n` agents (Erlang A/C). If deferred work keeps the pool's spare capacity `c(n)` busy a share
+//! `p = x / c(n)` of the time, the live figures are taken as the mixture `p · backlog + (1 − p) · plain`
+//! (the regimes weighted by time, as in Gans & Zhou 2003, "A call-routing problem with service-level
+//! constraints", Oper. Res. 51(2), where the deferred class fills the idle time left by the live one).
+//! The most deferred work an interval takes at `n` agents is therefore
+//! `x(n) = c(n) · min(1, (SL_plain − target) / (SL_plain − SL_backlog))` (likewise for the abandonment
+//! cap), and never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the
+//! policy exactly and is the check (README, "Blended pools").
+//!
+//! # Deferred side: a cumulative check across intervals
+//! With `U(k)` the deferred work released by boundary `k` and `D(k)` the work due by then (each channel's
+//! response window in its own open time, as in [`super::deferred`]), the pool needs a processing curve
+//! `D ≤ X ≤ U` whose slope in interval `t` is at most the capacity `c_t(n_t)` its agents leave. A backward
+//! pass finds the least work that must be done by each boundary given the capacity of the live-driven
+//! staffing after it; a forward pass works deferred items as early as that capacity allows and adds agents
+//! only where the backward bound would otherwise be missed. While the live channel is closed the pool
+//! keeps no reserve and every agent works deferred items.
+
+use super::deferred::taut_string;
+use super::{on_shift_requirement, ChannelRequirements};
+use crate::model::pool::Pool;
+use crate::model::{ChannelKind, Model};
+use crate::queueing::{SlConvention, Targets};
+
+/// One interval of a pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolInterval {
+    /// Productive agents the live channel needs with deferred work waiting (the threshold policy).
+    pub live_productive: u64,
+    /// Productive agents of the pool: live need, raised where the deferred backlog requires it.
+    pub productive: u64,
+    /// Agents on shift and off break (the live channel's shrinkage other than breaks).
+    pub on_shift: u64,
+    /// Deferred work (agent-seconds) the plan processes in the interval.
+    pub deferred_work_s: f64,
+    /// Deferred work released but not processed at the end of the interval (agent-seconds).
+    pub backlog_s: f64,
+}
+
+/// A pool's requirement over the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolRequirements {
+    pub pool: Pool,
+    pub intervals: Vec<PoolInterval>,
+}
+
+/// Live-channel inputs of one interval.
+#[derive(Debug, Clone, Copy)]
+struct LiveLoad {
+    open: bool,
+    /// Arrival rate per second and mean handle time.
+    rate: f64,
+    handle_s: f64,
+    /// The channel's own requirement (productive agents).
+    plain: u64,
+}
+
+/// The threshold policy's steady state with a deferred backlog (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlendState {
+    pub p_wait: f64,
+    pub p_abandon: f64,
+    /// Service level within `threshold_s` under the offered convention, and the others.
+    pub service_level: f64,
+    pub answered_within: f64,
+    pub abandoned_within: f64,
+    /// Mean wait of all arrivals (seconds).
+    pub mean_wait_s: f64,
+    /// Agents left for deferred work (may be fractional).
+    pub deferred_agents: f64,
+}
+
+/// The threshold policy at `n` productive agents with reserve `reserve`; `None` when the live channel
+/// alone overloads the pool.
+pub fn blend_state(
+    n: u64,
+    reserve: u32,
+    live: (f64, f64),
+    deferred_handle_s: f64,
+    patience_s: Option<f64>,
+    threshold_s: f64,
+) -> Option<BlendState> {
+    let (rate, handle_s) = live;
+    let a = rate * handle_s;
+    let n = n as f64;
+    if a >= n {
+        return None;
+    }
+    let completions = a / handle_s + (n - a) / deferred_handle_s;
+    let rho = rate / completions;
+    let r = f64::from(reserve);
+    let p_wait = rho.powf(r);
+    let gamma = completions - rate;
+    let theta = patience_s.map_or(0.0, |p| 1.0 / p);
+    let p_abandon = p_wait * theta / (gamma + theta);
+    let within_wait = 1.0 - (-(gamma + theta) * threshold_s).exp();
+    let answered_within = 1.0 - p_wait + p_wait * gamma / (gamma + theta) * within_wait;
+    let abandoned_within = p_wait * theta / (gamma + theta) * within_wait;
+    let idle = if (1.0 - rho).abs() < 1e-12 {
+        r / 2.0
+    } else {
+        r - rho * (1.0 - p_wait) / (1.0 - rho)
+    };
+    Some(BlendState {
+        p_wait,
+        p_abandon,
+        service_level: answered_within,
+        answered_within,
+        abandoned_within,
+        mean_wait_s: p_wait / (gamma + theta),
+        deferred_agents: (n - a * (1.0 - p_abandon) - idle).max(0.0),
+    })
+}
+
+impl BlendState {
+    /// The service level under a convention.
+    pub fn level(&self, convention: SlConvention) -> f64 {
+        match convention {
+            SlConvention::Offered => self.answered_within,
+            SlConvention::Answered => self.answered_within / (1.0 - self.p_abandon).max(1e-12),
+            SlConvention::ExclAbandonWithin => {
+                self.answered_within / (1.0 - self.abandoned_within).max(1e-12)
+            }
+            SlConvention::WaitWithin | SlConvention::Virtual => {
+                self.answered_within + self.abandoned_within
+            }
+        }
+    }
+}
+
+/// Deferred work of the pool in real time: released by each boundary (`u`), due by each boundary (`d`),
+/// and whether any deferred channel is open in each interval.
+struct DeferredCurves {
+    u: Vec<f64>,
+    d: Vec<f64>,
+    open: Vec<bool>,
+    /// Mean handle time of a deferred item over the period.
+    handle_s: f64,
+}
+
+fn deferred_curves(model: &Model, channels: &[ChannelRequirements], pool: &Pool) -> DeferredCurves {
+    let n = channels[pool.live].intervals.len();
+    let mut u = vec![0.0; n + 1];
+    let mut d = vec![0.0; n + 1];
+    let mut open = vec![false; n];
+    let (mut work, mut items) = (0.0, 0.0);
+    for &c in &pool.deferred {
+        let ChannelKind::Deferred {
+            response_window_s,
+            within_window,
+            ..
+        } = model.channels[c].kind
+        else {
+            continue;
+        };
+        let rows = &channels[c].intervals;
+        // Per open slot: work released at its start (arrived while closed) and arriving during it.
+        let mut slots: Vec<(usize, f64, f64)> = Vec::new();
+        let mut pending = 0.0;
+        for (t, row) in rows.iter().enumerate() {
+            let w = row.volume * row.handle_s;
+            work += w;
+            items += row.volume;
+            if row.open {
+                open[t] = true;
+                slots.push((t, pending, w));
+                pending = 0.0;
+            } else {
+                pending += w;
+            }
+        }
+        // `after[j]`: work released by slot j's start, including the release at it.
+        let mut after = Vec::with_capacity(slots.len());
+        let mut cum = 0.0;
+        for &(_, released, arriving) in &slots {
+            cum += released;
+            after.push(cum);
+            cum += arriving;
+        }
+        let lag = ((response_window_s / model.interval_s()).floor() as usize).max(1);
+        let whole_interval = response_window_s < model.interval_s();
+        let (mut uc, mut dc) = (0.0, 0.0);
+        let mut j = 0;
+        for t in 0..n {
+            if let Some(&(_, released, arriving)) = slots.get(j).filter(|s| s.0 == t) {
+                uc += released + arriving;
+                // Due by the end of slot j: the work of slot j + 1 − lag (window in open time).
+                if j + 1 >= lag {
+                    let k = j + 1 - lag;
+                    dc = within_window * (after[k] + if whole_interval { slots[k].2 } else { 0.0 });
+                }
+                j += 1;
+            }
+            u[t + 1] += uc;
+            d[t + 1] += dc;
+        }
+    }
+    DeferredCurves {
+        u,
+        d,
+        open,
+        handle_s: if items > 0.0 { work / items } else { 1.0 },
+    }
+}
+
+/// The live channel's load and own requirement per interval.
+fn live_loads(model: &Model, channels: &[ChannelRequirements], pool: &Pool) -> Vec<LiveLoad> {
+    let interval_s = model.interval_s();
+    channels[pool.live]
+        .intervals
+        .iter()
+        .map(|r| LiveLoad {
+            open: r.open,
+            rate: r.volume / interval_s,
+            handle_s: r.handle_s,
+            plain: r.productive,
+        })
+        .collect()
+}
+
+/// Most deferred work (agent-seconds) `n` productive agents take in an interval with the live targets
+/// still met under the time-weighted mixture of the two regimes (see the module docs).
+fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
+    if !live.open || live.rate <= 0.0 {
+        let reserve = if live.open {
+            u64::from(pool.reserve)
+        } else {
+            0
+        };
+        return n.saturating_sub(reserve) as f64 * ctx.interval_s;
+    }
+    let Some(backlog) = blend_state(
+        n,
+        pool.reserve,
+        (live.rate, live.handle_s),
+        ctx.deferred_handle_s,
+        ctx.patience_s,
+        ctx.targets.threshold_s,
+    ) else {
+        return 0.0;
+    };
+    let plain = ctx
+        .queue(live)
+        .map(|q| q.evaluate(n, ctx.targets.threshold_s));
+    let Some(plain) = plain else {
+        return 0.0;
+    };
+    let t = &ctx.targets;
+    let mut share: f64 = 1.0;
+    if let Some(target) = t.service_level {
+        let (good, bad) = (
+            plain.service_level.get(t.convention),
+            backlog.level(t.convention),
+        );
+        share = share.min(mix_share(good, bad, target, true));
+    }
+    if let Some(cap) = t.max_abandon {
+        share = share.min(mix_share(plain.p_abandon, backlog.p_abandon, cap, false));
+    }
+    if let Some(cap) = t.max_asa_s {
+        let answered = |p: f64| (1.0 - p).max(1e-12);
+        share = share.min(mix_share(
+            plain.asa_answered_s,
+            backlog.mean_wait_s / answered(backlog.p_abandon),
+            cap,
+            false,
+        ));
+    }
+    share.max(0.0) * backlog.deferred_agents * ctx.interval_s
+}
+
+/// The largest time share `p` of the backlog regime with `p · bad + (1 − p) · good` still on the right
+/// side of `target` (`higher`: a floor, else a cap); 0 when the plain queue itself misses it.
+fn mix_share(good: f64, bad: f64, target: f64, higher: bool) -> f64 {
+    let (good, bad, target) = if higher {
+        (good, bad, target)
+    } else {
+        (-good, -bad, -target)
+    };
+    if good < target - 1e-12 {
+        0.0
+    } else if bad >= target {
+        1.0
+    } else {
+        ((good - target) / (good - bad)).clamp(0.0, 1.0)
+    }
+}
+
+struct Context<'a> {
+    channel: &'a crate::model::Channel,
+    interval_s: f64,
+    deferred_handle_s: f64,
+    patience_s: Option<f64>,
+    targets: Targets,
+}
+
+impl Context<'_> {
+    /// The live channel's own queue in an interval.
+    fn queue(&self, live: &LiveLoad) -> Option<crate::queueing::Queue> {
+        let load = super::demand::Load {
+            volume: live.rate * self.interval_s,
+            handle_s: live.handle_s,
+        };
+        super::queue_of(self.channel, load, self.interval_s).map(|q| q.0)
+    }
+}
+
+/// Largest pool staffing searched per interval: beyond it the interval keeps the live requirement.
+const MAX_POOL_AGENTS: u64 = 100_000;
+
+/// The pool's requirement per interval (see the module docs).
+pub fn pool_requirements(
+    model: &Model,
+    channels: &[ChannelRequirements],
+    pool: &Pool,
+) -> PoolRequirements {
+    let live = live_loads(model, channels, pool);
+    let curves = deferred_curves(model, channels, pool);
+    let channel = &model.channels[pool.live];
+    let ChannelKind::Immediate {
+        patience_s,
+        targets,
+        ..
+    } = &channel.kind
+    else {
+        unreachable!("a pool's live channel is immediate (validated)");
+    };
+    let ctx = Context {
+        channel,
+        interval_s: model.interval_s(),
+        deferred_handle_s: curves.handle_s,
+        patience_s: *patience_s,
+        targets: *targets,
+    };
+    let n = live.len();
+    // The live channel's own need; deferred work raises it only where the backlog requires.
+    let need: Vec<u64> = live.iter().map(|l| l.plain).collect();
+    // The smoothest processing that meets every deadline, in the intervals a deferred channel is open.
+    let slots: Vec<usize> = (0..n).filter(|&t| curves.open[t]).collect();
+    let mut low: Vec<f64> = std::iter::once(0.0)
+        .chain(slots.iter().map(|&t| curves.d[t + 1]))
+        .collect();
+    let mut high: Vec<f64> = std::iter::once(0.0)
+        .chain(slots.iter().map(|&t| curves.u[t + 1]))
+        .collect();
+    let last = low.len() - 1;
+    low[last] = low[last].min(high[last]);
+    high[last] = low[last];
+    let curve = taut_string(&low, &high);
+    let mut work = vec![0.0; n];
+    for (j, &t) in slots.iter().enumerate() {
+        work[t] = (curve[j + 1] - curve[j]).max(0.0);
+    }
+    let mut done = 0.0;
+    let mut intervals = Vec::with_capacity(n);
+    for t in 0..n {
+        let mut agents = need[t];
+        while work[t] > 1e-6 && capacity(pool, &live[t], agents, &ctx) < work[t] - 1e-6 {
+            agents += 1;
+            if agents >= MAX_POOL_AGENTS {
+                break;
+            }
+        }
+        done += work[t];
+        intervals.push(PoolInterval {
+            live_productive: need[t],
+            productive: agents,
+            on_shift: on_shift_requirement(channel, agents),
+            deferred_work_s: work[t],
+            backlog_s: (curves.u[t + 1] - done).max(0.0),
+        });
+    }
+    PoolRequirements {
+        pool: pool.clone(),
+        intervals,
+    }
+}
