@@ -12,6 +12,7 @@
 pub mod deferred;
 pub mod demand;
 pub mod pool;
+mod pool_fill;
 
 use crate::forecast::Forecast;
 use crate::model::{Channel, ChannelKind, Model};
