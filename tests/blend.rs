@@ -236,3 +236,60 @@ fn two_agents_reserve_one_match_the_birth_death_chain() {
     let occ = voice.occupancy.expect("staffed");
     assert!((occ.mean - 0.5).abs() < 0.01, "{occ:?}");
 }
+
+#[test]
+fn the_pool_requirement_holds_in_the_simulation() {
+    // A day of varying load (calls 4–30 Erlangs, 20 e-mails per half hour arriving 08–16 with a 4-hour
+    // window, patience 3 min): staff exactly the pool's requirement, interval by interval, and replay it.
+    // The live channel must reach its 80 % over the day with abandonment under 5 %, and every judged
+    // e-mail must be done within its window (the simulator is the judge of the approximation).
+    let m = model(
+        "patience = \"3m\"\ntarget = { service_level = \"80%\", threshold = \"20s\", max_abandon = \"5%\" }",
+        "target = { response_window = \"4h\" }",
+        &pool(2),
+    );
+    let mut csv = String::from("channel,start,volume\n");
+    let voice: Vec<f64> = (0..48)
+        .map(|i| {
+            let h = f64::from(i) / 2.0;
+            if (7.0..21.0).contains(&h) {
+                80.0 + 220.0 * (-(h - 11.0).powi(2) / 8.0).exp()
+                    + 120.0 * (-(h - 15.0).powi(2) / 4.0).exp()
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for (i, v) in voice.iter().enumerate() {
+        let t = (t0() + Duration::minutes(30 * i as i64)).format("%Y-%m-%dT%H:%M");
+        let e = if (16..32).contains(&i) { 20.0 } else { 0.0 };
+        csv.push_str(&format!("voice,{t},{v:.0}\nemail,{t},{e}\n"));
+    }
+    let f = read_forecast(Path::new("f.csv"), &csv, &m, Period::default()).expect("forecast");
+    let req = compute(&m, &f.forecast).expect("requirements");
+    let counts: Vec<u32> = req.pools[0]
+        .intervals
+        .iter()
+        .map(|r| r.on_shift as u32)
+        .collect();
+    let d = Demand::from_requirements(&m, &req);
+    let sim = simulate(&m, &d, &staffing(&counts), &options(200));
+    let (voice, email) = (whole(&sim, 0), whole(&sim, 1));
+    let sl = voice.service_level.expect("calls").mean;
+    let ab = voice.p_abandon.expect("calls").mean;
+    let done = email.service_level.expect("e-mail").mean;
+    assert!(sl >= 0.80 && ab <= 0.05 && done >= 0.99, "{sl} {ab} {done}");
+    // Blending pays: fewer agent-intervals than the live channel and e-mail staffed apart.
+    let pooled: u64 = req.pools[0].intervals.iter().map(|r| r.on_shift).sum();
+    let apart: u64 = [0, 1]
+        .iter()
+        .map(|&c| {
+            req.channels[c]
+                .intervals
+                .iter()
+                .map(|r| r.on_shift)
+                .sum::<u64>()
+        })
+        .sum();
+    assert!(pooled < apart, "{pooled} vs {apart}");
+}

@@ -12,17 +12,23 @@ use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::blend::{blend_summary, compare_pools};
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign, Roster};
 use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
+use vuoro::simulate::SimOptions;
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 120 named agents):
   vuoro plan --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
       --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out plan
+
+Blended (voice and e-mail in one pool), compared with separate staffing of the same files:
+  vuoro plan --model models/helsinki-blended.toml --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-blended-agents.csv --out blended --compare 200
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
 break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx; --export
@@ -64,6 +70,14 @@ pub(crate) struct PlanArgs {
     /// Solver time limit, seconds.
     #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     time_limit: f64,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
+    /// With [[pool]] tables: also plan every channel on its own and print both shift plans side by
+    /// side, each simulated with N replications (paid hours, agents, live service level, deferred work
+    /// within its window).
+    #[arg(long, value_name = "N")]
+    compare: Option<u32>,
 }
 
 /// `--goal` in the library's terms.
@@ -129,6 +143,11 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     let (agents, windows) = read_workforce(&args, &model)?;
     let period = Period {
         from: args.from,
@@ -170,10 +189,74 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let evaluation = evaluate(&model, &demand, &roster.staffing);
     let mut files = plan_files(&model, &plan, &evaluation)?;
     files.extend(roster_files(&model, &roster, &args.export, first)?);
-    let summary = plan_summary(&model, &plan, &roster, &evaluation);
+    let mut summary = plan_summary(&model, &plan, &roster, &evaluation);
+    if let Some(replications) = args.compare {
+        summary.push_str(&compare_separate(
+            &args,
+            &model,
+            (&demand, &plan),
+            replications,
+        )?);
+    }
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
+}
+
+/// `--compare`: the separate shift plan of the same files, and both plans simulated side by side.
+fn compare_separate(
+    args: &PlanArgs,
+    model: &Model,
+    blended: (&Demand, &ShiftPlan),
+    replications: u32,
+) -> Result<String, Failure> {
+    if model.pools.is_empty() {
+        return Err(Failure::input(
+            "--compare: expected a model with [[pool]] tables (and without --separate), found none",
+        ));
+    }
+    if !(2..=100_000).contains(&replications) {
+        return Err(Failure::input(format!(
+            "--compare: expected 2 to 100000 replications, found '{replications}'"
+        )));
+    }
+    let apart = model.separate();
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let demand =
+        Demand::from_requirements(&apart, &requirements_of(&apart, &args.forecast, period)?);
+    let choice = SolverChoice {
+        time_limit_s: args.time_limit,
+        ..SolverChoice::default()
+    };
+    let mut progress = |m: &str| eprintln!("vuoro plan (separate): {m}");
+    let plan = schedule(
+        &apart,
+        &demand,
+        goal_of(&args.goal)?,
+        &choice,
+        &mut progress,
+    )
+    .map_err(|e| Failure::schedule(&args.model, e))?;
+    let options = SimOptions {
+        replications,
+        threads: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        ..SimOptions::default()
+    };
+    eprintln!("vuoro plan: simulating both shift plans, {replications} replications each");
+    let comparisons = compare_pools(
+        model,
+        (&demand, &plan.staffing),
+        (blended.0, &blended.1.staffing),
+        &options,
+    );
+    let mut out = String::from("\nshift plans, separate vs blended (before rostering):\n");
+    for c in &comparisons {
+        out.push_str(&blend_summary(c));
+    }
+    Ok(out)
 }
 
 /// Warns of availability rows dated outside the rostered period: legal, but probably another week's.

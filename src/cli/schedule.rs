@@ -106,6 +106,9 @@ pub(crate) struct ScheduleArgs {
     /// Chart format of DIR/coverage.*.
     #[arg(long, value_name = "svg|png", default_value = "svg")]
     plot_format: String,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
 }
 
 fn backend(arg: SolverArg) -> Result<Backend, Failure> {
@@ -213,6 +216,11 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     inputs.extend(args.requirements.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     let demand = demand_of(&args, &model)?;
     let goal = match args.goal {
         GoalArg::Interval => Goal::Interval,

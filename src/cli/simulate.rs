@@ -10,6 +10,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::blend::pool_notes;
 use vuoro::report::simulation::{
     misses_target, simulation_csv, simulation_days_csv, simulation_summary,
 };
@@ -62,6 +63,9 @@ pub(crate) struct SimulateArgs {
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
 }
 
 /// `--handle-times` in the library's terms.
@@ -157,6 +161,11 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
         ],
     )?;
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     let staffing = staffing_of(&args.plan, &model)?;
     if staffing.spans.is_empty() {
         return Err(Failure::input(format!(
@@ -188,7 +197,8 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
             simulation_days_csv(&sim).into_bytes(),
         ),
     ];
-    let summary = simulation_summary(&model, &sim);
+    let mut summary = simulation_summary(&model, &sim);
+    summary.push_str(&pool_notes(&model));
     commit(&args.out, "simulate", &files, || emit(None, &summary))?;
     Ok(if misses_target(&sim) { 1 } else { 0 })
 }

@@ -3,7 +3,10 @@
 
 use crate::model::pool::Pool;
 use crate::model::Model;
-use crate::simulate::{Estimate, SimPeriod, Simulation};
+use crate::requirements::demand::Demand;
+use crate::simulate::{simulate, Estimate, SimOptions, SimPeriod, Simulation};
+use crate::staffing::Staffing;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// One side of the comparison: a staffing and its simulation.
@@ -155,5 +158,66 @@ pub fn blend_summary(cmp: &BlendComparison) -> String {
         pct(cmp.live_target),
         pct(cmp.live_max_abandon)
     );
+    out
+}
+
+/// Agents of a staffing: named agents when rostered, else agent-shifts.
+fn agents_of(staffing: &Staffing) -> usize {
+    let named: BTreeSet<usize> = staffing
+        .spans
+        .iter()
+        .filter_map(|s| s.agent.map(|a| a.0))
+        .collect();
+    if named.is_empty() {
+        staffing.shift_count() as usize
+    } else {
+        named.len()
+    }
+}
+
+/// Simulates a separate and a blended staffing of the same model and compares them pool by pool. The
+/// separate side is replayed with every channel on its own, the blended one under the threshold policy.
+pub fn compare_pools(
+    model: &Model,
+    separate: (&Demand, &Staffing),
+    blended: (&Demand, &Staffing),
+    options: &SimOptions,
+) -> Vec<BlendComparison> {
+    let apart = model.separate();
+    let sim_separate = simulate(&apart, separate.0, separate.1, options);
+    let sim_blended = simulate(model, blended.0, blended.1, options);
+    model
+        .pools
+        .iter()
+        .map(|pool| {
+            let side = |staffing: &Staffing, sim: &Simulation| {
+                BlendSide::of(pool, staffing.paid_hours(), agents_of(staffing), sim)
+            };
+            BlendComparison::new(
+                model,
+                pool,
+                side(separate.1, &sim_separate),
+                side(blended.1, &sim_blended),
+            )
+        })
+        .collect()
+}
+
+/// One line per pool for a simulation summary: how the pool was replayed.
+pub fn pool_notes(model: &Model) -> String {
+    let mut out = String::new();
+    for p in &model.pools {
+        let names: Vec<&str> = p
+            .channels()
+            .map(|c| model.channels[c].name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "pool '{}' ({}): replayed together, live first, deferred work started only while more than {} agent(s) are idle; occupancy of its channels is their share of the pool's time",
+            p.name,
+            names.join(", "),
+            p.reserve
+        );
+    }
     out
 }
