@@ -314,8 +314,8 @@ fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
 
 /// Exponent κ: the share of live arrivals meeting the backlog regime is `p^κ` for a time share `p`.
 /// Fitted to the pool simulator on stationary loads (live 8–40 Erlangs, deferred 1–6 Erlangs, reserve
-/// 1–4, 40 replications each): κ between 1.4 and 2.5, so 1.4 is the conservative end (test
-/// `calibration_holds` in `tests/blend.rs` re-checks it).
+/// 1–4, 40 replications each): κ between 1.4 and 2.5, so 1.4 is the conservative end (the test
+/// `the_calibrated_mixture_is_close_and_conservative` in `src/simulate/pool.rs` re-checks it).
 pub const CALIBRATION: f64 = 1.4;
 
 /// At most this share of the backlog regime's capacity is planned, so that the backlog stays stable

@@ -364,6 +364,7 @@ pub(crate) fn replicate_pool(
 #[cfg(test)]
 mod calibration {
     use super::*;
+    use crate::requirements::pool::{blend_state, CALIBRATION};
 
     fn channel(volume: f64, handle_s: f64, n: usize, window: Option<f64>) -> LiveChannel {
         LiveChannel {
@@ -379,57 +380,57 @@ mod calibration {
         }
     }
 
-    #[test]
-    #[ignore = "prints a calibration table"]
-    fn table() {
+    /// Simulated service level of a stationary pool (`a` Erlangs of calls, `x` of e-mail, `n` agents,
+    /// reserve `r`), over the middle of 80 quarter hours, with the calibrated prediction.
+    fn case(a: f64, n: u64, r: u32, x: f64) -> (f64, f64) {
         let len = 80;
-        for (a, n) in [(8.0, 12u64), (25.0, 31), (25.0, 33), (40.0, 47), (40.0, 50)] {
-            for r in [1u32, 2, 3, 4] {
-                for x in [1.0, 3.0, 6.0] {
-                    let vol = a * 900.0 / 285.0;
-                    let live = channel(vol, 285.0, len, None);
-                    let email = channel(x * 900.0 / 420.0, 420.0, len, Some(8.0 * 3600.0));
-                    let mut staffing = live.clone();
-                    staffing.productive = vec![n as f64; len];
-                    let pool = PoolInput {
-                        members: vec![live, email],
-                        staffing,
-                        reserve: r,
-                    };
-                    let (mut within, mut offered, mut done) = (0.0, 0.0, 0.0);
-                    for rep in 0..40 {
-                        let c = replicate_pool(&pool, HandleTimes::Exponential, Rng::new(1, rep));
-                        for t in 8..len - 8 {
-                            within += c[0][t].within;
-                            offered += c[0][t].offered;
-                            done += c[1][t].busy_s;
-                        }
-                    }
-                    let q = crate::queueing::Queue::new(vol, 900.0, 285.0)
-                        .and_then(|q| q.with_patience(180.0))
-                        .expect("queue");
-                    let plain = q.evaluate(n, 20.0).service_level.offered;
-                    let inf = crate::requirements::pool::blend_state(
-                        n,
-                        r,
-                        (vol / 900.0, 285.0),
-                        420.0,
-                        Some(180.0),
-                        20.0,
-                    )
-                    .expect("stable");
-                    let p = x / inf.deferred_agents;
-                    println!(
-                        "a {a:>4} n {n:>3} r {r} x {x:>3}: sim SL {:.3} plain {:.3} backlog {:.3} mix {:.3} (p {:.2}) deferred done {:.2}",
-                        within / offered,
-                        plain,
-                        inf.service_level,
-                        p.min(1.0) * inf.service_level + (1.0 - p.min(1.0)) * plain,
-                        p,
-                        done / (40.0 * 900.0 * (len - 16) as f64)
-                    );
-                }
+        let vol = a * 900.0 / 285.0;
+        let live = channel(vol, 285.0, len, None);
+        let email = channel(x * 900.0 / 420.0, 420.0, len, Some(8.0 * 3600.0));
+        let mut staffing = live.clone();
+        staffing.productive = vec![n as f64; len];
+        let pool = PoolInput {
+            members: vec![live, email],
+            staffing,
+            reserve: r,
+        };
+        let (mut within, mut offered) = (0.0, 0.0);
+        for rep in 0..30 {
+            let c = replicate_pool(&pool, HandleTimes::Exponential, Rng::new(7, rep));
+            for t in 8..len - 8 {
+                within += c[0][t].within;
+                offered += c[0][t].offered;
             }
+        }
+        let q = crate::queueing::Queue::new(vol, 900.0, 285.0)
+            .and_then(|q| q.with_patience(180.0))
+            .expect("queue");
+        let plain = q.evaluate(n, 20.0).service_level.offered;
+        let backlog =
+            blend_state(n, r, (vol / 900.0, 285.0), 420.0, Some(180.0), 20.0).expect("stable");
+        let p = (x / backlog.deferred_agents).powf(CALIBRATION);
+        (
+            within / offered,
+            plain - p * (plain - backlog.service_level),
+        )
+    }
+
+    #[test]
+    fn the_calibrated_mixture_is_close_and_conservative() {
+        // The requirement's live figure (time-weighted mixture of the plain queue and the backlog regime,
+        // the share raised to κ) against the exact policy, simulated: never more than 1.5 points above
+        // the simulation, and within 12 points below it, across loads, reserves and e-mail loads.
+        for (a, n, r, x) in [
+            (8.0, 12, 1, 3.0),
+            (25.0, 31, 2, 3.0),
+            (25.0, 33, 3, 6.0),
+            (40.0, 47, 2, 6.0),
+        ] {
+            let (simulated, predicted) = case(a, n, r, x);
+            assert!(
+                predicted <= simulated + 0.015 && predicted >= simulated - 0.12,
+                "a {a} n {n} r {r} x {x}: simulated {simulated:.3}, predicted {predicted:.3}"
+            );
         }
     }
 }
