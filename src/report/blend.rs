@@ -117,6 +117,9 @@ impl BlendComparison {
     }
 }
 
+/// One line of the table: the figure of a side, as printed.
+type Row = Box<dyn Fn(&BlendSide) -> String>;
+
 fn pct(e: Option<f64>) -> String {
     e.map_or("-".into(), |v| format!("{:.1} %", 100.0 * v))
 }
@@ -127,7 +130,7 @@ pub fn blend_summary(cmp: &BlendComparison) -> String {
         "pool '{}' (reserve {}): separate vs blended, simulated\n",
         cmp.pool.name, cmp.pool.reserve
     );
-    let rows: [(&str, Box<dyn Fn(&BlendSide) -> String>); 6] = [
+    let rows: [(&str, Row); 6] = [
         ("paid hours", Box::new(|s| format!("{:.1}", s.paid_hours))),
         ("agents", Box::new(|s| s.agents.to_string())),
         (

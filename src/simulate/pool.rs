@@ -397,9 +397,9 @@ mod calibration {
         let (mut within, mut offered) = (0.0, 0.0);
         for rep in 0..30 {
             let c = replicate_pool(&pool, HandleTimes::Exponential, Rng::new(7, rep));
-            for t in 8..len - 8 {
-                within += c[0][t].within;
-                offered += c[0][t].offered;
+            for counts in &c[0][8..len - 8] {
+                within += counts.within;
+                offered += counts.offered;
             }
         }
         let q = crate::queueing::Queue::new(vol, 900.0, 285.0)
