@@ -16,7 +16,7 @@ use toml::Spanned;
 
 /// The reserve when the model gives none: idle agents kept free for live contacts while deferred work
 /// waits. Chosen from the simulated shipped week (see the README's "Blended pools").
-pub const DEFAULT_RESERVE: u32 = 2;
+pub const DEFAULT_RESERVE: u32 = 3;
 
 /// A validated pool.
 #[derive(Debug, Clone, PartialEq)]
