@@ -293,3 +293,63 @@ fn the_pool_requirement_holds_in_the_simulation() {
         .sum();
     assert!(pooled < apart, "{pooled} vs {apart}");
 }
+
+#[test]
+fn plan_compare_prints_separate_and_blended_side_by_side() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let model = dir.path().join("m.toml");
+    std::fs::write(
+        &model,
+        "name = \"Small blended\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+         [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\npatience = \"2m\"\n\
+         target = { service_level = \"80%\", threshold = \"20s\" }\nhours = { weekdays = \"08:00-16:00\" }\n\
+         [[channel]]\nname = \"email\"\nkind = \"deferred\"\naht = \"6m\"\n\
+         target = { response_window = \"2h\" }\nhours = { weekdays = \"08:00-16:00\" }\n\
+         [[pool]]\nname = \"one pipe\"\nchannels = [\"voice\", \"email\"]\n\
+         [[shift]]\nname = \"day\"\nlength = \"8h\"\nstart = \"08:00-08:00\"\ndays = \"weekdays\"\nchannels = [\"voice\", \"email\"]\n",
+    )
+    .expect("model");
+    let agents = dir.path().join("agents.csv");
+    let mut csv = String::from("id,name,skills,contract_hours\n");
+    for i in 0..40 {
+        csv.push_str(&format!("A{i:03},Agent {i},voice;email,40\n"));
+    }
+    std::fs::write(&agents, csv).expect("agents");
+    let out = dir.path().join("out");
+    let run = assert_cmd::Command::cargo_bin("vuoro")
+        .expect("binary")
+        .args(["plan", "--model"])
+        .arg(&model)
+        .args(["--forecast", "forecasts/small-day.csv", "--agents"])
+        .arg(&agents)
+        .arg("--out")
+        .arg(&out)
+        .args(["--export", "csv", "--compare", "20"])
+        .output()
+        .expect("ran");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("pool 'one pipe' (reserve 3): separate vs blended, simulated"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("blending saves"), "{stdout}");
+    // Without pools there is nothing to compare.
+    let run = assert_cmd::Command::cargo_bin("vuoro")
+        .expect("binary")
+        .args(["plan", "--separate", "--model"])
+        .arg(&model)
+        .args(["--forecast", "forecasts/small-day.csv", "--agents"])
+        .arg(&agents)
+        .arg("--out")
+        .arg(dir.path().join("out2"))
+        .args(["--compare", "20"])
+        .output()
+        .expect("ran");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!dir.path().join("out2").exists());
+}

@@ -12,7 +12,7 @@ use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
-use vuoro::report::blend::{blend_summary, compare_pools};
+use vuoro::report::blend::{blend_summary, compare_pools, pool_plan_notes};
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
@@ -190,6 +190,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let mut files = plan_files(&model, &plan, &evaluation)?;
     files.extend(roster_files(&model, &roster, &args.export, first)?);
     let mut summary = plan_summary(&model, &plan, &roster, &evaluation);
+    summary.push_str(&pool_plan_notes(&model));
     if let Some(replications) = args.compare {
         summary.push_str(&compare_separate(
             &args,

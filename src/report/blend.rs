@@ -224,3 +224,25 @@ pub fn pool_notes(model: &Model) -> String {
     }
     out
 }
+
+/// One line per pool for a plan or schedule summary: where the pool's requirement is.
+pub fn pool_plan_notes(model: &Model) -> String {
+    let mut out = String::new();
+    for p in &model.pools {
+        let deferred: Vec<&str> = p
+            .deferred
+            .iter()
+            .map(|&c| model.channels[c].name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "pool '{}': {}'s rows carry the pool's requirement (live first, then {} in idle time above a reserve of {}); {} need nobody of their own",
+            p.name,
+            model.channels[p.live].name,
+            deferred.join(", "),
+            p.reserve,
+            deferred.join(", ")
+        );
+    }
+    out
+}
