@@ -160,6 +160,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
+    warn_pool_goal(&model, goal);
     let plan = schedule(&model, &demand, goal, &choice, &mut progress)
         .map_err(|e| Failure::schedule(&args.model, e))?;
     progress(&format!(
@@ -202,6 +203,14 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
+}
+
+/// A daily or weekly goal credits a pool's live channel with every agent of the pool (the scheduler's
+/// service-level curve knows no deferred work): the simulation is then the only check.
+pub(crate) fn warn_pool_goal(model: &Model, goal: Goal) {
+    if !model.pools.is_empty() && goal != Goal::Interval {
+        eprintln!("warning: with [[pool]] tables a daily or weekly goal judges each pool's live channel as if its agents took no deferred work; use --goal interval, or check the plan with `vuoro simulate`");
+    }
 }
 
 /// `--compare`: the separate shift plan of the same files, and both plans simulated side by side.

@@ -227,6 +227,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         GoalArg::Daily => Goal::Daily,
         GoalArg::Weekly => Goal::Weekly,
     };
+    super::plan::warn_pool_goal(&model, goal);
     let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
     let plan = schedule(&model, &demand, goal, &choice, &mut progress)
         .map_err(|e| Failure::schedule(&args.model, e))?;
