@@ -6,12 +6,12 @@
 
 use std::path::Path;
 use std::time::Instant;
+use vuoro::blend::plan_with_pools;
 use vuoro::forecast::{read_forecast, Forecast, Period};
 use vuoro::model::Model;
 use vuoro::report::blend::{blend_summary, BlendComparison, BlendSide};
 use vuoro::requirements::compute;
-use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule, Goal, SolverChoice};
+use vuoro::schedule::{Goal, SolverChoice};
 use vuoro::simulate::{simulate, SimOptions, Simulation};
 
 const MODEL: &str = "models/helsinki-blended.toml";
@@ -40,11 +40,10 @@ fn side(
         "{label}: requirements, 4 channels, one week: median {:.3} s (5 runs)",
         median(times)
     );
-    let demand = Demand::from_requirements(model, &req);
     let start = Instant::now();
-    let plan = schedule(
+    let (demand, plan) = plan_with_pools(
         model,
-        &demand,
+        &req,
         Goal::Interval,
         &SolverChoice::default(),
         &mut |_| {},

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
+use vuoro::blend::plan_with_pools;
 use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
@@ -153,15 +154,14 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         from: args.from,
         to: args.to,
     };
-    let demand =
-        Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
+    let req = requirements_of(&model, &args.forecast, period)?;
     let choice = SolverChoice {
         time_limit_s: args.time_limit,
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
     warn_pool_goal(&model, goal);
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+    let (demand, plan) = plan_with_pools(&model, &req, goal, &choice, &mut progress)
         .map_err(|e| Failure::schedule(&args.model, e))?;
     progress(&format!(
         "rostering {} agents to {} shifts",

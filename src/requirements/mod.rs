@@ -107,7 +107,7 @@ pub fn compute(model: &Model, forecast: &Forecast) -> Result<Requirements, Requi
     let pools = model
         .pools
         .iter()
-        .map(|p| pool::pool_requirements(model, &channels, p))
+        .map(|p| pool::pool_requirements(model, &channels, p, None))
         .collect();
     Ok(Requirements {
         starts: forecast.starts.clone(),

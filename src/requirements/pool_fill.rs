@@ -51,12 +51,15 @@ impl Levels {
 }
 
 /// Assigns every piece (see the module docs); `open[c][t]` tells whether deferred channel `c` may be
-/// worked in interval `t`, `level(t)` gives (and may extend) the interval's table. Returns the work per
-/// interval.
+/// worked in interval `t`, `extend` adds a level to an interval's table. With `staffed` (productive
+/// agents a shift plan already gives the pool) a piece goes where the level stays furthest below, or
+/// least above, what is staffed: the plan's spare agents are used before any peak is raised. Returns
+/// the work per interval.
 pub(crate) fn fill(
     mut pieces: Vec<Piece>,
     open: &[Vec<bool>],
     levels: &mut [Levels],
+    staffed: Option<&[f64]>,
     extend: &mut dyn FnMut(usize, &mut Levels),
 ) -> Vec<f64> {
     pieces.sort_by(|a, b| a.to.cmp(&b.to).then(a.from.cmp(&b.from)));
@@ -73,6 +76,7 @@ pub(crate) fn fill(
                     None => extend(t, &mut levels[t]),
                 }
             };
+            let level = level - staffed.map_or(0.0, |s| s[t]);
             if best.is_none_or(|(b, _)| level < b - 1e-9) {
                 best = Some((level, t));
             }
