@@ -361,11 +361,14 @@ impl Context<'_> {
 /// Largest pool staffing searched per interval: beyond it the interval keeps the live requirement.
 const MAX_POOL_AGENTS: u64 = 100_000;
 
-/// The pool's requirement per interval (see the module docs).
+/// The pool's requirement per interval (see the module docs); with `staffed`, the productive agents a
+/// shift plan already gives the pool per interval, deferred work goes to the plan's spare agents first
+/// ([`refit_pools`]).
 pub fn pool_requirements(
     model: &Model,
     channels: &[ChannelRequirements],
     pool: &Pool,
+    staffed: Option<&[f64]>,
 ) -> PoolRequirements {
     let live = live_loads(model, channels, pool);
     let deferred = deferred_work(model, channels, pool);
@@ -409,7 +412,13 @@ pub fn pool_requirements(
         })
         .collect();
     let mut extend = |t: usize, table: &mut Levels| step(t, table);
-    let work = fill(deferred.pieces, &deferred.open, &mut levels, &mut extend);
+    let work = fill(
+        deferred.pieces,
+        &deferred.open,
+        &mut levels,
+        staffed,
+        &mut extend,
+    );
     let mut done = 0.0;
     let mut intervals = Vec::with_capacity(n);
     for t in 0..n {
@@ -431,5 +440,19 @@ pub fn pool_requirements(
     PoolRequirements {
         pool: pool.clone(),
         intervals,
+    }
+}
+
+/// Recomputes every pool's requirement around a shift plan: `productive[c][t]` are the productive agents
+/// the plan gives channel `c` (the evaluator's allocation). Deferred work then fills the plan's spare
+/// agents before it raises any interval, so a second plan can drop the shifts that only covered peaks
+/// the first placement of deferred work created. Deadlines are kept exactly as before.
+pub fn refit_pools(model: &Model, req: &mut super::Requirements, productive: &[Vec<f64>]) {
+    for (p, pool) in model.pools.iter().enumerate() {
+        let n = req.channels[pool.live].intervals.len();
+        let staffed: Vec<f64> = (0..n)
+            .map(|t| pool.channels().map(|c| productive[c][t]).sum())
+            .collect();
+        req.pools[p] = pool_requirements(model, &req.channels, pool, Some(&staffed));
     }
 }
