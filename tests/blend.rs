@@ -353,3 +353,49 @@ fn plan_compare_prints_separate_and_blended_side_by_side() {
     assert_eq!(run.status.code(), Some(2));
     assert!(!dir.path().join("out2").exists());
 }
+
+#[test]
+fn the_shipped_blended_example_loads_and_pools_voice_and_email() {
+    let path = "models/helsinki-blended.toml";
+    let text = std::fs::read_to_string(path).expect("model");
+    let m = Model::from_toml(Path::new(path), &text).unwrap_or_else(|e| panic!("{e}"));
+    let pool = &m.pools[0];
+    assert_eq!(m.channels[pool.live].name, "voice");
+    assert_eq!(
+        pool.deferred
+            .iter()
+            .map(|&c| m.channels[c].name.as_str())
+            .collect::<Vec<_>>(),
+        ["email"]
+    );
+    let agents = "models/helsinki-blended-agents.csv";
+    let read = vuoro::agents::read_agents(
+        Path::new(agents),
+        &std::fs::read_to_string(agents).expect("agents"),
+        &m,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(read.len() > 100);
+    let forecast = "forecasts/helsinki-week-48.csv";
+    let f = read_forecast(
+        Path::new(forecast),
+        &std::fs::read_to_string(forecast).expect("forecast"),
+        &m,
+        Period::default(),
+    )
+    .expect("forecast");
+    let req = compute(&m, &f.forecast).expect("requirements");
+    // The pool never asks for fewer agents than voice alone, and the e-mail rows need nobody.
+    for (p, v) in req.pools[0]
+        .intervals
+        .iter()
+        .zip(&req.channels[pool.live].intervals)
+    {
+        assert!(p.on_shift >= v.on_shift);
+    }
+    let d = Demand::from_requirements(&m, &req);
+    assert!(d.channels[pool.deferred[0]]
+        .required
+        .iter()
+        .all(|&r| r <= 0.0));
+}
