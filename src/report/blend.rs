@@ -236,12 +236,13 @@ pub fn pool_plan_notes(model: &Model) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "pool '{}': {}'s rows carry the pool's requirement (live first, then {} in idle time above a reserve of {}); {} need nobody of their own",
+            "pool '{}': {}'s rows carry the pool's requirement (live first, then {} in idle time above a reserve of {}); {} need nobody of their own; the {} figures above count every pool agent as free for it: `vuoro simulate` (or plan --compare) gives the blended figures",
             p.name,
             model.channels[p.live].name,
             deferred.join(", "),
             p.reserve,
-            deferred.join(", ")
+            deferred.join(", "),
+            model.channels[p.live].name
         );
     }
     out
