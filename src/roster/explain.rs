@@ -61,7 +61,12 @@ pub fn blocked(
     } else {
         String::new()
     };
-    format!("{skilled} agents skilled; {}{tail}", why.join(", "))
+    let agents = if skilled == 1 { "agent" } else { "agents" };
+    if why.is_empty() {
+        format!("{skilled} {agents} skilled")
+    } else {
+        format!("{skilled} {agents} skilled; {}{tail}", why.join(", "))
+    }
 }
 
 /// Why agent `a`, below the minimum in ISO week `week`, has no shift on its days off: per day off, the
