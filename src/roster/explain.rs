@@ -28,7 +28,7 @@ fn reason(cx: &Context<'_>, rule: Rule) -> String {
     }
 }
 
-/// The agents who hold a shift's skills and contract, and what keeps each from it — the first
+/// The agents who hold a shift's skills and whose contract allows it, and what keeps each from it — the first
 /// [`NAMED`] by id, then how many more: "3 agents skilled; A010 at max days, A031 unavailable".
 pub fn blocked(
     cx: &Context<'_>,
@@ -44,8 +44,12 @@ pub fn blocked(
             agent,
             week: &weeks[index],
         };
+        let eligible = offer.span.channels.iter().all(|c| agent.has_skill(c.0))
+            && agent.may_work(offer.span.template.0);
+        if !eligible {
+            continue;
+        }
         match rules::refusing(cx, who, offer) {
-            Some(Rule::Skills | Rule::ContractShifts) => {}
             Some(rule) => {
                 skilled += 1;
                 if why.len() < NAMED {
