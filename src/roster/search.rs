@@ -73,6 +73,8 @@ pub(crate) struct Search<'a> {
     /// Agent-shifts of each date.
     by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>>,
     kept: Option<&'a Kept>,
+    /// Agent-shifts nobody has.
+    open: Vec<usize>,
     /// Moves tried and accepted.
     pub tried: u64,
     pub accepted: u64,
@@ -136,7 +138,11 @@ impl<'a> Search<'a> {
             kept,
             tried: 0,
             accepted: 0,
+            open: Vec::new(),
         };
+        search.open = (0..search.owner.len())
+            .filter(|&i| search.owner[i].is_none())
+            .collect();
         search.weeks = (0..agents.len())
             .map(|a| search.week_with(a, None, None))
             .collect();
@@ -218,12 +224,12 @@ impl<'a> Search<'a> {
                 (None, None) => self.try_give(i, None, b),
                 (None, Some(a)) => {
                     self.try_give(i, Some(a), b) || {
-                        // Half the chains hand back a shift of the same day, half one of any day.
+                        // A chain hands back a shift of the same day, of any day, or an open one.
                         let day = &self.by_date[&date];
-                        let j = if rng.below(2) == 0 {
-                            day[rng.below(day.len())]
-                        } else {
-                            rng.below(n)
+                        let j = match rng.below(3) {
+                            0 => day[rng.below(day.len())],
+                            1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
+                            _ => rng.below(n),
                         };
                         self.try_chain(i, a, b, j)
                     }
@@ -233,6 +239,11 @@ impl<'a> Search<'a> {
             };
             self.accepted += u64::from(accepted);
         }
+    }
+
+    /// Agent-shift `i` is no longer open.
+    fn filled(&mut self, i: usize) {
+        self.open.retain(|&x| x != i);
     }
 
     /// Gives agent-shift `i` (of `from`, or open) to `b`, who is free that day.
@@ -258,6 +269,9 @@ impl<'a> Search<'a> {
             self.held[a].retain(|&x| x != i);
             self.weeks[a] = week_a;
             self.cost[a] = cost_a;
+        }
+        if from.is_none() {
+            self.filled(i);
         }
         self.held[b].push(i);
         self.weeks[b] = week_b;
@@ -331,6 +345,9 @@ impl<'a> Search<'a> {
             self.held[c].retain(|&x| x != j);
             self.weeks[c] = week_c;
             self.cost[c] = cost_c;
+        }
+        if c.is_none() {
+            self.filled(j);
         }
         self.held[a].retain(|&x| x != i);
         self.held[a].push(j);
