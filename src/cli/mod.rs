@@ -5,6 +5,7 @@
 mod commit;
 mod erlang;
 mod plan;
+mod report;
 mod requirements;
 mod roster;
 mod schedule;
@@ -40,6 +41,8 @@ enum Command {
     Plan(Box<plan::PlanArgs>),
     /// Replay a plan or roster with a discrete-event simulation: what it delivers, interval by interval.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Rebuild DIR/report.html from an output folder of plan, schedule or roster (and a simulation in it).
+    Report(Box<report::ReportArgs>),
 }
 
 /// An error that already knows its exit code and message.
@@ -127,6 +130,7 @@ pub fn run() -> ExitCode {
         Command::Roster(args) => roster::run(*args),
         Command::Plan(args) => plan::run(*args),
         Command::Simulate(args) => simulate::run(*args),
+        Command::Report(args) => report::run(*args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

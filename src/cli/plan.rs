@@ -12,6 +12,7 @@ use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
@@ -25,8 +26,8 @@ Example (the shipped week, 120 named agents):
       --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out plan
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
-break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx; --export
-picks among csv, ics, json, xlsx. Prints the roster's service per channel and day, week and period
+break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json, roster.xlsx and report.html
+(the page to open); --export picks among csv, ics, json, xlsx. Prints the roster's service per channel and day, week and period
 (required and scheduled agent-hours, service level against the target, ASA, abandonment), open shifts
 and broken rules by agent. Exit code 1 when a shift stays open, an interval is below the plan's minimum
 or a goal is missed.";
@@ -170,6 +171,14 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let evaluation = evaluate(&model, &demand, &roster.staffing);
     let mut files = plan_files(&model, &plan, &evaluation)?;
     files.extend(roster_files(&model, &roster, &args.export, first)?);
+    files.push(super::report::report_file(&ReportInput {
+        model: &model,
+        source: "plan",
+        evaluation: Some(&evaluation),
+        staffing: &roster.staffing,
+        roster: Some(&roster),
+        simulated: None,
+    })?);
     let summary = plan_summary(&model, &plan, &roster, &evaluation);
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
     let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();

@@ -8,6 +8,7 @@ use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
 use vuoro::agents::{read_agents, read_availability};
+use vuoro::report::html::ReportInput;
 use vuoro::report::roster::roster_report;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign, period_of};
@@ -18,6 +19,7 @@ Example (roster the plan written by `vuoro schedule --out plan`):
       --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
+and report.html (timeline, contract hours, rules; `vuoro report DIR --model --forecast` adds the service)
 and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open.";
 
 #[derive(Debug, Args)]
@@ -83,7 +85,15 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &windows,
         (period_start, period_end),
     );
-    let files = roster_files(&model, &roster, &args.export, period_start)?;
+    let mut files = roster_files(&model, &roster, &args.export, period_start)?;
+    files.push(super::report::report_file(&ReportInput {
+        model: &model,
+        source: "roster",
+        evaluation: None,
+        staffing: &roster.staffing,
+        roster: Some(&roster),
+        simulated: None,
+    })?);
     let filled = roster.spans().len();
     let open = roster.open_count();
     let mut report = format!(
