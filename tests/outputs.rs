@@ -89,11 +89,15 @@ fn foreign_files_stay_and_stale_outputs_go() {
             "coverage.csv",
             "coverage.svg",
             "notes.txt",
+            "report.html",
             "shifts.csv"
         ]
     );
     let manifest = std::fs::read_to_string(out.join(".vuoro-manifest-schedule")).expect("manifest");
-    assert_eq!(manifest, "coverage.csv\ncoverage.svg\nshifts.csv\n");
+    assert_eq!(
+        manifest,
+        "coverage.csv\ncoverage.svg\nreport.html\nshifts.csv\n"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).expect("notes"),
         "the planner's own file"

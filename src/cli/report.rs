@@ -16,12 +16,13 @@ use vuoro::report::html::{report_html, ReportInput, Simulated};
 use vuoro::requirements::demand::Demand;
 
 const EXAMPLES: &str = "\
-Example (after `vuoro plan --out plan` and `vuoro simulate --plan plan --out plan`):
+Example (after `vuoro plan --out plan` and `vuoro simulate --plan plan --out plan-simulated`):
   vuoro report plan --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
-      --agents models/helsinki-agents.csv
+      --agents models/helsinki-agents.csv --simulation plan-simulated
 
-Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv; DIR/simulation.csv and
-DIR/simulation_days.csv when present. Writes DIR/report.html (or --out FILE), one self-contained page.";
+Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv, and simulation.csv and
+simulation_days.csv from --simulation (or DIR, when it holds them). Writes DIR/report.html (or --out
+FILE), one self-contained page.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -44,6 +45,9 @@ pub(crate) struct ReportArgs {
     /// Last local day, included.
     #[arg(long, value_name = "DATE")]
     to: Option<NaiveDate>,
+    /// Output folder of `vuoro simulate` for this staffing (default: DIR, when it holds simulation.csv).
+    #[arg(long, value_name = "SIMDIR")]
+    simulation: Option<PathBuf>,
     /// Where to write the page (default DIR/report.html).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -55,15 +59,23 @@ pub(crate) fn report_file(input: &ReportInput<'_>) -> Result<(PathBuf, Vec<u8>),
     Ok(("report.html".into(), html.into_bytes()))
 }
 
-/// The folder's simulation, if `vuoro simulate` wrote one there.
+/// The simulation in `dir`, if `vuoro simulate` wrote one there (required when `explicit`).
 fn simulated_of(
     dir: &Path,
+    explicit: bool,
     model: &vuoro::model::Model,
     evaluation: &vuoro::evaluate::Evaluation,
 ) -> Result<Option<Simulated>, Failure> {
     let intervals = dir.join("simulation.csv");
     if !intervals.exists() {
-        return Ok(None);
+        return if explicit {
+            Err(Failure::input(format!(
+                "--simulation {}: expected an output folder of vuoro simulate (with simulation.csv), found none",
+                dir.display()
+            )))
+        } else {
+            Ok(None)
+        };
     }
     let text = read_input(&intervals)?;
     let days_path = dir.join("simulation_days.csv");
@@ -117,7 +129,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<u8, Failure> {
     let demand =
         Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
     let evaluation = evaluate(&model, &demand, &staffing);
-    let simulated = simulated_of(&args.dir, &model, &evaluation)?;
+    let simulated = match &args.simulation {
+        Some(dir) => simulated_of(dir, true, &model, &evaluation)?,
+        None => simulated_of(&args.dir, false, &model, &evaluation)?,
+    };
     let source = if roster.is_some() {
         "report (roster.json)"
     } else {

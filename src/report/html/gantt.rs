@@ -254,7 +254,9 @@ fn bar(model: &Model, cols: &Columns<'_>, s: &Span, y: usize, tooltip: bool, kin
         );
     }
     out.push_str("</rect>\n");
-    for b in &s.breaks {
+    // An open shift's breaks are placed only once an agent takes it.
+    let breaks = if kind == "o" { &[][..] } else { &s.breaks[..] };
+    for b in breaks {
         let (Some(b0), Some(b1)) = (
             cols.x(model, s.date, b.start),
             cols.x(model, s.date, b.end()),

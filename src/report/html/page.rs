@@ -25,6 +25,8 @@ table{border-collapse:collapse;margin:4px 0 12px;font-variant-numeric:tabular-nu
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:right;vertical-align:top}
 th{background:#f3f3f3;font-weight:600}
 td.l,th.l{text-align:left}
+th,td:not(.l){white-space:nowrap}
+td.flag{white-space:normal}
 table.compact td{padding:1px 8px}
 tr.sum td{font-weight:600;border-top:1px solid #999}
 tr.team td{background:#f7f7f7;font-weight:600;text-align:left}
@@ -33,7 +35,7 @@ tr.team td{background:#f7f7f7;font-weight:600;text-align:left}
 .flag{color:var(--miss);font-weight:600;text-align:left}
 .muted{color:var(--muted)}
 .cards{display:flex;flex-wrap:wrap;gap:12px}
-.card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;flex:0 1 340px}
+.card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;flex:0 1 400px}
 .card td.l.muted{white-space:nowrap;font-size:12px}
 .card h3{margin:0 0 6px}
 .card table{width:100%;margin:0}

@@ -158,7 +158,7 @@ fn open_shift(model: &Model, o: &JsonOpen) -> Result<OpenShift, String> {
         parse_instant(&o.start, tz).map_err(|e| format!("start: {e}, found '{}'", o.start))?;
     let end = parse_instant(&o.end, tz).map_err(|e| format!("end: {e}, found '{}'", o.end))?;
     let t = &model.shifts[template];
-    let turned_away = o
+    let mut turned_away = o
         .turned_away
         .iter()
         .map(|(code, n)| {
@@ -167,6 +167,8 @@ fn open_shift(model: &Model, o: &JsonOpen) -> Result<OpenShift, String> {
                 .ok_or_else(|| format!("turned_away: expected rule codes, found '{code}'"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // The roster lists them in catalogue order.
+    turned_away.sort();
     Ok(OpenShift {
         span: Span {
             agent: None,
