@@ -162,14 +162,18 @@ fn the_page_has_every_section_one_svg_per_chart_and_escaped_names() {
             "contents link {id}"
         );
     }
-    // One SVG per chart: SL (voice only), requirement, a heat map per channel, a timeline per week.
-    assert_eq!(html.matches("<svg").count(), 5);
+    // One SVG per chart: service level per immediate channel (voice), requirement and heat map per
+    // channel, the week's timeline per team and for the open shifts.
+    assert_eq!(html.matches("<svg").count(), 8);
     for id in [
-        "chart-service-level",
-        "chart-requirement",
+        "chart-service-level-0",
+        "chart-requirement-0",
+        "chart-requirement-1",
         "heatmap-0",
         "heatmap-1",
-        "timeline-2026-48",
+        "timeline-2026-48-0-0",
+        "timeline-2026-48-1-0",
+        "timeline-2026-48-open",
     ] {
         assert_eq!(
             html.matches(&format!("<svg id=\"{id}\"")).count(),

@@ -217,7 +217,16 @@ pub fn coverage_chart(
     render(&chart, &panels, format)
 }
 
-/// Draws the panels under the chart's title.
+/// Pixels above the panels: the title's, none without one.
+fn title_height(chart: &Chart<'_>) -> u32 {
+    if chart.title.is_empty() {
+        0
+    } else {
+        40
+    }
+}
+
+/// Draws the panels under the chart's title (an empty title takes no room).
 pub(crate) fn render(
     chart: &Chart<'_>,
     panels: &[Panel],
@@ -226,7 +235,7 @@ pub(crate) fn render(
     register_fonts();
     let (width, height) = (
         chart.width,
-        chart.panel_height * panels.len().max(1) as u32 + 40,
+        chart.panel_height * panels.len().max(1) as u32 + title_height(chart),
     );
     match format {
         ImageFormat::Svg => {
@@ -441,11 +450,13 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE).map_err(plot_error)?;
-    let (title_area, body) = root.split_vertically(40);
+    let (title_area, body) = root.split_vertically(title_height(chart));
     let Some(axis) = TimeAxis::of(chart) else {
         return Ok(());
     };
-    draw_title(chart, &axis, &title_area)?;
+    if !chart.title.is_empty() {
+        draw_title(chart, &axis, &title_area)?;
+    }
     let areas = body.split_evenly((panels.len().max(1), 1));
     let midnights = axis.midnights(chart.starts);
     for (panel, area) in panels.iter().zip(areas.iter()) {
@@ -497,8 +508,12 @@ where
     let (ticks, top) = vertical(panel.scale, peak);
     let label_y = ticks.last().copied().unwrap_or(1.0) + (top - ticks.last().unwrap_or(&1.0)) / 3.0;
     let mut plot = panel_chart(chart, area, axis, panel, ticks, top)?;
-    shade_closed(&mut plot, chart, axis, &panel.open, top)?;
-    mark_days(&mut plot, midnights, label_y, top)?;
+    // The primary mesh is drawn after the secondary axis takes the right-hand label area.
+    let background = |plot: &mut PanelChart<'_, DB>| -> Result<(), PlotError> {
+        draw_mesh(plot, axis, panel.scale)?;
+        shade_closed(plot, chart, axis, &panel.open, top)?;
+        mark_days(plot, midnights, label_y, top)
+    };
     match &panel.volume {
         Some(volume) => {
             // Contacts on their own right-hand scale, drawn under the agent series.
@@ -507,6 +522,7 @@ where
                 Ticked::new(0.0..axis.span_h, Vec::new()),
                 Ticked::new(0.0..v_top, v_ticks),
             );
+            background(&mut dual)?;
             dual.configure_secondary_axes()
                 .y_desc("contacts")
                 .y_label_formatter(&|y| format!("{y:.0}"))
@@ -523,6 +539,7 @@ where
             }
         }
         None => {
+            background(&mut plot)?;
             for series in &panel.series {
                 draw_series(&mut plot, chart, axis, series)?;
             }
@@ -531,7 +548,7 @@ where
     Ok(())
 }
 
-/// The panel's caption, axes (local hours below, day labels inside) and light horizontal grid.
+/// The panel's caption and coordinates (the mesh is [`draw_mesh`]).
 fn panel_chart<'a, DB: DrawingBackend>(
     chart: &Chart<'_>,
     area: &'a DrawingArea<DB, plotters::coord::Shift>,
@@ -541,7 +558,7 @@ fn panel_chart<'a, DB: DrawingBackend>(
     top: f64,
 ) -> Result<PanelChart<'a, DB>, PlotError> {
     let x_ticks = axis.hour_ticks(chart.starts);
-    let mut plot = ChartBuilder::on(area)
+    let plot = ChartBuilder::on(area)
         .caption(&panel.caption, ("sans-serif", 17))
         .margin(8)
         .x_label_area_size(26)
@@ -552,7 +569,16 @@ fn panel_chart<'a, DB: DrawingBackend>(
             Ticked::new(0.0..top, ticks),
         )
         .map_err(plot_error)?;
-    let percent = panel.scale == Scale::Percent;
+    Ok(plot)
+}
+
+/// Local hours below, agents or shares on the left, a light horizontal grid.
+fn draw_mesh<DB: DrawingBackend>(
+    plot: &mut PanelChart<'_, DB>,
+    axis: &TimeAxis,
+    scale: Scale,
+) -> Result<(), PlotError> {
+    let percent = scale == Scale::Percent;
     let hour_label = |h: &f64| axis.local_at(*h).format("%H").to_string();
     let value_label = move |y: &f64| {
         if percent {
@@ -569,8 +595,7 @@ fn panel_chart<'a, DB: DrawingBackend>(
         .bold_line_style(RGBColor(228, 228, 228))
         .label_style(("sans-serif", 13))
         .draw()
-        .map_err(plot_error)?;
-    Ok(plot)
+        .map_err(plot_error)
 }
 
 /// Closed intervals shaded grey, so a zero there reads as "closed", not "no one needed".

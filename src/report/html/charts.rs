@@ -2,7 +2,7 @@
 //! simulated when available), and the requirement with the staffing and the volume.
 
 use super::page::Section;
-use super::{escape, ReportInput};
+use super::ReportInput;
 use crate::evaluate::Evaluation;
 use crate::report::plot::{
     render, Chart, ImageFormat, Panel, PlotError, Scale, Series, Style, BLUE, GREEN, ORANGE,
@@ -74,25 +74,30 @@ pub(crate) fn service_level(
                 style: Style::Reference(ORANGE),
             });
         }
-        panels.push(Panel {
-            caption: format!(
-                "{} — service level in {:.0} s per interval",
-                ch.name, ch.targets.threshold_s
-            ),
-            open: ch.intervals.iter().map(|r| r.open).collect(),
-            scale: Scale::Percent,
-            series,
-            volume: None,
-        });
+        panels.push((
+            c,
+            Panel {
+                caption: format!(
+                    "{} — service level in {:.0} s per interval",
+                    ch.name, ch.targets.threshold_s
+                ),
+                open: ch.intervals.iter().map(|r| r.open).collect(),
+                scale: Scale::Percent,
+                series,
+                volume: None,
+            },
+        ));
     }
     let mut body = String::new();
     if panels.is_empty() {
         body.push_str("<p class=\"muted\">No channel answers contacts immediately.</p>\n");
     } else {
-        let title = format!("{} — service level per interval", input.model.name);
-        let svg = render(&chart(input, evaluation, &title), &panels, ImageFormat::Svg)?;
-        body.push_str(&inline(svg, "chart-service-level"));
-        body.push_str("\n<p class=\"muted\">Predicted: the evaluator's stationary formulas at the staffing on shift and off break. Simulated: the mean of the discrete-event replications (queues carry over between intervals). Grey: closed.</p>\n");
+        // One SVG per channel, so a printed page breaks between them.
+        for (c, panel) in panels {
+            let svg = render(&chart(input, evaluation, ""), &[panel], ImageFormat::Svg)?;
+            body.push_str(&inline(svg, &format!("chart-service-level-{c}")));
+        }
+        body.push_str("<p class=\"muted\">Predicted: the evaluator's stationary formulas at the staffing on shift and off break. Simulated: the mean of the discrete-event replications (queues carry over between intervals). Grey: closed.</p>\n");
     }
     Ok(Section {
         id: "service-level",
@@ -131,16 +136,14 @@ pub(crate) fn requirement(
             volume: Some(ch.intervals.iter().map(|r| r.volume).collect()),
         })
         .collect();
-    let title = format!(
-        "{} — requirement, staffing and volume per {}-minute interval",
-        input.model.name,
-        evaluation.grid.interval_minutes()
-    );
-    let svg = render(&chart(input, evaluation, &title), &panels, ImageFormat::Svg)?;
-    let mut body = inline(svg, "chart-requirement");
+    let mut body = String::new();
+    for (c, panel) in panels.into_iter().enumerate() {
+        let svg = render(&chart(input, evaluation, ""), &[panel], ImageFormat::Svg)?;
+        body.push_str(&inline(svg, &format!("chart-requirement-{c}")));
+    }
     body.push_str(&format!(
-        "\n<p class=\"muted\">Scheduled: agents on shift, off break, working the channel (the evaluator's allocation). Required: agents needed on shift and off break. Contacts on the right-hand scale. {}</p>\n",
-        escape("Grey: closed.")
+        "<p class=\"muted\">Per {}-minute interval. Scheduled: agents on shift, off break, working the channel (the evaluator's allocation). Required: agents needed on shift and off break. Contacts on the right-hand scale. Grey: closed.</p>\n",
+        evaluation.grid.interval_minutes()
     ));
     Ok(Section {
         id: "requirement",

@@ -82,7 +82,8 @@ fn channel_table(input: &ReportInput<'_>, c: usize, ch: &ChannelEvaluation) -> S
             if let Some(sim) = simulated {
                 let got = match period {
                     Period::Day(d) => sim.day(c, d),
-                    _ => None,
+                    Period::Week(w) => sim.week(c, w),
+                    Period::All => sim.whole(c),
                 };
                 let miss = got
                     .zip(ch.targets.service_level)

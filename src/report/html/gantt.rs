@@ -19,6 +19,8 @@ const TEAM_H: usize = 20;
 const HEAD_H: usize = 34;
 /// Above this many agents the bars carry no tooltip (they would double the file).
 const TOOLTIP_AGENTS: usize = 300;
+/// Agents per chart: a printed landscape page holds about this many rows.
+const ROWS_PER_CHART: usize = 45;
 
 pub(crate) fn section(input: &ReportInput<'_>, roster: &Roster) -> Section {
     let model = input.model;
@@ -30,11 +32,26 @@ pub(crate) fn section(input: &ReportInput<'_>, roster: &Roster) -> Section {
             _ => weeks.push((iso_week(d), vec![d])),
         }
     }
-    let mut body = String::from("<p class=\"legend\"><span><i class=\"g0\"></i>work (colour by first channel)</span><span><i class=\"gb\"></i>paid break</span><span><i class=\"gl\"></i>unpaid lunch</span><span><i class=\"go\"></i>open shift</span></p>\n");
+    let mut body = String::from("<p class=\"legend\">work, by the shift's first channel: ");
+    for (c, channel) in model.channels.iter().enumerate() {
+        let _ = write!(
+            body,
+            "<span><i class=\"g{}\"></i>{}</span>",
+            c % 6,
+            escape(&channel.name)
+        );
+    }
+    body.push_str("<span><i class=\"gb\"></i>paid break</span><span><i class=\"gl\"></i>unpaid break</span><span><i class=\"go\"></i>open shift</span></p>\n");
     let window = hour_window(model, roster);
+    let mut by_agent: Vec<Vec<&Span>> = vec![Vec::new(); roster.agents.len()];
+    for s in roster.spans() {
+        if let Some(list) = s.agent.and_then(|a| by_agent.get_mut(a.0)) {
+            list.push(s);
+        }
+    }
     for (week, days) in &weeks {
         let _ = writeln!(body, "<h3>Week {} of {}</h3>", week.1, week.0);
-        body.push_str(&week_chart(model, roster, *week, days, window));
+        body.push_str(&week_chart(model, roster, &by_agent, *week, days, window));
     }
     Section {
         id: "timeline",
@@ -103,9 +120,12 @@ impl Columns<'_> {
     }
 }
 
+/// One ISO week: an SVG per team (at most [`ROWS_PER_CHART`] agents each, so a printed page holds one)
+/// and one for the open shifts, each with the day header.
 fn week_chart(
     model: &Model,
     roster: &Roster,
+    by_agent: &[Vec<&Span>],
     week: IsoWeek,
     days: &[NaiveDate],
     window: (f64, f64),
@@ -116,43 +136,44 @@ fn week_chart(
         width: (WIDTH - LABEL_W) as f64 / days.len().max(1) as f64,
     };
     let tooltips = roster.agents.len() <= TOOLTIP_AGENTS;
-    let mut rows = String::new();
-    let mut y = HEAD_H;
-    for team in teams(roster) {
-        let _ = writeln!(
-            rows,
-            "<text x=\"4\" y=\"{}\" font-weight=\"bold\">{}</text>",
-            y + 14,
-            escape(if team.is_empty() { "(no team)" } else { team })
-        );
-        y += TEAM_H;
-        for (a, agent) in roster
-            .agents
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.team == team)
-        {
-            if a % 2 == 0 {
-                let _ = writeln!(
-                    rows,
-                    "<rect x=\"0\" y=\"{y}\" width=\"{WIDTH}\" height=\"{ROW_H}\" class=\"gz\"/>"
-                );
-            }
-            let name: String = agent.name.chars().take(30).collect();
+    let mut out = String::new();
+    for (t, team) in teams(roster).into_iter().enumerate() {
+        let members: Vec<usize> = (0..roster.agents.len())
+            .filter(|&a| roster.agents[a].team == team)
+            .collect();
+        for (part, chunk) in members.chunks(ROWS_PER_CHART).enumerate() {
+            let mut rows = String::new();
+            let mut y = HEAD_H;
+            let label = if team.is_empty() { "(no team)" } else { team };
+            let more = if part > 0 { " (continued)" } else { "" };
             let _ = writeln!(
                 rows,
-                "<text x=\"12\" y=\"{}\">{}</text>",
-                y + 11,
-                escape(&name)
+                "<text x=\"4\" y=\"{}\" font-weight=\"bold\">{}{more}</text>",
+                y + 14,
+                escape(label)
             );
-            for s in roster
-                .spans()
-                .iter()
-                .filter(|s| s.agent.map(|x| x.0) == Some(a) && iso_week(s.date) == week)
-            {
-                rows.push_str(&bar(model, &cols, s, y, tooltips, "g"));
+            y += TEAM_H;
+            for (i, &a) in chunk.iter().enumerate() {
+                if i % 2 == 0 {
+                    let _ = writeln!(
+                        rows,
+                        "<rect x=\"0\" y=\"{y}\" width=\"{WIDTH}\" height=\"{ROW_H}\" class=\"gz\"/>"
+                    );
+                }
+                let name: String = roster.agents[a].name.chars().take(30).collect();
+                let _ = writeln!(
+                    rows,
+                    "<text x=\"12\" y=\"{}\">{}</text>",
+                    y + 11,
+                    escape(&name)
+                );
+                for s in by_agent[a].iter().filter(|s| iso_week(s.date) == week) {
+                    rows.push_str(&bar(model, &cols, s, y, tooltips, "g"));
+                }
+                y += ROW_H;
             }
-            y += ROW_H;
+            let id = format!("timeline-{}-{:02}-{t}-{part}", week.0, week.1);
+            out.push_str(&svg(&id, &cols, y, &rows));
         }
     }
     let open: Vec<&Span> = roster
@@ -162,9 +183,11 @@ fn week_chart(
         .filter(|s| iso_week(s.date) == week)
         .collect();
     if !open.is_empty() {
+        let mut rows = String::new();
+        let mut y = HEAD_H;
         let _ = writeln!(
             rows,
-            "<text x=\"4\" y=\"{}\" font-weight=\"bold\" class=\"gtext-open\">Open shifts</text>",
+            "<text x=\"4\" y=\"{}\" font-weight=\"bold\">Open shifts</text>",
             y + 14
         );
         y += TEAM_H;
@@ -174,14 +197,20 @@ fn week_chart(
             }
             y += ROW_H;
         }
+        let id = format!("timeline-{}-{:02}-open", week.0, week.1);
+        out.push_str(&svg(&id, &cols, y, &rows));
     }
-    let height = y + 4;
+    out
+}
+
+/// One timeline chart: the day header over its rows.
+fn svg(id: &str, cols: &Columns<'_>, bottom: usize, rows: &str) -> String {
+    let height = bottom + 4;
     let mut out = format!(
-        "<svg id=\"timeline-{}-{:02}\" class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"11\">\n",
-        week.0, week.1
+        "<svg id=\"{id}\" class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"11\">\n"
     );
-    out.push_str(&header(&cols, height));
-    out.push_str(&rows);
+    out.push_str(&header(cols, height));
+    out.push_str(rows);
     out.push_str("</svg>\n");
     out
 }
@@ -190,11 +219,12 @@ fn week_chart(
 fn header(cols: &Columns<'_>, height: usize) -> String {
     let mut out = String::new();
     let span = cols.window.1 - cols.window.0;
-    let every = if span / cols.width * 30.0 > 2.0 {
-        6.0
-    } else {
-        3.0
-    };
+    // The finest step that leaves a label about 30 px.
+    let need = 30.0 * span / cols.width;
+    let every = [1.0, 2.0, 3.0, 6.0, 12.0]
+        .into_iter()
+        .find(|h| *h >= need)
+        .unwrap_or(24.0);
     for (d, date) in cols.days.iter().enumerate() {
         let x0 = LABEL_W as f64 + d as f64 * cols.width;
         let _ = writeln!(

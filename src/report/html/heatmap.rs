@@ -83,7 +83,7 @@ fn channel_map(evaluation: &Evaluation, c: usize, ch: &ChannelEvaluation) -> Str
         return out;
     };
     let rows = last - first + 1;
-    let cw = (1000 / dates.len().max(1)).clamp(12, 90);
+    let cw = (1000 / dates.len().max(1)).clamp(12, 150);
     let rh = (420 / rows).clamp(4, 16);
     let width = LABEL_W + cw * dates.len() + 2;
     let height = HEAD_H + rh * rows + 2;

@@ -59,6 +59,7 @@ nav{display:none}
 section.page{break-before:page}
 h2,h3{break-after:avoid}
 tr,svg{break-inside:avoid}
+svg.heatmap{max-height:170mm;width:auto}
 thead{display:table-header-group}
 .miss{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

@@ -5,6 +5,7 @@
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::evaluate::Evaluation;
 use crate::forecast::local_iso;
+use crate::grid::IsoWeek;
 use crate::model::Model;
 use crate::simulate::{SimPeriod, Simulation};
 use chrono::NaiveDate;
@@ -19,6 +20,9 @@ pub struct Simulated {
     /// `intervals[c][t]`; an empty vector for a channel without figures.
     intervals: Vec<Vec<Option<f64>>>,
     days: Vec<Vec<(NaiveDate, f64)>>,
+    /// Per channel: each ISO week's, then the whole period's.
+    weeks: Vec<Vec<(IsoWeek, f64)>>,
+    period: Vec<Option<f64>>,
 }
 
 impl Simulated {
@@ -49,7 +53,46 @@ impl Simulated {
                         .collect()
                 })
                 .collect(),
+            weeks: sim
+                .channels
+                .iter()
+                .map(|ch| {
+                    ch.periods
+                        .iter()
+                        .filter_map(|(p, f)| match p {
+                            SimPeriod::Week(w) => Some((*w, f.service_level?.mean)),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect(),
+            period: sim
+                .channels
+                .iter()
+                .map(|ch| {
+                    ch.periods
+                        .iter()
+                        .find(|(p, _)| matches!(p, SimPeriod::All))
+                        .and_then(|(_, f)| f.service_level.map(|e| e.mean))
+                })
+                .collect(),
         }
+    }
+
+    /// Mean simulated service level of channel `c` over an ISO week (a single week's period figure
+    /// when the simulation covered one week).
+    pub fn week(&self, c: usize, week: IsoWeek) -> Option<f64> {
+        let listed = self.weeks.get(c)?.iter().find(|(w, _)| *w == week);
+        match listed {
+            Some((_, v)) => Some(*v),
+            None if self.weeks.get(c)?.is_empty() => self.whole(c),
+            None => None,
+        }
+    }
+
+    /// Mean simulated service level of channel `c` over the whole simulated period.
+    pub fn whole(&self, c: usize) -> Option<f64> {
+        *self.period.get(c)?
     }
 
     /// Whether channel `c` has simulated figures.
@@ -94,6 +137,8 @@ impl Simulated {
             description: format!("read from {}", intervals.0.display()),
             intervals: vec![vec![None; n]; model.channels.len()],
             days: vec![Vec::new(); model.channels.len()],
+            weeks: vec![Vec::new(); model.channels.len()],
+            period: vec![None; model.channels.len()],
         };
         for (line, row) in rows(
             intervals.0,
@@ -108,16 +153,26 @@ impl Simulated {
         if let Some((path, text)) = days {
             for (line, row) in rows(path, text, &["channel", "period", "service_level"])? {
                 let c = channel(model, path, line, &row[0])?;
-                if let (Ok(date), Some(sl)) = (
-                    NaiveDate::parse_from_str(&row[1], "%Y-%m-%d"),
-                    number(path, line, &row[2])?,
-                ) {
+                let Some(sl) = number(path, line, &row[2])? else {
+                    continue;
+                };
+                if let Ok(date) = NaiveDate::parse_from_str(&row[1], "%Y-%m-%d") {
                     out.days[c].push((date, sl));
+                } else if let Some(week) = iso_week_label(&row[1]) {
+                    out.weeks[c].push((week, sl));
+                } else if row[1] == "week" {
+                    out.period[c] = Some(sl);
                 }
             }
         }
         Ok(out)
     }
+}
+
+/// `2026-W48` as an ISO week.
+fn iso_week_label(text: &str) -> Option<IsoWeek> {
+    let (year, week) = text.split_once("-W")?;
+    Some((year.parse().ok()?, week.parse().ok()?))
 }
 
 fn problem(path: &Path, line: u64, field: &str, message: String) -> Diagnostics {
