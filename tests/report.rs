@@ -397,3 +397,31 @@ fn golden_report_of_the_small_plan() {
         std::fs::read_to_string(path).expect("tests/golden/report.html: run with VUORO_BLESS=1");
     assert!(got == want, "report.html differs from {}", path.display());
 }
+
+/// The requirements chart of `models/small.toml`: e-mail has no shrinkage, and says 0 %, not −0 %.
+#[test]
+fn the_requirements_chart_names_zero_shrinkage_as_zero() {
+    let dir = tempfile::tempdir().expect("temp");
+    let plot = dir.path().join("r.svg");
+    let run = vuoro()
+        .args([
+            "requirements",
+            "--model",
+            "models/small.toml",
+            "--forecast",
+            "forecasts/small-day.csv",
+            "--plot",
+        ])
+        .arg(&plot)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(&plot).expect("svg");
+    assert!(svg.contains("shrinkage 30 %") && svg.contains("shrinkage 0 %"));
+    assert!(!svg.contains("-0 %"));
+}

@@ -732,3 +732,66 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn agent_ticks_are_whole_distinct_numbers() {
+        // The email panel of models/small.toml peaks at 2 agents: ticks 0, 1, 2 — not 0, 0, 1, 2, 2.
+        let (ticks, top) = vertical(Scale::Agents, 2.0);
+        assert_eq!(ticks, vec![0.0, 1.0, 2.0]);
+        assert!(top > 2.0);
+        for peak in [0.0, 0.4, 2.3, 4.6, 7.0, 13.0, 58.0, 420.0, 12_345.0] {
+            let (ticks, top) = vertical(Scale::Agents, peak);
+            let labels: Vec<String> = ticks.iter().map(|y| format!("{y:.0}")).collect();
+            let mut distinct = labels.clone();
+            distinct.dedup();
+            assert_eq!(labels, distinct, "peak {peak}");
+            assert!(
+                ticks.iter().all(|t| t.fract() == 0.0),
+                "peak {peak}: {ticks:?}"
+            );
+            assert!((2..=7).contains(&ticks.len()), "peak {peak}: {ticks:?}");
+            assert!(
+                ticks.last().is_some_and(|t| *t >= peak) && top > peak,
+                "peak {peak}"
+            );
+        }
+    }
+
+    #[test]
+    fn hour_ticks_fall_on_local_hours_across_a_clock_change() {
+        // 2026-10-25 in Helsinki: 03:00 EEST becomes 03:00 EET — the day has 25 hours.
+        let tz = chrono_tz::Europe::Helsinki;
+        let first = tz
+            .with_ymd_and_hms(2026, 10, 25, 0, 0, 0)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let starts: Vec<DateTime<Utc>> = (0..25 * 4)
+            .map(|i| first + Duration::minutes(15 * i))
+            .collect();
+        let chart = Chart {
+            title: "",
+            starts: &starts,
+            interval_minutes: 15,
+            tz,
+            width: WIDTH,
+            panel_height: PANEL_HEIGHT,
+        };
+        let axis = TimeAxis::of(&chart).expect("axis");
+        let labels: Vec<String> = axis
+            .hour_ticks(&starts)
+            .iter()
+            .map(|h| axis.local_at(*h).format("%H").to_string())
+            .collect();
+        // Every 3 h over a day; the repeated 03:00 is ticked twice, nothing is shifted by the change.
+        assert_eq!(
+            labels,
+            ["00", "03", "03", "06", "09", "12", "15", "18", "21"]
+        );
+    }
+}
