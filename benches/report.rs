@@ -6,7 +6,7 @@
 //! agent-shifts are dealt to 1 000 generated agents in turn (a synthetic roster: the page's size depends on
 //! the shifts, breaks and names, not on how well the rules are kept). Prints the page's size by section
 //! and the median render time; the goal (a page of a few megabytes that a browser opens) is read off,
-//! not asserted.
+//! not asserted. `VUORO_REPORT_OUT=big.html` keeps the page.
 
 use chrono::{Duration, NaiveDateTime};
 use std::path::Path;
@@ -142,6 +142,10 @@ fn main() {
         html.len() as f64 / 1e6,
         times[times.len() / 2]
     );
+    // `VUORO_REPORT_OUT=path` keeps the page, to open it in a browser.
+    if let Some(path) = std::env::var_os("VUORO_REPORT_OUT") {
+        std::fs::write(&path, &html).expect("write the page");
+    }
     let mut sections: Vec<(&str, usize)> = Vec::new();
     for part in html.split("<section id=\"").skip(1) {
         let id = part.split('"').next().unwrap_or("");
