@@ -3,8 +3,8 @@
 //! change the repeated hour shares its rows and the worse interval is shown; the 23-hour day leaves its
 //! missing hour blank.
 
+use super::escape;
 use super::page::Section;
-use super::{escape, ReportInput};
 use crate::evaluate::{ChannelEvaluation, Evaluation};
 use chrono::{Datelike, NaiveDate, Timelike};
 use std::fmt::Write as _;
@@ -19,8 +19,7 @@ struct Cell {
     diff: f64,
 }
 
-pub(crate) fn section(input: &ReportInput<'_>, evaluation: &Evaluation) -> Section {
-    let _ = input;
+pub(crate) fn section(evaluation: &Evaluation) -> Section {
     let mut body = String::new();
     for (c, ch) in evaluation.channels.iter().enumerate() {
         body.push_str(&channel_map(evaluation, c, ch));

@@ -50,7 +50,7 @@ pub fn report_html(input: &ReportInput<'_>) -> Result<String, PlotError> {
     if let Some(evaluation) = input.evaluation {
         sections.push(headline::section(input, evaluation));
         sections.push(days::section(input, evaluation));
-        sections.push(heatmap::section(input, evaluation));
+        sections.push(heatmap::section(evaluation));
         sections.push(charts::service_level(input, evaluation)?);
         sections.push(charts::requirement(input, evaluation)?);
     }
