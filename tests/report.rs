@@ -425,3 +425,59 @@ fn the_requirements_chart_names_zero_shrinkage_as_zero() {
     assert!(svg.contains("shrinkage 30 %") && svg.contains("shrinkage 0 %"));
     assert!(!svg.contains("-0 %"));
 }
+
+/// Bad input to `vuoro report`: exit 2, a message naming the file, and the folder left as it was.
+#[test]
+fn report_refuses_bad_folders_and_changes_nothing() {
+    let folder = plan();
+    let report = |dir: &Path, extra: &[&str]| {
+        vuoro()
+            .arg("report")
+            .arg(dir)
+            .arg("--model")
+            .arg(&folder.model)
+            .args(["--forecast", "forecasts/small-day.csv"])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let empty = folder.out.with_file_name("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let run = report(&empty, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("found neither"));
+    assert!(!empty.join("report.html").exists());
+
+    let before = std::fs::read(folder.out.join("report.html")).expect("page");
+    let roster = folder.out.join("roster.json");
+    let text = std::fs::read_to_string(&roster).expect("json");
+    std::fs::write(
+        &roster,
+        text.replace("\"violations\"", "\"violations\": 3, \"x\""),
+    )
+    .expect("edit");
+    let run = report(&folder.out, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("roster.json"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read(folder.out.join("report.html")).expect("page"),
+        before
+    );
+
+    std::fs::write(&roster, text).expect("restore");
+    let run = report(
+        &folder.out,
+        &["--simulation", empty.to_str().expect("utf-8")],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr)
+        .contains("expected an output folder of vuoro simulate"));
+    assert_eq!(
+        std::fs::read(folder.out.join("report.html")).expect("page"),
+        before
+    );
+}
