@@ -284,6 +284,16 @@ fn bar(model: &Model, cols: &Columns<'_>, s: &Span, y: usize, tooltip: bool, kin
         );
     }
     out.push_str("</rect>\n");
+    if kind == "o" && s.count > 1 {
+        // One bar for the shift, its missing agents counted on it.
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{}\" class=\"gtick\">×{}</text>",
+            x0 + 3.0,
+            y + ROW_H - 4,
+            s.count
+        );
+    }
     // An open shift's breaks are placed only once an agent takes it.
     let breaks = if kind == "o" { &[][..] } else { &s.breaks[..] };
     for b in breaks {
