@@ -18,7 +18,7 @@ use vuoro::model::Model;
 use vuoro::report::html::{report_html, ReportInput};
 use vuoro::requirements::compute;
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::Roster;
+use vuoro::roster::{Roster, SearchReport};
 use vuoro::schedule::{schedule, Goal, SolverChoice};
 use vuoro::staffing::{AgentId, Break, Span, Staffing};
 
@@ -116,6 +116,7 @@ fn main() {
         staffing: Staffing::new(spans),
         open: Vec::new(),
         violations: Vec::new(),
+        search: SearchReport::default(),
     };
     let evaluation = evaluate(&model, &demand, &roster.staffing);
     let input = ReportInput {

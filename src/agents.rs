@@ -16,6 +16,7 @@
 
 use crate::csv_input::{shown, Columns, CsvFile, Problems, Row};
 use crate::error::Diagnostics;
+use crate::model::contract::{Contract, ABOVE_CONTRACT_H, BELOW_CONTRACT_H};
 use crate::model::Model;
 use chrono::{NaiveDate, Weekday};
 use std::collections::HashMap;
@@ -33,9 +34,22 @@ pub struct Agent {
     pub min_hours: f64,
     pub max_hours: f64,
     pub max_days: u32,
+    /// The contract type the agent named, if any.
+    pub contract: Option<String>,
+    /// Templates the agent's contract allows (model shift indices); `None`: every template.
+    pub shifts: Option<Vec<usize>>,
+    /// Weekends (a Saturday or Sunday worked) the agent may work in the rostered period.
+    pub max_weekends: Option<u32>,
+    /// Late shifts a week the agent's contract allows.
+    pub max_late_shifts: Option<u32>,
 }
 
 impl Agent {
+    /// Whether the agent's contract allows shifts of template `t`.
+    pub fn may_work(&self, t: usize) -> bool {
+        self.shifts.as_ref().is_none_or(|s| s.contains(&t))
+    }
+
     pub fn has_skill(&self, channel: usize) -> bool {
         self.skills.iter().any(|(c, _)| *c == channel)
     }
@@ -106,11 +120,12 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// The columns of `agents.csv`.
-const AGENT_COLUMNS: [&str; 8] = [
+const AGENT_COLUMNS: [&str; 9] = [
     "id",
     "name",
     "team",
     "skills",
+    "contract",
     "contract_hours",
     "min_hours",
     "max_hours",
@@ -122,8 +137,8 @@ const AVAILABILITY_COLUMNS: [&str; 5] = ["agent_id", "date", "from", "to", "kind
 
 /// Reads `agents.csv` for `model`; `path` only names the file in diagnostics.
 pub fn read_agents(path: &Path, text: &str, model: &Model) -> Result<Vec<Agent>, Diagnostics> {
-    let columns = Columns::new(&AGENT_COLUMNS, &["id", "name", "skills", "contract_hours"])
-        .empty_file("expected a header row with id, name, skills, contract_hours")
+    let columns = Columns::new(&AGENT_COLUMNS, &["id", "name", "skills"])
+        .empty_file("expected a header row with id, name, skills, contract or contract_hours")
         .lowercase_names();
     let mut file = CsvFile::open(path, text, &columns)?;
     let mut first_line: HashMap<String, u64> = HashMap::new();
@@ -163,9 +178,12 @@ fn read_agent(
         _ => Ok(name.to_string()),
     });
     let skills = read_skills(problems, row, model, id.is_some());
-    let hours = read_hours(problems, row);
+    let contract = read_contract(problems, row, model);
+    let hours = read_hours(problems, row, contract.flatten());
     let whole_days = |x: f64| (1.0..=7.0).contains(&x) && x.fract() == 0.0;
-    let max_days = match optional_number(row, "max_days", Some(5.0), whole_days) {
+    let default_days = contract.flatten().map_or(5, |c| c.max_days);
+    let max_days = match optional_number(row, "max_days", Some(f64::from(default_days)), whole_days)
+    {
         Ok(days) => days,
         Err(text) => {
             let message =
@@ -175,6 +193,7 @@ fn read_agent(
         }
     };
     let (contract_hours, min_hours, max_hours) = hours?;
+    let contract = contract?;
     Some(Agent {
         id: id?,
         name: name?,
@@ -184,7 +203,40 @@ fn read_agent(
         min_hours,
         max_hours,
         max_days: max_days? as u32,
+        contract: contract.map(|c| c.name.clone()),
+        shifts: contract.and_then(|c| c.shifts.clone()),
+        max_weekends: contract.and_then(|c| c.max_weekends),
+        max_late_shifts: contract.and_then(|c| c.max_late_shifts),
     })
+}
+
+/// The `contract` cell: `Some(None)` when empty or absent, `None` when it names no contract type.
+fn read_contract<'m>(
+    problems: &mut Problems,
+    row: &Row,
+    model: &'m Model,
+) -> Option<Option<&'m Contract>> {
+    match row.text("contract") {
+        "" => Some(None),
+        name => match model.contract(name) {
+            Some(c) => Some(Some(c)),
+            None => {
+                let known: Vec<&str> = model.contracts.iter().map(|c| c.name.as_str()).collect();
+                let expected = if known.is_empty() {
+                    "a [[contract]] of the model (it has none)".to_string()
+                } else {
+                    format!("a contract of the model ({})", known.join(", "))
+                };
+                report(
+                    problems,
+                    row,
+                    "contract",
+                    format!("contract: expected {expected}, found '{}'", shown(name)),
+                );
+                None
+            }
+        },
+    }
 }
 
 /// Records `message` at the cell of `column`.
@@ -211,7 +263,11 @@ fn optional_number(
 
 /// `contract_hours` (required), `min_hours` and `max_hours` (defaults: contract − 8 and contract + 4,
 /// within 0 to 168), each from 0 to 168 with `min_hours ≤ contract_hours ≤ max_hours`.
-fn read_hours(problems: &mut Problems, row: &Row) -> Option<(f64, f64, f64)> {
+fn read_hours(
+    problems: &mut Problems,
+    row: &Row,
+    contract: Option<&Contract>,
+) -> Option<(f64, f64, f64)> {
     const MAX: f64 = 168.0;
     let in_range = |x: f64| (0.0..=MAX).contains(&x);
     let mut hours = |column: &str, default: Option<f64>| -> Option<f64> {
@@ -219,15 +275,24 @@ fn read_hours(problems: &mut Problems, row: &Row) -> Option<(f64, f64, f64)> {
         let message = match read {
             Ok(Some(x)) => return Some(x),
             Ok(None) if column != "contract_hours" => return None, // no default without a contract
-            Ok(None) => format!("{column}: expected a number from 0 to {MAX}, found an empty cell"),
+            Ok(None) => format!(
+                "{column}: expected a number from 0 to {MAX} (or a contract), found an empty cell"
+            ),
             Err(text) => format!("{column}: expected a number from 0 to {MAX}, found '{text}'"),
         };
         report(problems, row, column, message);
         None
     };
-    let contract = hours("contract_hours", None);
-    let min_hours = hours("min_hours", contract.map(|c| (c - 8.0).max(0.0)));
-    let max_hours = hours("max_hours", contract.map(|c| (c + 4.0).min(MAX)));
+    let kind = contract;
+    let contract = hours("contract_hours", kind.map(|k| k.hours));
+    // The contract type's band, unless the row overrides the hours (then the usual band around them).
+    let same_hours = |c: f64| kind.filter(|k| (k.hours - c).abs() < 1e-9);
+    let min_default =
+        contract.map(|c| same_hours(c).map_or((c - BELOW_CONTRACT_H).max(0.0), |k| k.min_hours));
+    let max_default =
+        contract.map(|c| same_hours(c).map_or((c + ABOVE_CONTRACT_H).min(MAX), |k| k.max_hours));
+    let min_hours = hours("min_hours", min_default);
+    let max_hours = hours("max_hours", max_default);
     let (contract, min_hours, max_hours) = (contract?, min_hours?, max_hours?);
     let message = if min_hours > max_hours {
         (

@@ -50,7 +50,7 @@ fn agents_missing_and_extra_fields_and_empty_required_cells_are_errors() {
     assert_eq!(
         errors(agents(csv)),
         [
-            "a.csv:2:4: contract_hours: expected a number from 0 to 168, found an empty cell",
+            "a.csv:2:4: contract_hours: expected a number from 0 to 168 (or a contract), found an empty cell",
             "a.csv:3: expected 5 fields as in the header, found 4",
             "a.csv:4: expected 5 fields as in the header, found 6",
             "a.csv:5:2: name: expected the agent's name, found an empty cell",

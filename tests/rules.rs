@@ -367,7 +367,189 @@ fn hard_rules_can_be_made_soft_but_the_always_hard_cannot() {
          [rules]\nsoft = [\"skills\"]\n";
     let err = Model::from_toml(Path::new("m.toml"), text).expect_err("skills cannot be soft");
     assert!(
-        err.to_string().contains("rules.soft: expected rule names from min_rest, weekly_rest, max_consecutive_days, max_hours, max_days, found 'skills'"),
+        err.to_string().contains("rules.soft: expected rule names from min_rest, weekly_rest, max_consecutive_days, max_hours, max_days, min_hours, contract_shifts, max_per_agent, max_weekends, max_late_shifts, found 'skills'"),
         "{err}"
     );
+}
+
+/// A model with a second template, "short" (4 h), limited to two a week per agent, and two contracts.
+const CONTRACTS: &str = "[[shift]]\nname = \"short\"\nlength = \"4h\"\nstart = \"00:00-23:00\"\n\
+    channels = [\"voice\"]\nmax_per_agent = 2\n\
+    [[contract]]\nname = \"full-time\"\nhours = 37.5\nmax_days = 5\nshifts = [\"day\"]\n\
+    [[contract]]\nname = \"part-time\"\nhours = 20\nmin_hours = 12\nmax_days = 4\nmax_weekends = 1\nmax_late_shifts = 1\n";
+
+fn short(day: u32, from: u32) -> Span {
+    Span {
+        template: TemplateId(1),
+        ..shift(day, from, 4)
+    }
+}
+
+#[test]
+fn a_contract_type_gives_its_band_days_and_shifts_and_the_row_overrides_it() {
+    let case = Case::new(
+        CONTRACTS,
+        "id,name,skills,contract,contract_hours,max_days\nF,Fia,voice,full-time,,\nP,Pia,voice,part-time,,\nQ,Qia,voice,part-time,24,3\n",
+        "",
+    );
+    let [f, p, q] = [&case.agents[0], &case.agents[1], &case.agents[2]];
+    // Full-time: the contract's 37.5 h with the default band (−8, +4), 5 days, only "day".
+    assert_eq!(
+        (f.contract_hours, f.min_hours, f.max_hours, f.max_days),
+        (37.5, 29.5, 41.5, 5)
+    );
+    assert!(f.may_work(0) && !f.may_work(1));
+    // Part-time: the contract's own band; every template.
+    assert_eq!(
+        (p.contract_hours, p.min_hours, p.max_hours, p.max_days),
+        (20.0, 12.0, 24.0, 4)
+    );
+    assert!(p.may_work(0) && p.may_work(1));
+    // The row's own hours override the contract's, with the usual band around them; its days too.
+    assert_eq!(
+        (q.contract_hours, q.min_hours, q.max_hours, q.max_days),
+        (24.0, 16.0, 28.0, 3)
+    );
+    let err = read_agents(
+        Path::new("a.csv"),
+        "id,name,skills,contract\nX,Xia,voice,temp\n",
+        &case.model,
+    )
+    .expect_err("unknown contract");
+    assert!(
+        err.to_string().contains("a.csv:2:4: contract: expected a contract of the model (full-time, part-time), found 'temp'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn contract_shifts_admits_only_the_templates_of_the_contract() {
+    let case = Case::new(
+        CONTRACTS,
+        "id,name,skills,contract\nF,Fia,voice,full-time\n",
+        "",
+    );
+    assert!(admits(&case, Rule::ContractShifts, &[], &shift(23, 8, 8)));
+    assert!(!admits(&case, Rule::ContractShifts, &[], &short(23, 8)));
+    let broken = breaches(&case, Rule::ContractShifts, &[vec![short(24, 8)]]);
+    assert_eq!(
+        broken,
+        vec!["2026-11-24 short (contract full-time)".to_string()]
+    );
+}
+
+#[test]
+fn max_per_agent_limits_shifts_of_a_template_in_a_week() {
+    let case = Case::new(CONTRACTS, ONE, "");
+    let two = [short(23, 8), short(24, 8)];
+    assert!(admits(
+        &case,
+        Rule::MaxTemplateShifts,
+        &two[..1],
+        &short(25, 8)
+    ));
+    assert!(!admits(&case, Rule::MaxTemplateShifts, &two, &short(25, 8)));
+    // Another template is not limited by it.
+    assert!(admits(
+        &case,
+        Rule::MaxTemplateShifts,
+        &two,
+        &shift(25, 8, 8)
+    ));
+    let three = vec![short(23, 8), short(24, 8), short(25, 8)];
+    assert_eq!(
+        breaches(&case, Rule::MaxTemplateShifts, &[three]),
+        vec!["week 48: 3 × short, at most 2".to_string()]
+    );
+}
+
+#[test]
+fn max_weekends_counts_weekends_worked_not_weekend_days() {
+    let case = Case::new(
+        CONTRACTS,
+        "id,name,skills,contract\nP,Pia,voice,part-time\n",
+        "",
+    );
+    // Saturday worked: Sunday of the same weekend is still admitted; a weekday always is.
+    let sat = [short(28, 8)];
+    assert!(admits(&case, Rule::MaxWeekends, &sat, &short(29, 8)));
+    assert!(admits(&case, Rule::MaxWeekends, &sat, &short(27, 8)));
+    // The next weekend would be the second (the contract allows one).
+    assert!(!admits(&case, Rule::MaxWeekends, &sat, &short(21, 8)));
+    // Without a limit anywhere, nothing is refused.
+    let free = Case::new(CONTRACTS, ONE, "");
+    assert!(admits(&free, Rule::MaxWeekends, &sat, &short(21, 8)));
+    // The model's limit applies to everyone; the lower of the two wins.
+    let ruled = Case::new(&format!("[rules]\nmax_weekends = 0\n{CONTRACTS}"), ONE, "");
+    assert!(!admits(&ruled, Rule::MaxWeekends, &[], &short(28, 8)));
+}
+
+#[test]
+fn max_late_shifts_counts_late_shifts_of_the_week() {
+    let case = Case::new(
+        CONTRACTS,
+        "id,name,skills,contract\nP,Pia,voice,part-time\n",
+        "",
+    );
+    // Late: ends at or after 19:00. One a week is allowed.
+    let late = [short(23, 16)];
+    assert!(admits(&case, Rule::MaxLateShifts, &[], &short(24, 16)));
+    assert!(!admits(&case, Rule::MaxLateShifts, &late, &short(24, 16)));
+    assert!(admits(&case, Rule::MaxLateShifts, &late, &short(24, 8)));
+    assert_eq!(
+        breaches(
+            &case,
+            Rule::MaxLateShifts,
+            &[vec![short(23, 16), short(25, 17)]]
+        ),
+        vec!["week 48: 2 late shifts, at most 1".to_string()]
+    );
+}
+
+#[test]
+fn min_consecutive_days_reports_short_stretches_inside_the_period() {
+    let case = Case::new("[rules]\nmin_consecutive_days = 2\n", ONE, "");
+    // Tue alone, then Thu–Fri: the lone Tuesday is short; Mon (period edge) would not be judged.
+    let week = vec![shift(24, 8, 8), shift(26, 8, 8), shift(27, 8, 8)];
+    assert_eq!(
+        breaches(&case, Rule::MinConsecutiveDays, &[week]),
+        vec!["1 day(s) from Tue 24.11., at least 2".to_string()]
+    );
+    assert!(breaches(&case, Rule::MinConsecutiveDays, &[vec![shift(23, 8, 8)]]).is_empty());
+    // Choosing: a day with no worked neighbour costs the weight; next to a worked day, nothing.
+    assert!(
+        cost(
+            &case,
+            Rule::MinConsecutiveDays,
+            &[shift(24, 8, 8)],
+            &shift(26, 8, 8)
+        ) > 0.0
+    );
+    assert!(
+        cost(
+            &case,
+            Rule::MinConsecutiveDays,
+            &[shift(24, 8, 8)],
+            &shift(25, 8, 8)
+        )
+        .abs()
+            < 1e-12
+    );
+}
+
+#[test]
+fn a_day_of_approved_leave_is_not_a_lone_day_off() {
+    let on_leave = Case::new("", ONE, "A1,2026-11-25,00:00,24:00,unavailable\n");
+    let week = vec![shift(24, 8, 8), shift(26, 8, 8)];
+    assert!(breaches(&on_leave, Rule::PairedDaysOff, std::slice::from_ref(&week)).is_empty());
+    let free = Case::new("", ONE, "");
+    assert_eq!(breaches(&free, Rule::PairedDaysOff, &[week]).len(), 1);
+}
+
+#[test]
+fn min_hours_is_hard_by_default_and_may_be_made_soft() {
+    let hard = model("");
+    assert!(hard.rules.is_hard(Rule::MinHours));
+    let soft = model("[rules]\nsoft = [\"min_hours\"]\n");
+    assert!(!soft.rules.is_hard(Rule::MinHours));
 }

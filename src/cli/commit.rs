@@ -5,7 +5,10 @@
 //!    (`.<name>.vuoro-stage-<pid>`), with a manifest `.vuoro-manifest-<command>` listing what the command wrote.
 //! 2. Files in `--out` that this command did not write (not in its previous manifest) are carried over into the
 //!    staging folder as hard links (copies where links fail); files vuoro wrote before and did not write
-//!    this time — the calendar of an agent who left, an export not asked for — are not.
+//!    this time — the calendar of an agent who left, an export not asked for — are not. "Wrote before"
+//!    covers the commands that write the same kind of file ([`family`]): a roster written by `plan` is
+//!    replaced by a `roster` run into the same folder, calendars of agents who left included; files no
+//!    manifest lists (the planner's own) are always kept.
 //! 3. The summary goes to standard output; if that fails, the staging folder is removed and nothing on
 //!    disk has changed.
 //! 4. The staging folder and `--out` are swapped in one atomic `renameat2(RENAME_EXCHANGE)`; where the
@@ -30,6 +33,36 @@ fn manifest(command: &str) -> String {
 }
 
 const MANIFEST_PREFIX: &str = ".vuoro-manifest-";
+
+/// Outputs of the shift plan, and of the roster (`ics/` holds one calendar per agent).
+const PLAN_FILES: [&str; 4] = ["shifts.csv", "coverage.csv", "coverage.svg", "coverage.png"];
+const ROSTER_FILES: [&str; 5] = [
+    "roster.csv",
+    "roster_daily.csv",
+    "roster.json",
+    "roster.xlsx",
+    "ics/",
+];
+
+/// Whether `path` is a kind of file `command` writes, so that the command answers for it in its folder
+/// whichever vuoro command wrote it last (`plan` = `schedule` + `roster`). A name ending in `/` stands for
+/// the files of that folder.
+fn family(command: &str, path: &Path) -> bool {
+    let mut kinds: Vec<&str> = Vec::new();
+    if matches!(command, "schedule" | "plan") {
+        kinds.extend(PLAN_FILES);
+    }
+    if matches!(command, "roster" | "plan") {
+        kinds.extend(ROSTER_FILES);
+    }
+    let path = path.to_string_lossy();
+    kinds.iter().any(|k| match k.strip_suffix('/') {
+        Some(folder) => path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/')),
+        None => path == *k,
+    })
+}
 
 /// Temporary paths of this process, removed on Ctrl-C.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -158,11 +191,26 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// The files of the current folder vuoro wrote last time (its manifest), relative.
-fn previous_outputs(dir: &Path, manifest: &str) -> BTreeSet<PathBuf> {
-    std::fs::read_to_string(dir.join(manifest))
-        .map(|text| text.lines().map(PathBuf::from).collect())
-        .unwrap_or_default()
+/// The files of the current folder this command answers for (relative): those its manifest lists, and
+/// those other vuoro commands' manifests list that are of a kind it writes ([`family`]).
+fn previous_outputs(dir: &Path, command: &str) -> BTreeSet<PathBuf> {
+    let listed = |name: &str| -> Vec<PathBuf> {
+        std::fs::read_to_string(dir.join(name))
+            .map(|text| text.lines().map(PathBuf::from).collect())
+            .unwrap_or_default()
+    };
+    let own = manifest(command);
+    let mut ours: BTreeSet<PathBuf> = listed(&own).into_iter().collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return ours;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(MANIFEST_PREFIX) && name != own {
+            ours.extend(listed(&name).into_iter().filter(|p| family(command, p)));
+        }
+    }
+    ours
 }
 
 /// Every file under `dir`, relative to it.
@@ -190,7 +238,8 @@ fn carry_over_foreign(
     if !dir.is_dir() {
         return Ok(());
     }
-    let ours = previous_outputs(dir, manifest);
+    let command = manifest.strip_prefix(MANIFEST_PREFIX).unwrap_or(manifest);
+    let ours = previous_outputs(dir, command);
     let new: BTreeSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
     let mut all = Vec::new();
     files_under(dir, Path::new(""), &mut all);

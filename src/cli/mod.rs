@@ -5,6 +5,7 @@
 mod commit;
 mod erlang;
 mod plan;
+mod previous;
 mod report;
 mod requirements;
 mod roster;

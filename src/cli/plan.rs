@@ -1,6 +1,7 @@
 //! `vuoro plan`: forecast → requirements → shift plan → roster → exports, in one go.
 
 use super::commit::commit;
+use super::previous::{read_previous, read_previous_roster};
 use super::requirements::{load_model, requirements_of};
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
@@ -9,7 +10,11 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
 use vuoro::evaluate::{evaluate, Evaluation};
-use vuoro::export::{calendars, roster_csv, roster_daily_csv, roster_json, roster_xlsx};
+use vuoro::export::csv::{encode, first_unwritable};
+use vuoro::export::{
+    calendars_after, roster_csv, roster_daily_csv, roster_json_with, roster_xlsx, sequences,
+    Previous,
+};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::html::ReportInput;
@@ -17,8 +22,8 @@ use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::{assign, Roster};
-use vuoro::schedule::{schedule, Goal, ShiftPlan, SolverChoice};
+use vuoro::roster::{assign_with, Options, Roster};
+use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 120 named agents):
@@ -59,6 +64,10 @@ pub(crate) struct PlanArgs {
     /// Roster formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
+    /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
     /// What the shift plan optimises: interval, daily or weekly.
     #[arg(long, default_value = "interval")]
     goal: String,
@@ -107,7 +116,7 @@ fn plan_files(
         ),
         (
             "coverage.csv".into(),
-            coverage_csv(evaluation, model).into_bytes(),
+            encode(&model.export_csv, &coverage_csv(evaluation, model)),
         ),
         ("coverage.svg".into(), chart),
     ])
@@ -131,6 +140,15 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
+    check_writable(&model, &agents, &args.agents, &args.export)?;
+    let previous = match &args.previous {
+        Some(dir) => read_previous(dir, &model)?,
+        None => Previous::default(),
+    };
+    let earlier = match &args.previous {
+        Some(dir) => read_previous_roster(dir, &model)?,
+        None => None,
+    };
     let period = Period {
         from: args.from,
         to: args.to,
@@ -142,8 +160,16 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         ..SolverChoice::default()
     };
     let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
-        .map_err(|e| Failure::schedule(&args.model, e))?;
+    let workforce = Workforce::new(&model, &agents, &windows);
+    let plan = schedule_for(
+        &model,
+        &demand,
+        goal,
+        &choice,
+        Some(&workforce),
+        &mut progress,
+    )
+    .map_err(|e| Failure::schedule(&args.model, e))?;
     progress(&format!(
         "rostering {} agents to {} shifts",
         agents.len(),
@@ -159,18 +185,29 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         &model,
         (first, period_end),
     );
-    let roster = assign(
+    let options = Options {
+        moves: None,
+        previous: earlier,
+    };
+    let roster = assign_with(
         &model,
         rules,
         &plan.staffing,
         agents,
         &windows,
         (first, period_end),
+        &options,
     );
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);
     let mut files = plan_files(&model, &plan, &evaluation)?;
-    files.extend(roster_files(&model, &roster, &args.export, first)?);
+    files.extend(roster_files(
+        &model,
+        &roster,
+        &args.export,
+        first,
+        &previous,
+    )?);
     files.push(super::report::report_file(&ReportInput {
         model: &model,
         source: "plan",
@@ -181,7 +218,9 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     })?);
     let summary = plan_summary(&model, &plan, &roster, &evaluation);
     commit(&args.out, "plan", &files, || emit(None, &summary))?;
-    let met = roster.open.is_empty() && plan.unmet(&evaluation).is_empty();
+    let met = roster.open.is_empty()
+        && roster.hard_breaches(&model) == 0
+        && plan.unmet(&evaluation).is_empty();
     Ok(if met { 0 } else { 1 })
 }
 
@@ -209,6 +248,28 @@ pub(crate) fn warn_availability(
     }
 }
 
+/// Refuses, before any work, agents whose id, name or team the model's CSV encoding cannot write (when
+/// CSV files are asked for).
+pub(crate) fn check_writable(
+    model: &Model,
+    agents: &[Agent],
+    path: &Path,
+    export: &[String],
+) -> Result<(), Failure> {
+    if !export.iter().any(|e| e == "csv") {
+        return Ok(());
+    }
+    match first_unwritable(&model.export_csv, agents) {
+        Some((i, field, ch)) => Err(Failure::input(format!(
+            "{}: agent {}: {field}: expected characters {} can write ([export.csv] encoding of the model), found '{ch}'; use encoding = \"utf-8\" with bom = true",
+            path.display(),
+            agents[i].id,
+            model.export_csv.encoding.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Checks `--export` values.
 pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
     for format in export {
@@ -221,26 +282,33 @@ pub(crate) fn check_exports(export: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The roster's files in the formats asked for, relative to the output folder.
+/// The roster's files in the formats asked for, relative to the output folder; calendars (and the
+/// sequences `roster.json` records) update the `previous` publication.
 pub(crate) fn roster_files(
     model: &Model,
     roster: &Roster,
     export: &[String],
     stamp: chrono::DateTime<chrono::Utc>,
+    previous: &Previous,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let mut files = Vec::new();
     let wants = |f: &str| export.iter().any(|e| e == f);
     if wants("csv") {
-        files.push(("roster.csv".into(), roster_csv(model, roster).into_bytes()));
+        let layout = &model.export_csv;
+        files.push((
+            "roster.csv".into(),
+            encode(layout, &roster_csv(model, roster)),
+        ));
         files.push((
             "roster_daily.csv".into(),
-            roster_daily_csv(roster).into_bytes(),
+            encode(layout, &roster_daily_csv(model, roster)),
         ));
     }
     if wants("json") {
+        let sequences = sequences(model, roster, previous);
         files.push((
             "roster.json".into(),
-            roster_json(model, roster).into_bytes(),
+            roster_json_with(model, roster, &sequences).into_bytes(),
         ));
     }
     if wants("xlsx") {
@@ -249,7 +317,7 @@ pub(crate) fn roster_files(
         files.push(("roster.xlsx".into(), book));
     }
     if wants("ics") {
-        for (name, body) in calendars(model, roster, stamp) {
+        for (name, body) in calendars_after(model, roster, stamp, previous) {
             files.push((Path::new("ics").join(name), body.into_bytes()));
         }
     }

@@ -1,17 +1,19 @@
 //! `vuoro roster`: a shift plan (`shifts.csv`) + agents → roster and its HR files.
 
 use super::commit::commit;
-use super::plan::{check_exports, roster_files, warn_availability};
+use super::plan::{check_exports, check_writable, roster_files, warn_availability};
+use super::previous::{read_previous, read_previous_roster};
 use super::requirements::load_model;
 use super::write::{check_out_folder, emit};
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
 use vuoro::agents::{read_agents, read_availability};
+use vuoro::export::Previous;
 use vuoro::report::html::ReportInput;
 use vuoro::report::roster::roster_report;
 use vuoro::roster::plan_file::read_shifts;
-use vuoro::roster::{assign, period_of};
+use vuoro::roster::{assign_with, period_of, Options};
 
 const EXAMPLES: &str = "\
 Example (roster the plan written by `vuoro schedule --out plan`):
@@ -20,7 +22,11 @@ Example (roster the plan written by `vuoro schedule --out plan`):
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
 and report.html (timeline, contract hours, rules; `vuoro report DIR --model --forecast` adds the service)
-and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open.";
+and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open or a hard rule
+(such as the minimum weekly hours) is broken.
+Re-rostering a published week: --previous DIR (the earlier output folder, may be --out) keeps every
+agent-day of the earlier roster that is still valid, keeps each calendar event's UID, raises its
+SEQUENCE where the shift changed and cancels shifts dropped from a day.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -43,6 +49,10 @@ pub(crate) struct RosterArgs {
     /// Formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
+    /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
+    #[arg(long, value_name = "DIR")]
+    previous: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
@@ -55,10 +65,19 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let model = load_model(&args.model)?;
+    let previous = match &args.previous {
+        Some(dir) => read_previous(dir, &model)?,
+        None => Previous::default(),
+    };
+    let earlier = match &args.previous {
+        Some(dir) => read_previous_roster(dir, &model)?,
+        None => None,
+    };
     let shifts = read_shifts(&args.shifts, &read_input(&args.shifts)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
     let agents = read_agents(&args.agents, &read_input(&args.agents)?, &model)
         .map_err(|d| Failure::diagnostics(&d))?;
+    check_writable(&model, &agents, &args.agents, &args.export)?;
     let windows = match &args.availability {
         Some(p) => {
             read_availability(p, &read_input(p)?, &agents).map_err(|d| Failure::diagnostics(&d))?
@@ -77,15 +96,20 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &model,
         (period_start, period_end),
     );
-    let roster = assign(
+    let options = Options {
+        moves: None,
+        previous: earlier,
+    };
+    let roster = assign_with(
         &model,
         &model.rules,
         &shifts,
         agents,
         &windows,
         (period_start, period_end),
+        &options,
     );
-    let mut files = roster_files(&model, &roster, &args.export, period_start)?;
+    let mut files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
     files.push(super::report::report_file(&ReportInput {
         model: &model,
         source: "roster",
@@ -104,5 +128,9 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     );
     report.push_str(&roster_report(&model, &roster));
     commit(&args.out, "roster", &files, || emit(None, &report))?;
-    Ok(if open == 0 { 0 } else { 1 })
+    Ok(if open == 0 && roster.hard_breaches(&model) == 0 {
+        0
+    } else {
+        1
+    })
 }

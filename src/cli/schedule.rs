@@ -194,7 +194,7 @@ fn plan_files(
         ),
         (
             "coverage.csv".into(),
-            coverage_csv(&plan.evaluation, model).into_bytes(),
+            vuoro::export::csv::encode(&model.export_csv, &coverage_csv(&plan.evaluation, model)),
         ),
         (format!("coverage.{extension}").into(), chart),
     ])

@@ -1,10 +1,11 @@
 //! RFC 5545 iCalendar files, one per agent (see the module docs of `export`).
 
 use super::local;
+use super::previous::{sequences, Previous};
 use crate::model::Model;
 use crate::roster::Roster;
 use crate::staffing::{AgentId, Span};
-use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
 use std::fmt::Write as _;
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
@@ -96,36 +97,93 @@ fn vtimezone(model: &Model, from: DateTime<Utc>, to: DateTime<Utc>, lines: &mut 
     lines.push("END:VTIMEZONE".to_string());
 }
 
-/// One calendar per agent with at least one shift: (file name `<id>.ics`, contents). `stamp` fixes
-/// `DTSTAMP` (use the plan's first interval) so the files are deterministic.
+/// One calendar per agent with at least one shift, as a first publication: (file name `<id>.ics`,
+/// contents). `stamp` fixes `DTSTAMP` (use the plan's first interval) so the files are deterministic.
 pub fn calendars(model: &Model, roster: &Roster, stamp: DateTime<Utc>) -> Vec<(String, String)> {
+    calendars_after(model, roster, stamp, &Previous::default())
+}
+
+/// One calendar per agent with a shift or a cancelled one, updating the `previous` publication in
+/// place.
+///
+/// Each event's `UID` is `<employee_id>-<YYYYMMDD>@vuoro` — one per agent and schedule date, as an agent
+/// works at most one shift a day — so a moved shift replaces its old event instead of joining it. Its
+/// `SEQUENCE` comes from [`sequences`]. A previously published shift of a rostered agent on a day of this
+/// roster that the agent no longer works is published as `STATUS:CANCELLED` with its sequence raised
+/// (and kept cancelled, sequence unchanged, while that day is rostered), so calendars that imported it
+/// remove it (RFC 5546 §3.2.5).
+pub fn calendars_after(
+    model: &Model,
+    roster: &Roster,
+    stamp: DateTime<Utc>,
+    previous: &Previous,
+) -> Vec<(String, String)> {
     let (Some(first), Some(last)) = (
         roster.spans().iter().map(|a| a.start).min(),
         roster.spans().iter().map(|a| a.end).max(),
     ) else {
         return Vec::new();
     };
+    let sequence = sequences(model, roster, previous);
+    let days = roster_days(roster);
     let mut zone = Vec::new();
     vtimezone(model, first, last, &mut zone);
     let mut out = Vec::new();
     for (i, agent) in roster.agents.iter().enumerate() {
-        let shifts: Vec<_> = roster
+        let mut events: Vec<(NaiveDate, Vec<String>)> = roster
             .spans()
             .iter()
             .filter(|a| a.agent == Some(AgentId(i)))
+            .map(|a| {
+                let head = event_head(&agent.id, a.date, stamp, sequence.of(&agent.id, a.date));
+                (a.date, [head, event_content(model, a)].concat())
+            })
             .collect();
-        if shifts.is_empty() {
+        for ((_, date), old) in previous
+            .events
+            .range((agent.id.clone(), NaiveDate::MIN)..=(agent.id.clone(), NaiveDate::MAX))
+        {
+            let gone = days.contains(date) && !sequence.0.contains_key(&(agent.id.clone(), *date));
+            if gone {
+                // Newly cancelled: a revision; cancelled before: the same event again, so the sequence a
+                // calendar holds never exceeds what a later publication of that day starts from.
+                let raise = u32::from(!old.cancelled);
+                let mut lines =
+                    event_head(&agent.id, *date, stamp, old.sequence.saturating_add(raise));
+                lines.push("STATUS:CANCELLED".to_string());
+                lines.extend(old.lines.iter().cloned());
+                events.push((*date, lines));
+            }
+        }
+        if events.is_empty() {
             continue;
         }
+        events.sort_by_key(|(date, _)| *date);
         let mut lines = calendar_head(&agent.name);
         lines.extend(zone.iter().cloned());
-        for a in shifts {
-            event(model, &agent.id, a, stamp, &mut lines);
+        for (_, event) in events {
+            lines.push("BEGIN:VEVENT".to_string());
+            lines.extend(event);
+            lines.push("END:VEVENT".to_string());
         }
         lines.push("END:VCALENDAR".to_string());
         out.push((format!("{}.ics", agent.id), folded(&lines)));
     }
     out
+}
+
+/// The local dates this roster covers, from its first to its last (rostered or open) shift: only on
+/// these may a previously published shift be cancelled (last week's shifts are history, not changes).
+fn roster_days(roster: &Roster) -> std::ops::RangeInclusive<NaiveDate> {
+    let dates = roster
+        .spans()
+        .iter()
+        .chain(roster.open.iter().map(|o| &o.span))
+        .map(|a| a.date);
+    let (min, max) = dates.fold((NaiveDate::MAX, NaiveDate::MIN), |(lo, hi), d| {
+        (lo.min(d), hi.max(d))
+    });
+    min..=max
 }
 
 /// The opening lines of an agent's calendar, named after the agent for calendar programs' lists.
@@ -140,32 +198,36 @@ fn calendar_head(agent_name: &str) -> Vec<String> {
     ]
 }
 
-/// The `VEVENT` of one shift, with a `UID` stable across runs and the breaks in its description.
-fn event(model: &Model, agent_id: &str, a: &Span, stamp: DateTime<Utc>, lines: &mut Vec<String>) {
+/// An event's identity: `UID` (agent and schedule date), `DTSTAMP` and `SEQUENCE`.
+fn event_head(agent_id: &str, date: NaiveDate, stamp: DateTime<Utc>, sequence: u32) -> Vec<String> {
+    vec![
+        format!("UID:{}-{}@vuoro", agent_id, date.format("%Y%m%d")),
+        format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")),
+        format!("SEQUENCE:{sequence}"),
+    ]
+}
+
+/// The content of one shift's `VEVENT` (unfolded): times, summary, the breaks in the description. Two
+/// publications of a shift differ exactly when these lines do.
+pub(super) fn event_content(model: &Model, a: &Span) -> Vec<String> {
     let description = breaks_description(model, a);
-    lines.push("BEGIN:VEVENT".to_string());
-    lines.push(format!(
-        "UID:{}-{}-{}@vuoro",
-        agent_id,
-        a.date.format("%Y%m%d"),
-        a.start.format("%Y%m%dT%H%MZ")
-    ));
-    lines.push(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
-    lines.push(date_time(model, "DTSTART", a.start));
-    lines.push(date_time(model, "DTEND", a.end));
-    lines.push(format!(
-        "SUMMARY:{}",
-        text(&format!(
-            "Shift {} ({})",
-            a.template_name(model),
-            a.channel_names(model).join(", ")
-        ))
-    ));
+    let mut lines = vec![
+        date_time(model, "DTSTART", a.start),
+        date_time(model, "DTEND", a.end),
+        format!(
+            "SUMMARY:{}",
+            text(&format!(
+                "Shift {} ({})",
+                a.template_name(model),
+                a.channel_names(model).join(", ")
+            ))
+        ),
+    ];
     if !description.is_empty() {
         lines.push(format!("DESCRIPTION:{}", text(&description)));
     }
     lines.push("TRANSP:OPAQUE".to_string());
-    lines.push("END:VEVENT".to_string());
+    lines
 }
 
 /// `Breaks: 10:15-10:30 coffee (paid), …` in local times; empty for a shift without breaks.

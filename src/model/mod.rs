@@ -4,6 +4,7 @@
 //! hold an invalid value, and reports every problem at once with its line and column. The keys are
 //! documented in `models/README.md`.
 
+pub mod contract;
 pub mod hours;
 pub mod rules;
 pub mod shifts;
@@ -38,11 +39,18 @@ pub struct Model {
     pub schedule: ScheduleRules,
     pub rules: rules::LabourRules,
     pub export_csv: rules::CsvLayout,
+    /// Contract types agents may name (`[[contract]]`).
+    pub contracts: Vec<contract::Contract>,
 }
 
 impl Model {
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)
+    }
+
+    /// The contract type of this name.
+    pub fn contract(&self, name: &str) -> Option<&contract::Contract> {
+        self.contracts.iter().find(|c| c.name == name)
     }
 
     pub fn interval_s(&self) -> f64 {
@@ -124,8 +132,19 @@ impl Model {
         let rules = rules::validate_rules(&mut c, raw.rules.as_ref());
         let shortest = shifts.iter().map(ShiftTemplate::span_minutes).min();
         rules::check_weekly_rest(&mut c, raw.rules.as_ref(), &rules, shortest);
+        let contracts = contract::validate_contracts(&mut c, &raw.contracts, &shifts);
         let export_csv =
             rules::validate_export(&mut c, raw.export.as_ref().and_then(|e| e.csv.as_ref()));
+        let names = raw
+            .channels
+            .iter()
+            .map(|ch| ("channel.name", ch.get_ref().name.clone()))
+            .chain(
+                raw.shifts
+                    .iter()
+                    .map(|s| ("shift.name", s.get_ref().name.clone())),
+            );
+        rules::check_names_encodable(&mut c, &export_csv, names);
         // The name heads every summary and calendar: a line, not a file.
         if raw
             .name
@@ -151,6 +170,7 @@ impl Model {
                 schedule,
                 rules,
                 export_csv,
+                contracts,
             }),
             _ => Err(c.into_diagnostics()),
         }

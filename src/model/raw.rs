@@ -89,6 +89,22 @@ pub(crate) struct RawModel {
     pub(crate) schedule: Option<RawSchedule>,
     pub(crate) rules: Option<RawRules>,
     pub(crate) export: Option<RawExport>,
+    #[serde(rename = "contract", default)]
+    pub(crate) contracts: Vec<Spanned<RawContract>>,
+}
+
+/// A `[[contract]]` table: a kind of employment contract agents refer to by name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawContract {
+    pub(crate) name: Spanned<String>,
+    pub(crate) hours: Spanned<f64>,
+    pub(crate) min_hours: Option<Spanned<f64>>,
+    pub(crate) max_hours: Option<Spanned<f64>>,
+    pub(crate) max_days: Option<Spanned<i64>>,
+    pub(crate) shifts: Option<Vec<Spanned<String>>>,
+    pub(crate) max_weekends: Option<Spanned<i64>>,
+    pub(crate) max_late_shifts: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +113,8 @@ pub(crate) struct RawRules {
     pub(crate) min_rest: Option<Value>,
     pub(crate) weekly_rest: Option<Value>,
     pub(crate) max_consecutive_days: Option<Spanned<i64>>,
+    pub(crate) min_consecutive_days: Option<Spanned<i64>>,
+    pub(crate) max_weekends: Option<Spanned<i64>>,
     pub(crate) start_spread: Option<Value>,
     pub(crate) paired_days_off: Option<bool>,
     pub(crate) late_after: Option<Value>,
@@ -117,6 +135,11 @@ pub(crate) struct RawCsvLayout {
     pub(crate) rename: Option<BTreeMap<String, String>>,
     pub(crate) date_format: Option<String>,
     pub(crate) datetime_format: Option<String>,
+    pub(crate) delimiter: Option<Spanned<String>>,
+    pub(crate) bom: Option<bool>,
+    pub(crate) encoding: Option<Spanned<String>>,
+    pub(crate) decimal: Option<Spanned<String>>,
+    pub(crate) activity_codes: Option<BTreeMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +156,7 @@ pub(crate) struct RawShift {
     pub(crate) cost_per_shift: Option<Spanned<f64>>,
     pub(crate) min_per_day: Option<Spanned<i64>>,
     pub(crate) max_per_day: Option<Spanned<i64>>,
+    pub(crate) max_per_agent: Option<Spanned<i64>>,
     #[serde(default)]
     pub(crate) breaks: Vec<Spanned<RawBreak>>,
 }

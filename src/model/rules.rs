@@ -15,6 +15,10 @@ pub struct LabourRules {
     pub min_rest_h: f64,
     pub weekly_rest_h: f64,
     pub max_consecutive_days: u32,
+    /// Soft: working stretches of at least this many days (1: no minimum).
+    pub min_consecutive_days: u32,
+    /// Weekends (a Saturday or Sunday worked) per agent in the rostered period; a contract may set less.
+    pub max_weekends: Option<u32>,
     /// Soft: start times of an agent's week within this spread.
     pub start_spread_h: f64,
     /// Soft: days off in pairs.
@@ -44,6 +48,8 @@ pub struct Penalties {
     pub unpaired_day_off: f64,
     /// Reward per preferred window the shift falls in.
     pub preferred: f64,
+    /// For a working day with neither neighbour worked, under `min_consecutive_days`.
+    pub short_stretch: f64,
 }
 
 impl Default for Penalties {
@@ -56,6 +62,7 @@ impl Default for Penalties {
             late_shift: 3.0,
             unpaired_day_off: 15.0,
             preferred: 2.0,
+            short_stretch: 10.0,
         }
     }
 }
@@ -66,6 +73,8 @@ impl Default for LabourRules {
             min_rest_h: 11.0,
             weekly_rest_h: 35.0,
             max_consecutive_days: 6,
+            min_consecutive_days: 1,
+            max_weekends: None,
             start_spread_h: 2.0,
             paired_days_off: true,
             soft: Vec::new(),
@@ -105,6 +114,11 @@ pub enum Rule {
     PairedDaysOff,
     LateFairness,
     PreferredHours,
+    ContractShifts,
+    MaxTemplateShifts,
+    MaxWeekends,
+    MaxLateShifts,
+    MinConsecutiveDays,
 }
 
 /// How a rule binds.
@@ -119,7 +133,7 @@ pub enum Strength {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 20] = [
         Rule::Skills,
         Rule::Availability,
         Rule::OneShiftPerDay,
@@ -135,6 +149,11 @@ impl Rule {
         Rule::PairedDaysOff,
         Rule::LateFairness,
         Rule::PreferredHours,
+        Rule::ContractShifts,
+        Rule::MaxTemplateShifts,
+        Rule::MaxWeekends,
+        Rule::MaxLateShifts,
+        Rule::MinConsecutiveDays,
     ];
 
     /// The stable code.
@@ -155,6 +174,11 @@ impl Rule {
             Rule::WeekendFairness => "weekend_fairness",
             Rule::LateFairness => "late_fairness",
             Rule::PreferredHours => "preferred_hours",
+            Rule::ContractShifts => "contract_shifts",
+            Rule::MaxTemplateShifts => "max_per_agent",
+            Rule::MaxWeekends => "max_weekends",
+            Rule::MaxLateShifts => "max_late_shifts",
+            Rule::MinConsecutiveDays => "min_consecutive_days",
         }
     }
 
@@ -176,6 +200,11 @@ impl Rule {
             Rule::WeekendFairness => "Weekend shifts unevenly shared",
             Rule::LateFairness => "Late shifts unevenly shared",
             Rule::PreferredHours => "Shift outside preferred hours",
+            Rule::ContractShifts => "Shift the contract does not allow",
+            Rule::MaxTemplateShifts => "More shifts of a template than allowed",
+            Rule::MaxWeekends => "More weekends worked than allowed",
+            Rule::MaxLateShifts => "More late shifts than the contract allows",
+            Rule::MinConsecutiveDays => "Working stretch shorter than the minimum",
         }
     }
 
@@ -188,14 +217,25 @@ impl Rule {
             | Rule::WeeklyRest
             | Rule::MaxConsecutiveDays
             | Rule::MaxHours
-            | Rule::MaxDays => Strength::Hard,
-            Rule::MinHours
+            | Rule::MaxDays
+            | Rule::MinHours
+            | Rule::ContractShifts
+            | Rule::MaxTemplateShifts
+            | Rule::MaxWeekends
+            | Rule::MaxLateShifts => Strength::Hard,
+            Rule::MinConsecutiveDays
             | Rule::StartSpread
             | Rule::PairedDaysOff
             | Rule::WeekendFairness
             | Rule::LateFairness
             | Rule::PreferredHours => Strength::Soft,
         }
+    }
+
+    /// Whether the rule is judged on an agent's finished weeks rather than shift by shift (no single
+    /// assignment breaks the minimum hours; only the week as a whole does).
+    pub fn is_global(self) -> bool {
+        matches!(self, Rule::MinHours)
     }
 
     /// The rule with this code.
@@ -210,9 +250,23 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// How `roster.csv` is laid out for the HR tool that imports it (model `[export.csv]`).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// How `roster.csv` is laid out for the HR tool that imports it (model `[export.csv]`); the delimiter,
+/// byte-order mark, encoding and decimal separator apply to every CSV file vuoro exports for people
+/// (`roster.csv`, `roster_daily.csv`, `coverage.csv`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvLayout {
+    /// Field separator: `,` (default), `;` (what Excel expects where the decimal separator is a comma, as
+    /// in Finland), tab or `|`.
+    pub delimiter: char,
+    /// Start each file with a UTF-8 byte-order mark, without which Excel reads UTF-8 as the locale's
+    /// legacy code page ("Mäkelä" shows as "MÃ¤kelÃ¤").
+    pub bom: bool,
+    /// Character encoding of the files: UTF-8, or Windows-1252 for HR tools that read only that.
+    pub encoding: CsvEncoding,
+    /// Decimal separator of fractional numbers: `.` (default) or `,`.
+    pub decimal: char,
+    /// Codes the HR tool wants for the activities `work`, `break` and `lunch` (the name itself when absent).
+    pub activity_codes: BTreeMap<String, String>,
     /// Columns to write, in order (default: all, in the documented order).
     pub columns: Option<Vec<String>>,
     /// New names for columns: (column, header).
@@ -222,6 +276,83 @@ pub struct CsvLayout {
     /// chrono format of `start` and `end` (default ISO local date-time `%Y-%m-%dT%H:%M`).
     pub datetime_format: Option<String>,
 }
+
+impl Default for CsvLayout {
+    fn default() -> Self {
+        CsvLayout {
+            delimiter: ',',
+            bom: false,
+            encoding: CsvEncoding::Utf8,
+            decimal: '.',
+            activity_codes: BTreeMap::new(),
+            columns: None,
+            rename: Vec::new(),
+            date_format: None,
+            datetime_format: None,
+        }
+    }
+}
+
+impl CsvLayout {
+    /// The code written for an activity (`work`, `break`, `lunch`).
+    pub fn activity_code<'a>(&'a self, activity: &'a str) -> &'a str {
+        self.activity_codes
+            .get(activity)
+            .map_or(activity, String::as_str)
+    }
+}
+
+/// The character encoding of exported CSV files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvEncoding {
+    #[default]
+    Utf8,
+    /// Windows code page 1252 (Western European: å, ä, ö, é, € …), what older HR and payroll tools read.
+    Windows1252,
+}
+
+impl CsvEncoding {
+    /// The name in the model file.
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvEncoding::Utf8 => "utf-8",
+            CsvEncoding::Windows1252 => "windows-1252",
+        }
+    }
+
+    /// The byte of `ch` in this encoding, if it has one (UTF-8 holds every character: `None` is never a
+    /// refusal there, see [`CsvEncoding::holds`]).
+    pub fn windows_1252_byte(ch: char) -> Option<u8> {
+        // 0x80–0x9F hold typographic characters instead of the C1 controls (five are unassigned).
+        const HIGH: [char; 32] = [
+            '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0',
+            '\0', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
+        ];
+        let code = u32::from(ch);
+        if code < 0x80 || (0xA0..=0xFF).contains(&code) {
+            return u8::try_from(code).ok();
+        }
+        HIGH.iter()
+            .position(|c| *c == ch)
+            .and_then(|i| u8::try_from(0x80 + i).ok())
+    }
+
+    /// Whether the encoding can write `ch`.
+    pub fn holds(self, ch: char) -> bool {
+        match self {
+            CsvEncoding::Utf8 => true,
+            CsvEncoding::Windows1252 => CsvEncoding::windows_1252_byte(ch).is_some(),
+        }
+    }
+
+    /// The first character of `text` the encoding cannot write.
+    pub fn first_missing(self, text: &str) -> Option<char> {
+        text.chars().find(|c| !self.holds(*c))
+    }
+}
+
+/// Activities of `roster.csv` a model may give codes.
+pub const ACTIVITIES: [&str; 3] = ["work", "break", "lunch"];
 
 /// Columns of `roster.csv`, in their default order.
 pub const ROSTER_COLUMNS: [&str; 11] = [
@@ -266,6 +397,16 @@ pub(crate) fn validate_rules(c: &mut Checker<'_>, raw: Option<&RawRules>) -> Lab
         if let Some(n) = c.whole(x, 1..=31, "rules.max_consecutive_days", expected) {
             r.max_consecutive_days = n;
         }
+    }
+    if let Some(x) = &raw.min_consecutive_days {
+        let expected = "a whole number of days from 1 to 7";
+        if let Some(n) = c.whole(x, 1..=7, "rules.min_consecutive_days", expected) {
+            r.min_consecutive_days = n;
+        }
+    }
+    if let Some(x) = &raw.max_weekends {
+        let expected = "a whole number of weekends from 0 to 1000";
+        r.max_weekends = c.whole(x, 0..=1000, "rules.max_weekends", expected);
     }
     if let Some(p) = raw.paired_days_off {
         r.paired_days_off = p;
@@ -356,8 +497,9 @@ fn validate_penalties(
             "late_shift" => &mut penalties.late_shift,
             "unpaired_day_off" => &mut penalties.unpaired_day_off,
             "preferred" => &mut penalties.preferred,
+            "short_stretch" => &mut penalties.short_stretch,
             other => {
-                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off or preferred, found '{other}'"));
+                c.report(value.span().start, format!("rules.penalties: expected below_contract_hour, start_spread_hour, weekend_shift, late_shift, unpaired_day_off, preferred or short_stretch, found '{other}'"));
                 continue;
             }
         };
@@ -467,6 +609,19 @@ pub(crate) fn validate_export(c: &mut Checker<'_>, raw: Option<&RawCsvLayout>) -
             ),
         );
     }
+    validate_style(c, raw, &mut layout);
+    for (from, to) in &layout.rename {
+        if let Some(ch) = layout.encoding.first_missing(to) {
+            c.report(
+                c.text.len(),
+                format!(
+                    "export.csv.rename.{from}: expected characters {} can write, found '{ch}' in '{}'",
+                    layout.encoding.name(),
+                    echo(to)
+                ),
+            );
+        }
+    }
     for (f, format) in [
         ("date_format", &raw.date_format),
         ("datetime_format", &raw.datetime_format),
@@ -504,4 +659,139 @@ fn formats_sample(fmt: &str, date_only: bool) -> bool {
         } else {
             std::fmt::Write::write_fmt(&mut probe, format_args!("{}", sample.format(fmt))).is_ok()
         }
+}
+
+/// `delimiter`, `bom`, `decimal` and `activity_codes` of `[export.csv]`.
+fn validate_style(c: &mut Checker<'_>, raw: &RawCsvLayout, layout: &mut CsvLayout) {
+    let single = |v: &Spanned<String>, allowed: &[char]| {
+        let mut chars = v.get_ref().chars();
+        match (chars.next(), chars.next()) {
+            (Some(ch), None) if allowed.contains(&ch) => Some(ch),
+            _ => None,
+        }
+    };
+    if let Some(v) = &raw.delimiter {
+        match single(v, &[',', ';', '\t', '|']) {
+            Some(ch) => layout.delimiter = ch,
+            None => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.delimiter: expected \",\", \";\", \"\\t\" or \"|\", found '{}'",
+                    echo(v.get_ref())
+                ),
+            ),
+        }
+    }
+    if let Some(bom) = raw.bom {
+        layout.bom = bom;
+    }
+    if let Some(v) = &raw.encoding {
+        match v.get_ref().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => layout.encoding = CsvEncoding::Utf8,
+            "windows-1252" | "cp1252" => layout.encoding = CsvEncoding::Windows1252,
+            _ => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.encoding: expected \"utf-8\" or \"windows-1252\", found '{}'",
+                    echo(v.get_ref())
+                ),
+            ),
+        }
+        if layout.bom && layout.encoding != CsvEncoding::Utf8 {
+            c.report(
+                v.span().start,
+                "export.csv.encoding: expected \"utf-8\" with bom = true (a byte-order mark marks UTF-8), found 'windows-1252'".to_string(),
+            );
+        }
+    }
+    if let Some(v) = &raw.decimal {
+        match single(v, &['.', ',']) {
+            Some(ch) if ch == layout.delimiter => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.decimal: expected a separator other than the delimiter '{ch}' (use delimiter = \";\" with a decimal comma), found '{ch}'"
+                ),
+            ),
+            Some(ch) => layout.decimal = ch,
+            None => c.report(
+                v.span().start,
+                format!(
+                    "export.csv.decimal: expected \".\" or \",\", found '{}'",
+                    echo(v.get_ref())
+                ),
+            ),
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (activity, code) in raw.activity_codes.iter().flatten() {
+        let text = code.get_ref().as_str();
+        let field = format!("export.csv.activity_codes.{activity}");
+        if !ACTIVITIES.contains(&activity.as_str()) {
+            c.report(
+                code.span().start,
+                format!(
+                    "export.csv.activity_codes: expected codes for {}, found '{activity}'",
+                    ACTIVITIES.join(", ")
+                ),
+            );
+        } else if text.trim().is_empty()
+            || text.chars().count() > 64
+            || text.chars().any(char::is_control)
+        {
+            c.report(
+                code.span().start,
+                format!(
+                    "{field}: expected a code of 1 to 64 printable characters, found '{}'",
+                    echo(text)
+                ),
+            );
+        } else if let Some(ch) = layout.encoding.first_missing(text) {
+            c.report(
+                code.span().start,
+                format!(
+                    "{field}: expected characters {} can write, found '{ch}' in '{}'",
+                    layout.encoding.name(),
+                    echo(text)
+                ),
+            );
+        } else if seen.contains(&text) {
+            c.report(
+                code.span().start,
+                format!(
+                    "{field}: expected a code no other activity has, found '{}' twice",
+                    echo(text)
+                ),
+            );
+        } else {
+            seen.push(text);
+            layout
+                .activity_codes
+                .insert(activity.clone(), text.to_string());
+        }
+    }
+}
+
+/// A value as echoed in a message: control characters escaped, at most 40 characters.
+fn echo(text: &str) -> String {
+    crate::csv_input::shown(&text.escape_debug().to_string())
+}
+
+/// Channel and template names go into the exported CSV files: each must fit the layout's encoding.
+pub(crate) fn check_names_encodable(
+    c: &mut Checker<'_>,
+    layout: &CsvLayout,
+    names: impl IntoIterator<Item = (&'static str, Spanned<String>)>,
+) {
+    for (what, name) in names {
+        if let Some(ch) = layout.encoding.first_missing(name.get_ref()) {
+            c.report(
+                name.span().start,
+                format!(
+                    "{what}: expected characters {} can write (export.csv.encoding), found '{ch}' in '{}'",
+                    layout.encoding.name(),
+                    echo(name.get_ref())
+                ),
+            );
+        }
+    }
 }

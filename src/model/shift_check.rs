@@ -85,6 +85,7 @@ fn validate_shift(
     }
     let min_per_day = count(c, &raw.min_per_day, name, "min_per_day");
     let max_per_day = count(c, &raw.max_per_day, name, "max_per_day");
+    let max_per_agent = count(c, &raw.max_per_agent, name, "max_per_agent").flatten();
     let breaks = breaks(c, raw, name);
     let (
         Some(start),
@@ -109,6 +110,7 @@ fn validate_shift(
     // Everything but the paid length, the name suffix and the cost, which follow from the length.
     let base = ShiftTemplate {
         name: name.to_string(),
+        table: name.to_string(),
         paid_minutes: 0,
         earliest_start: start.0,
         latest_start: start.1,
@@ -118,6 +120,7 @@ fn validate_shift(
         cost: 0.0,
         min_per_day: min_per_day.unwrap_or(0),
         max_per_day,
+        max_per_agent,
         breaks,
     };
     let key = if raw.length.is_some() {

@@ -22,6 +22,8 @@ pub struct BreakRule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShiftTemplate {
     pub name: String,
+    /// The `[[shift]]` table's name: one table with several `lengths` gives one template per length.
+    pub table: String,
     /// Paid minutes per shift (breaks that are paid included).
     pub paid_minutes: u32,
     /// First and last local start time, minutes after midnight (the last may pass midnight: `22:00-23:30`).
@@ -37,6 +39,8 @@ pub struct ShiftTemplate {
     pub cost: f64,
     pub min_per_day: u32,
     pub max_per_day: Option<u32>,
+    /// Shifts of this template one agent may work in a week (`max_per_agent`, a rostering rule).
+    pub max_per_agent: Option<u32>,
     /// In the order they are taken; windows do not overlap.
     pub breaks: Vec<BreakRule>,
 }

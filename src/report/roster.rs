@@ -97,11 +97,29 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
             let _ = writeln!(out, "  {text}: {n} {agents} — {why}");
         }
     }
+    let search = &roster.search;
+    let _ = writeln!(
+        out,
+        "\nroster search: {} moves tried, {} kept (a fixed budget: the same inputs give the same roster)",
+        search.moves, search.accepted
+    );
+    if let Some(changed) = search.changed_days {
+        let _ = writeln!(
+            out,
+            "re-roster: {changed} agent-day(s) of the previous roster changed (its agent left, the shift left the plan, or a rule no longer admits it)"
+        );
+    }
     if roster.violations.is_empty() {
         let _ = writeln!(out, "\nno labour rule broken");
         return out;
     }
-    let _ = writeln!(out, "\nrules broken ({}):", roster.violations.len());
+    let hard = roster.hard_breaches(model);
+    let _ = writeln!(
+        out,
+        "\nrules broken ({}: {hard} hard, {} soft):",
+        roster.violations.len(),
+        roster.violations.len() - hard
+    );
     for v in roster.violations.iter().take(60) {
         let who = v.agent.map_or(String::new(), |a| {
             format!("{} ({}): ", roster.agents[a].name, roster.agents[a].id)

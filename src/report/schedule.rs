@@ -3,6 +3,7 @@
 use super::service::service_table;
 use crate::calculator::output::{csv_field, format_number};
 use crate::evaluate::{ChannelEvaluation, Evaluation, IntervalFigures};
+use crate::export::csv::{Cell, Table};
 use crate::forecast::local_iso;
 use crate::model::Model;
 use crate::schedule::{describe_stretch, Goal, ShiftPlan};
@@ -52,18 +53,32 @@ pub fn shifts_csv(model: &Model, staffing: &Staffing) -> String {
 }
 
 /// One row per channel and interval: requirement, agents scheduled, over and under, and the evaluator's
-/// figures at that staffing (`asa_s` empty where the queue is unstable).
+/// figures at that staffing (`asa_s` empty where the queue is unstable), in the model's `[export.csv]`
+/// delimiter and decimal separator. Numbers are rounded to what a planner reads: agents and volumes to
+/// 2 decimals, shares (service level, abandonment, occupancy) to 4 (a hundredth of a percent), the ASA
+/// to a tenth of a second.
 pub fn coverage_csv(evaluation: &Evaluation, model: &Model) -> String {
-    let mut out = String::from(
-        "channel,start,open,required,scheduled,over,under,volume,service_level,asa_s,p_abandon,occupancy\n",
-    );
+    let header = [
+        "channel",
+        "start",
+        "open",
+        "required",
+        "scheduled",
+        "over",
+        "under",
+        "volume",
+        "service_level",
+        "asa_s",
+        "p_abandon",
+        "occupancy",
+    ];
+    let mut table = Table::new(&model.export_csv, &header);
     for ch in &evaluation.channels {
         for (t, r) in evaluation.grid.starts().iter().zip(&ch.intervals) {
-            out.push_str(&coverage_row(model, &ch.name, *t, r));
-            out.push('\n');
+            table.row(&coverage_row(model, &ch.name, *t, r));
         }
     }
-    out
+    table.finish()
 }
 
 fn coverage_row(
@@ -71,33 +86,34 @@ fn coverage_row(
     channel: &str,
     t: chrono::DateTime<chrono::Utc>,
     r: &IntervalFigures,
-) -> String {
-    let opt = |x: Option<f64>| x.map_or_else(String::new, format_number);
+) -> Vec<Cell> {
+    let opt =
+        |x: Option<f64>, decimals: usize| x.map_or(Cell::Empty, |x| Cell::Number(x, decimals));
     let k = r.kpis.as_ref();
-    let cells = [
-        csv_field(channel),
-        local_iso(model, t),
-        r.open.to_string(),
-        format_number(r.required),
-        format_number(r.scheduled),
-        format_number(r.over()),
-        format_number(r.under()),
-        (r.volume > 0.0)
-            .then_some(r.volume)
-            .map_or_else(String::new, format_number),
-        opt(k.map(|k| k.service_level)),
+    vec![
+        Cell::Text(channel.to_string()),
+        Cell::Plain(local_iso(model, t)),
+        Cell::Plain(r.open.to_string()),
+        Cell::Number(r.required, 2),
+        Cell::Number(r.scheduled, 2),
+        Cell::Number(r.over(), 2),
+        Cell::Number(r.under(), 2),
+        opt((r.volume > 0.0).then_some(r.volume), 2),
+        opt(k.map(|k| k.service_level), 4),
         // An unstable queue's wait grows without bound: `inf`, not an empty cell.
-        opt(k.and_then(|k| {
-            if k.stable {
-                k.asa_s
-            } else {
-                Some(f64::INFINITY)
-            }
-        })),
-        opt(k.map(|k| k.p_abandon)),
-        opt(k.map(|k| k.occupancy)),
-    ];
-    cells.join(",")
+        opt(
+            k.and_then(|k| {
+                if k.stable {
+                    k.asa_s
+                } else {
+                    Some(f64::INFINITY)
+                }
+            }),
+            1,
+        ),
+        opt(k.map(|k| k.p_abandon), 4),
+        opt(k.map(|k| k.occupancy), 4),
+    ]
 }
 
 /// Agents and paid hours per local day.

@@ -15,6 +15,10 @@
 
 pub mod plan_file;
 pub mod roster_file;
+mod search;
+
+use search::Search;
+pub use search::{Budget, Kept, CHANGED, OPEN};
 
 use crate::agents::{Agent, Window};
 use crate::grid::start_of_day;
@@ -33,6 +37,16 @@ pub struct Roster {
     /// Shifts of the plan nobody could take.
     pub open: Vec<OpenShift>,
     pub violations: Vec<Violation>,
+    /// How the search went.
+    pub search: SearchReport,
+}
+
+/// What the roster search did: moves tried and kept, and agent-days changed against an earlier roster.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchReport {
+    pub moves: u64,
+    pub accepted: u64,
+    pub changed_days: Option<usize>,
 }
 
 /// A shift of the plan nobody could take, and why, rule by rule.
@@ -54,6 +68,14 @@ impl Roster {
     /// Agent-shifts nobody could take.
     pub fn open_count(&self) -> u32 {
         self.open.iter().map(|o| o.span.count).sum()
+    }
+
+    /// Broken rules the model holds hard (the minimum hours, or any rule a shift could not keep).
+    pub fn hard_breaches(&self, model: &Model) -> usize {
+        self.violations
+            .iter()
+            .filter(|v| model.rules.is_hard(v.rule))
+            .count()
     }
 
     /// The agent of a rostered span.
@@ -141,6 +163,18 @@ fn turned_away(
     counts
 }
 
+/// The search's fixed seed: the roster depends on the inputs alone.
+const SEED: u64 = 0x5EED_F0E5_7E55_0000;
+
+/// How the roster is built beyond the rules: the search budget and an earlier roster to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Moves the search may try; `None`: [`Budget::PER_SHIFT`] per agent-shift of the plan.
+    pub moves: Option<u64>,
+    /// An earlier roster: agent ids and their spans. Agent-days it gave that stay valid are kept.
+    pub previous: Option<(Vec<String>, Staffing)>,
+}
+
 /// Assigns `agents` to the plan's shifts; `period` is the planned time (weeks it covers whole are held to
 /// the agents' minimum weekly hours). Contract bands, `max_days` and the weekly rest apply per ISO week.
 pub fn assign(
@@ -151,54 +185,180 @@ pub fn assign(
     windows: &[Window],
     period: (DateTime<Utc>, DateTime<Utc>),
 ) -> Roster {
-    let shifts = &plan.spans;
+    assign_with(
+        model,
+        labour,
+        plan,
+        agents,
+        windows,
+        period,
+        &Options::default(),
+    )
+}
+
+/// [`assign`], with a search budget and an earlier roster to keep.
+pub fn assign_with(
+    model: &Model,
+    labour: &LabourRules,
+    plan: &Staffing,
+    agents: Vec<Agent>,
+    windows: &[Window],
+    period: (DateTime<Utc>, DateTime<Utc>),
+    options: &Options,
+) -> Roster {
     let tz = model.time_zone;
-    let dates = shifts
+    let dates = plan
+        .spans
         .iter()
         .flat_map(|s| [s.date, s.end.with_timezone(&tz).date_naive()]);
     let cx = Context::new(model, labour, windows, period, dates);
     // Every agent-shift of the plan, in start order.
-    let mut instances: Vec<usize> = Vec::new();
-    for (i, s) in shifts.iter().enumerate() {
-        instances.extend(std::iter::repeat_n(i, s.count as usize));
-    }
-    instances.sort_by_key(|&i| (shifts[i].start, i));
+    let mut shifts: Vec<Span> = plan
+        .spans
+        .iter()
+        .flat_map(|s| std::iter::repeat_n(s.anonymous(1), s.count as usize))
+        .collect();
+    shifts.sort_by_key(|s| (s.start, s.template, s.end));
+    let kept = options.previous.as_ref().map(|p| kept_days(&agents, p));
+    let owner = greedy(&cx, &agents, &shifts, kept.as_ref());
+    let budget = options.moves.map_or_else(
+        || Budget::for_shifts(shifts.len()),
+        |moves| Budget { moves },
+    );
+    let mut search = Search::new(&cx, &agents, shifts, owner, kept.as_ref());
+    search.run(budget, SEED);
+    let report = SearchReport {
+        moves: search.tried,
+        accepted: search.accepted,
+        changed_days: kept.as_ref().map(|k| changed_days(k, &search.weeks)),
+    };
+    finish(
+        &cx,
+        &agents,
+        &search.shifts,
+        &search.owner,
+        &search.weeks,
+        report,
+    )
+}
+
+/// Each agent's earlier agent-days, by agent id.
+fn kept_days(agents: &[Agent], (ids, staffing): &(Vec<String>, Staffing)) -> Kept {
+    agents
+        .iter()
+        .map(|agent| {
+            staffing
+                .spans
+                .iter()
+                .filter(|s| s.agent.and_then(|a| ids.get(a.0)) == Some(&agent.id))
+                .map(|s| (s.date, s.anonymous(1)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Earlier agent-days no longer worked as they were, over every agent.
+fn changed_days(kept: &Kept, weeks: &[AgentWeek]) -> usize {
+    kept.iter()
+        .zip(weeks)
+        .map(|(days, week)| {
+            days.iter()
+                .filter(|(date, was)| {
+                    !week.taken.iter().any(|s| {
+                        s.date == *date && s.template == was.template && s.start == was.start
+                    })
+                })
+                .count()
+        })
+        .sum()
+}
+
+/// The greedy construction: agent-shifts in start order, each to the agent every enforced rule admits
+/// at the lowest cost — the agent an earlier roster gave it first, if that agent still may take it.
+fn greedy(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    shifts: &[Span],
+    kept: Option<&Kept>,
+) -> Vec<Option<usize>> {
     let mut weeks = vec![AgentWeek::default(); agents.len()];
-    let mut assignments = Vec::new();
-    let mut open: Vec<u32> = vec![0; shifts.len()];
-    let mut why: Vec<Vec<(Rule, usize)>> = vec![Vec::new(); shifts.len()];
-    for i in instances {
-        let offer = Offer::new(model, labour.late_after_h, &shifts[i]);
-        match best_agent(&cx, &agents, &weeks, &offer) {
-            Some(a) => {
-                weeks[a].take(&offer);
-                assignments.push(Span {
-                    agent: Some(AgentId(a)),
-                    ..shifts[i].anonymous(1)
-                });
-            }
+    let mut owner = vec![None; shifts.len()];
+    for (i, span) in shifts.iter().enumerate() {
+        let offer = Offer::new(cx.model, cx.rules.late_after_h, span);
+        let earlier = kept.and_then(|k| earlier_agent(cx, agents, &weeks, k, &offer));
+        if let Some(a) = earlier.or_else(|| best_agent(cx, agents, &weeks, &offer)) {
+            weeks[a].take(&offer);
+            owner[i] = Some(a);
+        }
+    }
+    owner
+}
+
+/// The agent an earlier roster gave this shift (same date, template and start), if still admitted.
+fn earlier_agent(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    kept: &Kept,
+    offer: &Offer<'_>,
+) -> Option<usize> {
+    let s = offer.span;
+    (0..agents.len()).find(|&a| {
+        kept[a]
+            .iter()
+            .any(|(d, was)| *d == s.date && was.template == s.template && was.start == s.start)
+            && !weeks[a].days.contains(&s.date)
+            && rules::admits(
+                cx,
+                Who {
+                    index: a,
+                    agent: &agents[a],
+                    week: &weeks[a],
+                },
+                offer,
+            )
+    })
+}
+
+/// The roster from the search's final state: spans by agent, open shifts with their reasons.
+fn finish(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    shifts: &[Span],
+    owner: &[Option<usize>],
+    weeks: &[AgentWeek],
+    search: SearchReport,
+) -> Roster {
+    let mut assignments: Vec<Span> = shifts
+        .iter()
+        .zip(owner)
+        .filter_map(|(s, o)| {
+            o.map(|a| Span {
+                agent: Some(AgentId(a)),
+                ..s.clone()
+            })
+        })
+        .collect();
+    assignments.sort_by_key(|a| (a.agent, a.start, a.template));
+    // Open agent-shifts, merged back into the plan's spans.
+    let mut open: Vec<OpenShift> = Vec::new();
+    for (s, _) in shifts.iter().zip(owner).filter(|(_, o)| o.is_none()) {
+        match open.iter_mut().find(|o| o.span.same_shift(s)) {
+            Some(o) => o.span.count += 1,
             None => {
-                if open[i] == 0 {
-                    why[i] = turned_away(&cx, &agents, &weeks, &offer);
-                }
-                open[i] += 1;
+                let offer = Offer::new(cx.model, cx.rules.late_after_h, s);
+                open.push(OpenShift {
+                    span: s.anonymous(1),
+                    turned_away: turned_away(cx, agents, weeks, &offer),
+                });
             }
         }
     }
-    assignments.sort_by_key(|a| (a.agent, a.start));
-    let violations = rules::violations(&cx, &agents, &weeks);
     Roster {
-        agents,
+        agents: agents.to_vec(),
         staffing: Staffing::new(assignments),
-        open: open
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| OpenShift {
-                span: shifts[i].anonymous(*n),
-                turned_away: std::mem::take(&mut why[i]),
-            })
-            .collect(),
-        violations,
+        open,
+        violations: rules::violations(cx, agents, weeks),
+        search,
     }
 }

@@ -16,6 +16,8 @@ struct File {
 
 #[derive(Deserialize)]
 struct JsonAgent {
+    #[serde(default)]
+    id: String,
     shifts: Vec<JsonShift>,
 }
 
@@ -36,6 +38,23 @@ struct JsonBreak {
     start: String,
     end: String,
     paid: bool,
+}
+
+/// The agents' ids of `roster.json`, in file order, and every rostered shift as a span with its agent
+/// (an index into the ids): an earlier roster to keep when re-rostering.
+pub fn read_roster_agents(
+    path: &Path,
+    text: &str,
+    model: &Model,
+) -> Result<(Vec<String>, Staffing), Diagnostics> {
+    let staffing = read_roster_json(path, text, model)?;
+    let file: File = serde_json::from_str(text).map_err(|e| {
+        Diagnostics(vec![Diagnostic {
+            location: Location::file(path),
+            message: format!("expected a roster.json written by vuoro ({e})"),
+        }])
+    })?;
+    Ok((file.agents.into_iter().map(|a| a.id).collect(), staffing))
 }
 
 /// Every rostered shift of `roster.json` as a span with its agent; `path` only names the file in errors.

@@ -25,10 +25,16 @@ pub enum Family {
     TemplateDayLimits,
     /// At most `max_agents_per_day` agents start a shift on a day.
     DailyAgentLimit,
+    /// Every shift goes to agents whose skills and contract allow it.
+    WorkforceCover,
+    /// No more shifts a day, or a week, than the agents can work (one a day, `max_days` a week).
+    WorkforceDays,
+    /// The agents' weekly hours within their contracts: short of the minimum only at a high price.
+    WorkforceHours,
 }
 
 impl Family {
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 12] = [
         Family::Allocation,
         Family::Coverage,
         Family::Floor,
@@ -38,6 +44,9 @@ impl Family {
         Family::BreakWindows,
         Family::TemplateDayLimits,
         Family::DailyAgentLimit,
+        Family::WorkforceCover,
+        Family::WorkforceDays,
+        Family::WorkforceHours,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +60,9 @@ impl Family {
             Family::BreakWindows => "break_windows",
             Family::TemplateDayLimits => "template_day_limits",
             Family::DailyAgentLimit => "daily_agent_limit",
+            Family::WorkforceCover => "workforce_cover",
+            Family::WorkforceDays => "workforce_days",
+            Family::WorkforceHours => "workforce_hours",
         }
     }
 
@@ -67,6 +79,11 @@ impl Family {
                 "Shifts of a template per day within its minimum and maximum"
             }
             Family::DailyAgentLimit => "At most the maximum number of agents a day",
+            Family::WorkforceCover => "Every shift has agents whose skills and contract allow it",
+            Family::WorkforceDays => "No more shifts a day or a week than the agents can work",
+            Family::WorkforceHours => {
+                "Agents' weekly hours within their contracts (short only at a high price)"
+            }
         }
     }
 
@@ -78,6 +95,7 @@ impl Family {
                 | Family::BreakWindows
                 | Family::TemplateDayLimits
                 | Family::DailyAgentLimit
+                | Family::WorkforceDays
         )
     }
 }

@@ -7,14 +7,16 @@
 mod always;
 mod contract;
 pub mod family;
+mod limits;
 mod soft;
 mod week;
 
 pub use always::{Availability, NoOverlap, OneShiftPerDay, Skills};
 pub use contract::{MaxConsecutiveDays, MaxDays, MaxHours, MinRest, WeeklyRest};
+pub use limits::{ContractShifts, MaxLateShifts, MaxTemplateShifts, MaxWeekends};
 pub use soft::{
-    MinHours, PairedDaysOff, PreferredHours, SharedFairly, StartSpread, LATE_FAIRNESS,
-    WEEKEND_FAIRNESS,
+    MinConsecutiveDays, MinHours, PairedDaysOff, PreferredHours, SharedFairly, StartSpread,
+    LATE_FAIRNESS, WEEKEND_FAIRNESS,
 };
 
 use crate::agents::{Agent, Window};
@@ -112,6 +114,12 @@ pub trait Constraint: Sync {
         0.0
     }
 
+    /// What agent `a`'s roster costs under the rule, in the units of [`cost`](Constraint::cost): the
+    /// roster search minimises the sum. By default [`BREACH`] per breach; soft rules weigh their own.
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        BREACH * self.breaches(cx, a, agents, weeks).len() as f64
+    }
+
     /// Where a finished roster breaks the rule for agent `a`, in words.
     fn breaches(
         &self,
@@ -121,6 +129,10 @@ pub trait Constraint: Sync {
         weeks: &[AgentWeek],
     ) -> Vec<String>;
 }
+
+/// What breaking a hard rule costs the roster search (a rule `[rules] soft` lists, or the minimum
+/// weekly hours per hour short): far above any soft rule, far below an open shift.
+pub const BREACH: f64 = 1_000.0;
 
 /// An agent and the shifts it has so far.
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +151,7 @@ pub struct Violation {
 }
 
 /// Every rule, in [`Rule::ALL`] order.
-pub static CATALOGUE: [&dyn Constraint; 15] = [
+pub static CATALOGUE: [&dyn Constraint; 20] = [
     &Skills,
     &Availability,
     &OneShiftPerDay,
@@ -155,6 +167,11 @@ pub static CATALOGUE: [&dyn Constraint; 15] = [
     &PairedDaysOff,
     &LATE_FAIRNESS,
     &PreferredHours,
+    &ContractShifts,
+    &MaxTemplateShifts,
+    &MaxWeekends,
+    &MaxLateShifts,
+    &MinConsecutiveDays,
 ];
 
 /// The definition of one rule.
@@ -184,6 +201,16 @@ pub fn refusing(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> Option<Rul
 /// The soft cost of giving the shift to the agent, summed over the catalogue.
 pub fn cost(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
     CATALOGUE.iter().map(|c| c.cost(cx, who, offer)).sum()
+}
+
+/// Agent `a`'s roster cost under every rule that admission does not already keep (soft rules, hard
+/// rules the model makes soft, and the global minimum hours).
+pub fn penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+    CATALOGUE
+        .iter()
+        .filter(|c| c.rule().is_global() || !cx.is_hard(c.rule()))
+        .map(|c| c.penalty(cx, a, agents, weeks))
+        .sum()
 }
 
 /// Every breach of every rule in a finished roster, by agent, then in catalogue order.

@@ -26,6 +26,33 @@ impl Constraint for MinHours {
         -deficit * cx.rules.penalties.below_contract_hour
     }
 
+    /// [`BREACH`](super::BREACH) per hour below the minimum in a whole week, and the soft weight on the
+    /// hours below the contracted hours (in a partial week, the contract's share of its days), so hours
+    /// go where contracts want them.
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        let agent = &agents[a];
+        let whole = whole_weeks(cx);
+        let mut days: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
+        let mut out = 0.0;
+        for week in whole.iter() {
+            let short = (agent.min_hours - weeks[a].hours_in(*week)).max(0.0);
+            out += super::BREACH * short;
+        }
+        days.sort_unstable();
+        let mut start = 0;
+        while start < days.len() {
+            let week = days[start];
+            let n = days[start..].iter().take_while(|w| **w == week).count();
+            start += n;
+            let contract = agent.contract_hours * n as f64 / 7.0;
+            let below = (contract - weeks[a].hours_in(week)).max(0.0);
+            // Squared and relative to the contract, so hours below contract are shared in
+            // proportion to contracts rather than piled on whoever the search met first.
+            out += cx.rules.penalties.below_contract_hour * below * below / contract.max(1.0);
+        }
+        out
+    }
+
     fn breaches(
         &self,
         cx: &Context<'_>,
@@ -33,14 +60,8 @@ impl Constraint for MinHours {
         agents: &[Agent],
         weeks: &[AgentWeek],
     ) -> Vec<String> {
-        let mut whole: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
-        whole.dedup();
-        whole
+        whole_weeks(cx)
             .into_iter()
-            .filter(|week| {
-                let window = cx.week_window(*week);
-                window.0 >= cx.period.0 && window.1 <= cx.period.1
-            })
             .filter_map(|week| {
                 let hours = weeks[a].hours_in(week);
                 (hours + 1e-9 < agents[a].min_hours).then(|| {
@@ -52,6 +73,17 @@ impl Constraint for MinHours {
             })
             .collect()
     }
+}
+
+/// The ISO weeks the rostered period covers whole (only they are held to the minimum hours).
+fn whole_weeks(cx: &Context<'_>) -> Vec<IsoWeek> {
+    let mut whole: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
+    whole.dedup();
+    whole.retain(|week| {
+        let window = cx.week_window(*week);
+        window.0 >= cx.period.0 && window.1 <= cx.period.1
+    });
+    whole
 }
 
 /// Start times of an agent's week within `start_spread`.
@@ -73,6 +105,22 @@ impl Constraint for StartSpread {
             - cx.rules.start_spread_h / 2.0)
             .max(0.0);
         off * cx.rules.penalties.start_spread_hour
+    }
+
+    /// The weight per hour the spread exceeds its limit.
+    fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        let starts = &weeks[a].start_minutes;
+        let (Some(lo), Some(hi)) = (starts.iter().min(), starts.iter().max()) else {
+            return 0.0;
+        };
+        let excess = (f64::from(hi - lo) / 60.0 - cx.rules.start_spread_h).max(0.0);
+        let p = &cx.rules.penalties;
+        // A breach at all weighs as a lone day off does; its size as the greedy's cost does.
+        if excess > 1e-9 {
+            p.unpaired_day_off + excess * p.start_spread_hour
+        } else {
+            0.0
+        }
     }
 
     fn breaches(
@@ -144,6 +192,13 @@ impl Constraint for SharedFairly {
         }
     }
 
+    /// `weight × n(n−1)/2` for `n` shifts of the kind: the greedy's cost summed, and convex, so the
+    /// search spreads the kind evenly without consulting the average.
+    fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        let n = f64::from((self.count)(&weeks[a]));
+        (self.weight)(&cx.rules.penalties) * n * (n - 1.0).max(0.0) / 2.0
+    }
+
     fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
         unfair(a, weeks, self.count)
     }
@@ -191,6 +246,10 @@ impl Constraint for PairedDaysOff {
         }
     }
 
+    fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        lone_days_off(cx, a, weeks).len() as f64 * cx.rules.penalties.unpaired_day_off
+    }
+
     fn breaches(
         &self,
         cx: &Context<'_>,
@@ -198,17 +257,9 @@ impl Constraint for PairedDaysOff {
         _: &[Agent],
         weeks: &[AgentWeek],
     ) -> Vec<String> {
-        let days = &weeks[a].days;
-        if !cx.rules.paired_days_off || days.is_empty() {
-            return Vec::new();
-        }
-        let period = cx.period_dates();
-        let inside =
-            |d: Option<NaiveDate>| d.is_some_and(|d| period.contains(&d) && days.contains(&d));
-        let lone: Vec<String> = period
-            .iter()
-            .filter(|d| !days.contains(d) && inside(d.pred_opt()) && inside(d.succ_opt()))
-            .map(|d| day_label(*d))
+        let lone: Vec<String> = lone_days_off(cx, a, weeks)
+            .into_iter()
+            .map(day_label)
             .collect();
         if lone.is_empty() {
             Vec::new()
@@ -216,6 +267,34 @@ impl Constraint for PairedDaysOff {
             vec![format!("single day off on {}", lone.join(", "))]
         }
     }
+}
+
+/// Days off between two working days of the period; a day of approved leave is not a day off.
+fn lone_days_off(cx: &Context<'_>, a: usize, weeks: &[AgentWeek]) -> Vec<NaiveDate> {
+    let days = &weeks[a].days;
+    if !cx.rules.paired_days_off || days.is_empty() {
+        return Vec::new();
+    }
+    let period = cx.period_dates();
+    let inside = |d: Option<NaiveDate>| d.is_some_and(|d| period.contains(&d) && days.contains(&d));
+    period
+        .iter()
+        .copied()
+        .filter(|d| !days.contains(d) && inside(d.pred_opt()) && inside(d.succ_opt()))
+        .filter(|d| !on_leave(cx, a, *d))
+        .collect()
+}
+
+/// Whether the agent is unavailable at some time of the date (approved leave, a fixed day off).
+fn on_leave(cx: &Context<'_>, a: usize, d: NaiveDate) -> bool {
+    cx.windows.iter().any(|w| {
+        w.agent == a
+            && !w.preferred
+            && match w.when {
+                crate::agents::When::Date(x) => x == d,
+                crate::agents::When::Weekday(wd) => d.weekday() == wd,
+            }
+    })
 }
 
 /// On a day the agent stated preferred hours, the shift lies (at least partly) in them.
@@ -242,6 +321,10 @@ impl Constraint for PreferredHours {
         -(met as f64) * cx.rules.penalties.preferred
     }
 
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.preferred
+    }
+
     /// Shifts on a day with a stated wish that miss every preferred window, as `date template`.
     fn breaches(
         &self,
@@ -263,6 +346,67 @@ impl Constraint for PreferredHours {
                 wished && !wishes.iter().any(|w| overlaps(cx.model, w, x.start, x.end))
             })
             .map(|x| format!("{} {}", x.date, x.template_name(cx.model)))
+            .collect()
+    }
+}
+
+/// Working stretches of at least `min_consecutive_days` days (stretches at the period's edges may
+/// continue outside it and are not judged).
+#[derive(Debug)]
+pub struct MinConsecutiveDays;
+
+/// Runs of consecutive working days, as (first, last).
+fn stretches(days: &std::collections::BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for d in days {
+        match out.last_mut() {
+            Some((_, last)) if last.succ_opt() == Some(*d) => *last = *d,
+            _ => out.push((*d, *d)),
+        }
+    }
+    out
+}
+
+impl Constraint for MinConsecutiveDays {
+    fn rule(&self) -> Rule {
+        Rule::MinConsecutiveDays
+    }
+
+    /// A day with neither neighbour worked starts a stretch of one.
+    fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
+        let d = offer.span.date;
+        let worked = |x: Option<NaiveDate>| x.is_some_and(|x| who.week.days.contains(&x));
+        if cx.rules.min_consecutive_days > 1 && !worked(d.pred_opt()) && !worked(d.succ_opt()) {
+            cx.rules.penalties.short_stretch
+        } else {
+            0.0
+        }
+    }
+
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.short_stretch
+    }
+
+    fn breaches(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        _: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let min = cx.rules.min_consecutive_days;
+        let period = cx.period_dates();
+        let (Some(first), Some(last)) = (period.first(), period.last()) else {
+            return Vec::new();
+        };
+        stretches(&weeks[a].days)
+            .into_iter()
+            .filter(|(s, e)| s > first && e < last)
+            .filter(|(s, e)| ((*e - *s).num_days() + 1) < i64::from(min))
+            .map(|(s, e)| {
+                let n = (e - s).num_days() + 1;
+                format!("{n} day(s) from {}, at least {min}", day_label(s))
+            })
             .collect()
     }
 }

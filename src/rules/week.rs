@@ -44,6 +44,21 @@ impl AgentWeek {
         self.taken.push(shift.span.anonymous(1));
     }
 
+    /// The week of an agent who works `spans`, taken in start order.
+    pub fn of<'s>(
+        model: &Model,
+        late_after_h: f64,
+        spans: impl IntoIterator<Item = &'s Span>,
+    ) -> AgentWeek {
+        let mut spans: Vec<&Span> = spans.into_iter().collect();
+        spans.sort_by_key(|s| (s.start, s.template));
+        let mut week = AgentWeek::default();
+        for s in spans {
+            week.take(&Offer::new(model, late_after_h, s));
+        }
+        week
+    }
+
     /// The ISO weeks the agent works in.
     pub fn weeks(&self) -> BTreeSet<IsoWeek> {
         self.days.iter().map(|d| iso_week(*d)).collect()

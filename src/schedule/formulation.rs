@@ -3,6 +3,7 @@
 //! it into rows.
 
 use super::candidates::{enumerate, BreakSet, Candidate};
+use super::workforce::{whole_weeks, Workforce};
 use super::Goal;
 use crate::evaluate::mixed;
 use crate::grid::iso_week;
@@ -64,6 +65,47 @@ pub(crate) struct Limit {
     pub max: Option<f64>,
 }
 
+/// The workforce rows: groups, and the candidates of each template-day.
+pub(crate) struct WorkforceRows {
+    pub workforce: Workforce,
+    /// (template, date, candidate indices) for every template-day with candidates.
+    pub template_days: Vec<(usize, NaiveDate, Vec<usize>)>,
+    /// ISO weeks the plan covers whole: only they are held to the weekly hours band.
+    pub whole_weeks: Vec<crate::grid::IsoWeek>,
+}
+
+impl WorkforceRows {
+    fn new(
+        workforce: &Workforce,
+        candidates: &[Candidate],
+        demand: &Demand,
+        model: &Model,
+    ) -> Self {
+        let mut by: BTreeMap<(usize, NaiveDate), Vec<usize>> = BTreeMap::new();
+        for (j, c) in candidates.iter().enumerate() {
+            by.entry((c.template, c.day)).or_default().push(j);
+        }
+        let tz = model.time_zone;
+        let dates: Vec<NaiveDate> = match (demand.grid.first(), demand.grid.end()) {
+            (Some(first), Some(end)) => {
+                let d0 = first.with_timezone(&tz).date_naive();
+                d0.iter_days()
+                    .take_while(|d| {
+                        crate::grid::start_of_day(tz, d.succ_opt().unwrap_or(*d)) <= end
+                    })
+                    .filter(|d| crate::grid::start_of_day(tz, *d) >= first)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        WorkforceRows {
+            workforce: workforce.clone(),
+            template_days: by.into_iter().map(|((t, d), js)| (t, d, js)).collect(),
+            whole_weeks: whole_weeks(&dates),
+        }
+    }
+}
+
 /// Everything the program needs, in solver-neutral form.
 pub(crate) struct Formulation<'a> {
     pub templates: &'a [ShiftTemplate],
@@ -76,13 +118,20 @@ pub(crate) struct Formulation<'a> {
     pub channels: Vec<ChannelRows>,
     pub goals: Vec<GoalRow>,
     pub limits: Vec<Limit>,
+    /// The agents the plan is for, when known.
+    pub workforce: Option<WorkforceRows>,
     pub under_penalty: f64,
     pub over_penalty: f64,
     pub goal_penalty: f64,
 }
 
 /// Builds the formulation of `demand` under `model`'s templates for `goal`.
-pub(crate) fn formulate<'m>(model: &'m Model, demand: &Demand, goal: Goal) -> Formulation<'m> {
+pub(crate) fn formulate<'m>(
+    model: &'m Model,
+    demand: &Demand,
+    goal: Goal,
+    workforce: Option<&Workforce>,
+) -> Formulation<'m> {
     let n = demand.grid.len();
     let grid_start = demand.grid.first().unwrap_or_default();
     let (candidates, break_sets) = enumerate(model, grid_start, n);
@@ -111,7 +160,9 @@ pub(crate) fn formulate<'m>(model: &'m Model, demand: &Demand, goal: Goal) -> Fo
         });
     }
     let limits = limits(model, &candidates);
+    let workforce = workforce.map(|w| WorkforceRows::new(w, &candidates, demand, model));
     Formulation {
+        workforce,
         templates: &model.shifts,
         intervals: n,
         candidates,

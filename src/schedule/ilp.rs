@@ -337,6 +337,97 @@ fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     }
 }
 
+/// [`Family::WorkforceCover`], [`Family::WorkforceDays`] and [`Family::WorkforceHours`]: the shifts
+/// split over the groups of agents who may work them (see [`super::workforce`]).
+fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
+    let Some(w) = &f.workforce else { return };
+    let groups = &w.workforce.groups;
+    // y[g] holds (template, date, variable) for every template-day the group may work.
+    let mut y: Vec<Vec<(usize, chrono::NaiveDate, Variable)>> = vec![Vec::new(); groups.len()];
+    for (t, date, js) in &w.template_days {
+        let mut worked = Expression::from(0.0);
+        for g in w.workforce.groups_for(*t) {
+            let v = bld.add(variable().min(0));
+            worked += v;
+            y[g].push((*t, *date, v));
+        }
+        // Shifts no group can work stay possible at a price, so a rounded or fixed plan stays feasible;
+        // the roster reports them as open.
+        let unworked = bld.add(variable().min(0));
+        bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+        let shifts = sum(js.iter().map(|&j| x[j]));
+        bld.row(
+            Family::WorkforceCover,
+            constraint!(shifts - worked - unworked == 0.0),
+        );
+    }
+    for (g, group) in groups.iter().enumerate() {
+        let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|(_, d, _)| *d).collect();
+        days.dedup();
+        for date in days {
+            let that_day = sum(y[g]
+                .iter()
+                .filter(|(_, d, _)| *d == date)
+                .map(|(_, _, v)| *v));
+            let present = f64::from(group.present(date));
+            bld.row(Family::WorkforceDays, constraint!(that_day <= present));
+        }
+        for week in &w.whole_weeks {
+            weekly_patterns(bld, f, group, &y[g], *week, w.workforce.min_hours_hard);
+        }
+    }
+}
+
+/// One group's week as agents' weeks: `n_p ≥ 0` agents work pattern `p` (so many shifts of each paid
+/// length, within the contract band and `max_days`), agents left idle at a high price when the minimum
+/// binds, and the group's shifts of each length equal to what its patterns hold.
+fn weekly_patterns(
+    bld: &mut Builder,
+    f: &Formulation,
+    group: &super::workforce::Group,
+    y: &[(usize, chrono::NaiveDate, Variable)],
+    week: crate::grid::IsoWeek,
+    min_hard: bool,
+) {
+    let model_lengths: Vec<u32> = {
+        let mut l: Vec<u32> = group
+            .templates
+            .iter()
+            .map(|&t| f.templates[t].paid_minutes)
+            .collect();
+        l.sort_unstable();
+        l.dedup();
+        l
+    };
+    let patterns = group.patterns(&model_lengths, min_hard);
+    let n: Vec<Variable> = patterns
+        .iter()
+        .map(|_| bld.add(variable().min(0)))
+        .collect();
+    let idle = bld.add(variable().min(0));
+    if min_hard {
+        bld.objective += super::workforce::SHORT_HOUR_PRICE * group.min_hours.max(1.0) * idle;
+    }
+    let agents = group.agents.len() as f64;
+    bld.row(
+        Family::WorkforceHours,
+        constraint!(sum(n.iter().copied()) + idle == agents),
+    );
+    for (k, len) in model_lengths.iter().enumerate() {
+        let shifts = sum(y
+            .iter()
+            .filter(|(t, d, _)| {
+                f.templates[*t].paid_minutes == *len && crate::grid::iso_week(*d) == week
+            })
+            .map(|(_, _, v)| *v));
+        let mut held = Expression::from(0.0);
+        for (p, v) in patterns.iter().zip(&n) {
+            held += f64::from(p[k]) * *v;
+        }
+        bld.row(Family::WorkforceHours, constraint!(shifts - held == 0.0));
+    }
+}
+
 fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
     let mut bld = Builder {
         vars: ProblemVariables::new(),
@@ -362,6 +453,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
     overstaffing(&mut bld, f, &present);
     break_windows(&mut bld, f, &x, &b);
     limits(&mut bld, f, &x);
+    workforce(&mut bld, f, &x);
     let families = Family::ALL
         .into_iter()
         .map(|fam| (fam, bld.families.iter().filter(|x| **x == fam).count()))

@@ -11,6 +11,7 @@ mod extract;
 mod formulation;
 mod ilp;
 pub mod shortfall;
+pub mod workforce;
 
 use crate::evaluate::{evaluate, Evaluation, Miss, Scope};
 use crate::model::Model;
@@ -19,6 +20,7 @@ use crate::rules::family::Family;
 use crate::staffing::{Span, Staffing};
 pub use shortfall::{describe_stretch, Shortfall};
 use std::fmt;
+pub use workforce::Workforce;
 
 /// What the schedule optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -224,12 +226,25 @@ pub enum ScheduleError {
     Solver(String),
 }
 
-/// Schedules shifts for `demand` under `model`'s templates and rules.
+/// Schedules shifts for `demand` under `model`'s templates and rules, for any number of agents.
 pub fn schedule(
     model: &Model,
     demand: &Demand,
     goal: Goal,
     choice: &SolverChoice,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ShiftPlan, ScheduleError> {
+    schedule_for(model, demand, goal, choice, None, progress)
+}
+
+/// [`schedule`], for the agents of `workforce` when given: shifts their skills and contracts allow, no
+/// more a day or a week than they can work, and their weekly hours within their contracts.
+pub fn schedule_for(
+    model: &Model,
+    demand: &Demand,
+    goal: Goal,
+    choice: &SolverChoice,
+    workforce: Option<&Workforce>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<ShiftPlan, ScheduleError> {
     if model.shifts.is_empty() {
@@ -244,7 +259,7 @@ pub fn schedule(
     let Some(grid_start) = demand.grid.first() else {
         return Err(ScheduleError::Empty);
     };
-    let f = formulation::formulate(model, demand, goal);
+    let f = formulation::formulate(model, demand, goal, workforce);
     let conflicts = formulation::conflicts(&f);
     if !conflicts.is_empty() {
         return Err(ScheduleError::Infeasible(conflicts));

@@ -97,6 +97,11 @@ impl Span {
         }
     }
 
+    /// Whether two spans are the same shift of the plan (all but agent and count equal).
+    pub fn same_shift(&self, other: &Span) -> bool {
+        self.anonymous(1) == other.anonymous(1)
+    }
+
     /// Whether two spans' working times overlap.
     pub fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end

@@ -206,12 +206,20 @@ fn workforce_card(input: &ReportInput<'_>, evaluation: &Evaluation) -> String {
             open > 0,
         );
         let broken = roster.violations.len();
+        let hard = roster.hard_breaches(input.model);
         row(
             "Rule breaches",
             "violations",
             broken as f64,
             broken.to_string(),
-            broken > 0,
+            false,
+        );
+        row(
+            "of them hard rules",
+            "hard_violations",
+            hard as f64,
+            hard.to_string(),
+            hard > 0,
         );
     }
     out.push_str("</tbody>\n</table>\n</div>\n");

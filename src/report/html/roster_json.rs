@@ -6,7 +6,7 @@ use crate::agents::Agent;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::forecast::parse_instant;
 use crate::model::Model;
-use crate::roster::{OpenShift, Roster};
+use crate::roster::{OpenShift, Roster, SearchReport};
 use crate::rules::{Rule, Violation};
 use crate::staffing::{ChannelId, Span, Staffing, TemplateId};
 use chrono::NaiveDate;
@@ -42,7 +42,27 @@ struct JsonOpen {
     end: String,
     missing: u32,
     #[serde(default)]
-    turned_away: BTreeMap<String, usize>,
+    turned_away: TurnedAway,
+}
+
+/// `[{ "rule": code, "agents": n }]` (schema 2), or `{ code: n }` (the first roster.json).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TurnedAway {
+    List(Vec<JsonTurnedAway>),
+    Map(BTreeMap<String, usize>),
+}
+
+impl Default for TurnedAway {
+    fn default() -> Self {
+        TurnedAway::List(Vec::new())
+    }
+}
+
+#[derive(Deserialize)]
+struct JsonTurnedAway {
+    rule: String,
+    agents: usize,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +136,7 @@ pub fn read_roster(
         staffing,
         open,
         violations,
+        search: SearchReport::default(),
     })
 }
 
@@ -137,6 +158,10 @@ fn agent(model: &Model, a: &JsonAgent, known: &[Agent]) -> Agent {
         min_hours: (a.contract_hours - 8.0).max(0.0),
         max_hours: a.contract_hours + 4.0,
         max_days: 5,
+        contract: None,
+        shifts: None,
+        max_weekends: None,
+        max_late_shifts: None,
     }
 }
 
@@ -158,12 +183,15 @@ fn open_shift(model: &Model, o: &JsonOpen) -> Result<OpenShift, String> {
         parse_instant(&o.start, tz).map_err(|e| format!("start: {e}, found '{}'", o.start))?;
     let end = parse_instant(&o.end, tz).map_err(|e| format!("end: {e}, found '{}'", o.end))?;
     let t = &model.shifts[template];
-    let mut turned_away = o
-        .turned_away
-        .iter()
+    let counts: Vec<(&str, usize)> = match &o.turned_away {
+        TurnedAway::List(list) => list.iter().map(|t| (t.rule.as_str(), t.agents)).collect(),
+        TurnedAway::Map(map) => map.iter().map(|(r, n)| (r.as_str(), *n)).collect(),
+    };
+    let mut turned_away = counts
+        .into_iter()
         .map(|(code, n)| {
             Rule::from_code(code)
-                .map(|r| (r, *n))
+                .map(|r| (r, n))
                 .ok_or_else(|| format!("turned_away: expected rule codes, found '{code}'"))
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -3,13 +3,14 @@
 
 use super::page::Section;
 use super::{escape, ReportInput};
+use crate::model::Model;
 use crate::roster::Roster;
 use crate::rules::{Rule, Strength};
 use std::fmt::Write as _;
 
 pub(crate) fn section(input: &ReportInput<'_>, roster: &Roster) -> Section {
     let mut body = open_shifts(input, roster);
-    body.push_str(&broken(roster));
+    body.push_str(&broken(input, roster));
     Section {
         id: "rules",
         heading: "Open shifts and broken rules".into(),
@@ -52,7 +53,7 @@ fn open_shifts(input: &ReportInput<'_>, roster: &Roster) -> String {
     out
 }
 
-fn broken(roster: &Roster) -> String {
+fn broken(input: &ReportInput<'_>, roster: &Roster) -> String {
     let mut out = format!(
         "<h3 id=\"broken-rules\">Broken rules ({})</h3>\n",
         roster.violations.len()
@@ -88,7 +89,7 @@ fn broken(roster: &Roster) -> String {
             escape(rule.words()),
             of.len(),
             agents.len(),
-            strength(*rule)
+            strength(input.model, *rule)
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -123,10 +124,11 @@ fn broken(roster: &Roster) -> String {
     out
 }
 
-fn strength(rule: Rule) -> &'static str {
-    match rule.strength() {
-        Strength::AlwaysHard => "always enforced",
-        Strength::Hard => "enforced unless the model makes it soft",
-        Strength::Soft => "soft (a preference)",
+/// How the rule binds under this model (`[rules] soft` makes a hard rule soft).
+fn strength(model: &Model, rule: Rule) -> &'static str {
+    match (rule.strength(), model.rules.is_hard(rule)) {
+        (Strength::AlwaysHard, _) => "always enforced",
+        (_, true) => "hard",
+        (_, false) => "soft (a preference)",
     }
 }

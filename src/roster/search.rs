@@ -1,0 +1,348 @@
+//! Improving a roster by local search over agents' weeks.
+//!
+//! The greedy construction decides shift by shift and cannot see a week whole: it leaves agents below
+//! their minimum hours, single days off and spread-out start times it could have avoided. The search
+//! repairs that with two moves, each kept only if every enforced rule still admits it:
+//! * **give** a shift (or an open one) to an agent free that day;
+//! * **swap** two agents' shifts of the same day (a long for a short shift balances hours);
+//! * **chain**: give a shift to an agent free that day, and hand its first owner another shift (of that
+//!   day or any other) from a third agent or an open one, so hours flow between contract groups through
+//!   an agent who holds both skills, and an agent at `max_days` can trade a day for an open shift.
+//!
+//! A move is accepted when the roster's cost does not rise (sideways moves let it cross plateaus). The
+//! cost is, per agent, the rule catalogue's [`penalty`](crate::rules::penalty) — minimum hours at
+//! [`BREACH`](crate::rules::BREACH) per hour, soft rules at their model weights — plus [`OPEN`] per open
+//! agent-shift and [`CHANGED`] per agent-day changed against a previous roster. Candidate moves are drawn
+//! by a seeded generator and the budget is a number of moves, so the same inputs give the same roster on
+//! any machine, under any load. The move
+//! neighbourhoods of nurse-rostering local search (Burke et al. 2004, "The state of the art of nurse
+//! rostering", *J. Scheduling* 7).
+
+use crate::agents::Agent;
+use crate::model::Model;
+use crate::rules::{self, AgentWeek, Context, Offer, Who};
+use crate::staffing::Span;
+use chrono::NaiveDate;
+
+/// The cost of leaving one agent-shift of the plan open: above any rule's.
+pub const OPEN: f64 = 1_000_000.0;
+
+/// The cost of changing an agent-day an earlier roster gave (minimal-change re-rostering): above every
+/// soft rule, below the contract's minimum hours.
+pub const CHANGED: f64 = 200.0;
+
+/// Rounding allowance: a move is kept unless it raises the cost by more (sideways moves cross plateaus;
+/// on the shipped week, keeping only improving moves left 2 shifts open and 62 rules broken, against 1
+/// and 50 with sideways moves).
+const IMPROVES: f64 = 1e-9;
+
+/// What the search may spend, in moves tried (not seconds: the result must not depend on load).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub moves: u64,
+}
+
+impl Budget {
+    /// Moves per agent-shift of the plan by default.
+    pub const PER_SHIFT: u64 = 300;
+
+    pub fn for_shifts(shifts: usize) -> Budget {
+        Budget {
+            moves: Budget::PER_SHIFT * shifts as u64,
+        }
+    }
+}
+
+/// What an earlier roster gave each agent on each date: (template, start) of the shift.
+pub type Kept = Vec<Vec<(NaiveDate, Span)>>;
+
+/// A roster under search: each agent-shift of the plan and who has it.
+pub(crate) struct Search<'a> {
+    pub cx: &'a Context<'a>,
+    pub model: &'a Model,
+    pub agents: &'a [Agent],
+    /// Every agent-shift of the plan (count 1).
+    pub shifts: Vec<Span>,
+    pub owner: Vec<Option<usize>>,
+    pub weeks: Vec<AgentWeek>,
+    /// Agent-shifts of each agent.
+    held: Vec<Vec<usize>>,
+    cost: Vec<f64>,
+    /// Agents whose skills and contract fit each agent-shift.
+    fit: Vec<Vec<usize>>,
+    /// Agent-shifts of each date.
+    by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>>,
+    kept: Option<&'a Kept>,
+    /// Moves tried and accepted.
+    pub tried: u64,
+    pub accepted: u64,
+}
+
+/// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((u128::from(z) * n as u128) >> 64) as usize
+    }
+}
+
+impl<'a> Search<'a> {
+    pub fn new(
+        cx: &'a Context<'a>,
+        agents: &'a [Agent],
+        shifts: Vec<Span>,
+        owner: Vec<Option<usize>>,
+        kept: Option<&'a Kept>,
+    ) -> Search<'a> {
+        let model = cx.model;
+        let mut held = vec![Vec::new(); agents.len()];
+        for (i, o) in owner.iter().enumerate() {
+            if let Some(a) = o {
+                held[*a].push(i);
+            }
+        }
+        let fit = shifts
+            .iter()
+            .map(|s| {
+                (0..agents.len())
+                    .filter(|&a| {
+                        s.channels.iter().all(|c| agents[a].has_skill(c.0))
+                            && agents[a].may_work(s.template.0)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
+        for (i, s) in shifts.iter().enumerate() {
+            by_date.entry(s.date).or_default().push(i);
+        }
+        let mut search = Search {
+            by_date,
+            cx,
+            model,
+            agents,
+            shifts,
+            owner,
+            weeks: Vec::new(),
+            held,
+            cost: Vec::new(),
+            fit,
+            kept,
+            tried: 0,
+            accepted: 0,
+        };
+        search.weeks = (0..agents.len())
+            .map(|a| search.week_with(a, None, None))
+            .collect();
+        search.cost = (0..agents.len()).map(|a| search.agent_cost(a)).collect();
+        search
+    }
+
+    /// Agent `a`'s week without agent-shift `out` and with `inn`.
+    fn week_with(&self, a: usize, out: Option<usize>, inn: Option<usize>) -> AgentWeek {
+        let spans = self.held[a]
+            .iter()
+            .copied()
+            .filter(|i| Some(*i) != out)
+            .chain(inn)
+            .map(|i| &self.shifts[i]);
+        AgentWeek::of(self.model, self.cx.rules.late_after_h, spans)
+    }
+
+    /// Agent `a`'s cost with its current week.
+    fn agent_cost(&self, a: usize) -> f64 {
+        rules::penalty(self.cx, a, self.agents, &self.weeks) + self.changed(a)
+    }
+
+    /// [`CHANGED`] for each agent-day of the earlier roster the agent no longer works as it was.
+    fn changed(&self, a: usize) -> f64 {
+        let Some(kept) = self.kept else { return 0.0 };
+        let now = &self.weeks[a].taken;
+        let lost = kept[a]
+            .iter()
+            .filter(|(date, was)| {
+                !now.iter()
+                    .any(|s| s.date == *date && s.template == was.template && s.start == was.start)
+            })
+            .count();
+        CHANGED * lost as f64
+    }
+
+    /// Agent `a`'s cost if its week were `week`.
+    fn cost_with(&mut self, a: usize, week: AgentWeek) -> (f64, AgentWeek) {
+        let old = std::mem::replace(&mut self.weeks[a], week);
+        let c = self.agent_cost(a);
+        (c, std::mem::replace(&mut self.weeks[a], old))
+    }
+
+    fn admits(&self, a: usize, week: &AgentWeek, i: usize) -> bool {
+        let offer = Offer::new(self.model, self.cx.rules.late_after_h, &self.shifts[i]);
+        let who = Who {
+            index: a,
+            agent: &self.agents[a],
+            week,
+        };
+        rules::admits(self.cx, who, &offer)
+    }
+
+    /// Tries `budget` moves, drawn by a generator seeded with `seed`.
+    pub fn run(&mut self, budget: Budget, seed: u64) {
+        let n = self.shifts.len();
+        if n == 0 || self.agents.is_empty() {
+            return;
+        }
+        let mut rng = SplitMix(seed);
+        for _ in 0..budget.moves {
+            self.tried += 1;
+            let i = rng.below(n);
+            let fit = &self.fit[i];
+            if fit.is_empty() {
+                continue;
+            }
+            let b = fit[rng.below(fit.len())];
+            if self.owner[i] == Some(b) {
+                continue;
+            }
+            let date = self.shifts[i].date;
+            let same_day = self.held[b]
+                .iter()
+                .copied()
+                .find(|&j| self.shifts[j].date == date);
+            let accepted = match (same_day, self.owner[i]) {
+                (None, None) => self.try_give(i, None, b),
+                (None, Some(a)) => {
+                    self.try_give(i, Some(a), b) || {
+                        // Half the chains hand back a shift of the same day, half one of any day.
+                        let day = &self.by_date[&date];
+                        let j = if rng.below(2) == 0 {
+                            day[rng.below(day.len())]
+                        } else {
+                            rng.below(n)
+                        };
+                        self.try_chain(i, a, b, j)
+                    }
+                }
+                (Some(j), Some(a)) => self.try_swap(i, a, j, b),
+                (Some(_), None) => false,
+            };
+            self.accepted += u64::from(accepted);
+        }
+    }
+
+    /// Gives agent-shift `i` (of `from`, or open) to `b`, who is free that day.
+    fn try_give(&mut self, i: usize, from: Option<usize>, b: usize) -> bool {
+        if !self.admits(b, &self.weeks[b], i) {
+            return false;
+        }
+        let (cost_b, week_b) = self.cost_with(b, self.week_with(b, None, Some(i)));
+        let mut delta = cost_b - self.cost[b];
+        let mut new_a = None;
+        match from {
+            Some(a) => {
+                let (cost_a, week_a) = self.cost_with(a, self.week_with(a, Some(i), None));
+                delta += cost_a - self.cost[a];
+                new_a = Some((a, cost_a, week_a));
+            }
+            None => delta -= OPEN,
+        }
+        if delta > IMPROVES {
+            return false;
+        }
+        if let Some((a, cost_a, week_a)) = new_a {
+            self.held[a].retain(|&x| x != i);
+            self.weeks[a] = week_a;
+            self.cost[a] = cost_a;
+        }
+        self.held[b].push(i);
+        self.weeks[b] = week_b;
+        self.cost[b] = cost_b;
+        self.owner[i] = Some(b);
+        true
+    }
+
+    /// Swaps agent-shift `i` of `a` with `j` of `b`, of the same day.
+    fn try_swap(&mut self, i: usize, a: usize, j: usize, b: usize) -> bool {
+        let (si, sj) = (&self.shifts[i], &self.shifts[j]);
+        if si.template == sj.template && si.start == sj.start {
+            return false;
+        }
+        let a_without = self.week_with(a, Some(i), None);
+        let b_without = self.week_with(b, Some(j), None);
+        if !self.agents[a].may_work(sj.template.0)
+            || !sj.channels.iter().all(|c| self.agents[a].has_skill(c.0))
+            || !self.admits(a, &a_without, j)
+            || !self.admits(b, &b_without, i)
+        {
+            return false;
+        }
+        let (cost_a, week_a) = self.cost_with(a, self.week_with_swap(a, i, j));
+        let (cost_b, week_b) = self.cost_with(b, self.week_with_swap(b, j, i));
+        if cost_a + cost_b - self.cost[a] - self.cost[b] > IMPROVES {
+            return false;
+        }
+        self.held[a].retain(|&x| x != i);
+        self.held[a].push(j);
+        self.held[b].retain(|&x| x != j);
+        self.held[b].push(i);
+        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
+        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.owner[i] = Some(b);
+        self.owner[j] = Some(a);
+        true
+    }
+
+    /// Gives `i` (of `a`) to `b`, free that day, and `j` (of the same day; a third agent's or open) to `a`.
+    fn try_chain(&mut self, i: usize, a: usize, b: usize, j: usize) -> bool {
+        let c = self.owner[j];
+        if j == i || c == Some(a) || c == Some(b) || !self.fit[j].contains(&a) {
+            return false;
+        }
+        let on_j = self.shifts[j].date;
+        if on_j != self.shifts[i].date && self.held[a].iter().any(|&k| self.shifts[k].date == on_j)
+        {
+            return false;
+        }
+        let a_without = self.week_with(a, Some(i), None);
+        if !self.admits(b, &self.weeks[b], i) || !self.admits(a, &a_without, j) {
+            return false;
+        }
+        let (cost_b, week_b) = self.cost_with(b, self.week_with(b, None, Some(i)));
+        let (cost_a, week_a) = self.cost_with(a, self.week_with_swap(a, i, j));
+        let mut delta = cost_a + cost_b - self.cost[a] - self.cost[b];
+        let mut new_c = None;
+        match c {
+            Some(c) => {
+                let (cost_c, week_c) = self.cost_with(c, self.week_with(c, Some(j), None));
+                delta += cost_c - self.cost[c];
+                new_c = Some((c, cost_c, week_c));
+            }
+            None => delta -= OPEN,
+        }
+        if delta > IMPROVES {
+            return false;
+        }
+        if let Some((c, cost_c, week_c)) = new_c {
+            self.held[c].retain(|&x| x != j);
+            self.weeks[c] = week_c;
+            self.cost[c] = cost_c;
+        }
+        self.held[a].retain(|&x| x != i);
+        self.held[a].push(j);
+        self.held[b].push(i);
+        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
+        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.owner[i] = Some(b);
+        self.owner[j] = Some(a);
+        true
+    }
+
+    fn week_with_swap(&self, a: usize, out: usize, inn: usize) -> AgentWeek {
+        self.week_with(a, Some(out), Some(inn))
+    }
+}

@@ -1,0 +1,224 @@
+//! The workforce a shift plan is for, as the integer program sees it.
+//!
+//! A plan chosen as if any number of agents of any contract existed cannot be rostered: it asks for more
+//! part-time shifts than part-timers can work, or fewer hours than the contracts pay. The program
+//! therefore learns the workforce in aggregate — agents grouped by the templates their skills and
+//! contract allow — and splits every template-day's shifts over the groups (`y_{g,t,d} ≥ 0`) under:
+//! * [`Family::WorkforceCover`]: each template-day's shifts are worked by groups that may work them
+//!   (a shift none can work only at [`UNWORKED_SHIFT_PRICE`], so a rounded plan stays feasible);
+//! * [`Family::WorkforceDays`]: a group works at most one shift per present agent a day;
+//! * [`Family::WorkforceHours`]: in each whole week, the group's shifts of each paid length are what
+//!   its agents' weeks hold, each agent working one *pattern* — so many shifts of each length, at most
+//!   `max_days`, paid hours within `[min_hours, max_hours]` — or idle at [`SHORT_HOUR_PRICE`] per hour of
+//!   its minimum, so an impossible minimum still gives a plan, and a report. Patterns make lengths count:
+//!   29.5 h cannot be 4 h shifts on 5 days.
+//!
+//! This is the aggregate (group-level) relaxation of the per-agent tour assignment, as in the
+//! "workforce-constrained" days-off and shift scheduling of Brusco & Jacobs (2000), *Management Science*
+//! 46(12); the roster search then assigns individual agents.
+//!
+//! [`Family::WorkforceCover`]: crate::rules::family::Family::WorkforceCover
+//! [`Family::WorkforceDays`]: crate::rules::family::Family::WorkforceDays
+//! [`Family::WorkforceHours`]: crate::rules::family::Family::WorkforceHours
+
+use crate::agents::{Agent, When, Window};
+use crate::grid::{iso_week, IsoWeek};
+use crate::model::Model;
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+/// What an hour below a group's summed minimum costs the program: far above any shift's cost per hour.
+pub const SHORT_HOUR_PRICE: f64 = 1_000.0;
+
+/// What a shift no agent can work costs the program: above a whole week's minimum hours short.
+pub const UNWORKED_SHIFT_PRICE: f64 = 100.0 * SHORT_HOUR_PRICE;
+
+/// Agents alike for the plan: the same templates, weekly hours band and working days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The agents (indices into the agents file).
+    pub agents: Vec<usize>,
+    /// Templates every agent of the group may work (skills hold the channels, the contract allows it).
+    pub templates: Vec<usize>,
+    /// Each agent's weekly hours band and working days.
+    pub min_hours: f64,
+    pub max_hours: f64,
+    pub max_days: u32,
+    /// Agents of the group on leave all day, per date.
+    pub away: BTreeMap<NaiveDate, u32>,
+    /// Agents of the group off all day every week on a weekday (Monday first).
+    pub weekday_off: [u32; 7],
+}
+
+impl Group {
+    /// Agents of the group who can work on `date`.
+    pub fn present(&self, date: NaiveDate) -> u32 {
+        let away = self.away.get(&date).copied().unwrap_or(0)
+            + self.weekday_off[date.weekday().num_days_from_monday() as usize];
+        (self.agents.len() as u32).saturating_sub(away)
+    }
+}
+
+/// The workforce in groups, and whether its minimum hours bind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Workforce {
+    pub groups: Vec<Group>,
+    /// Whether `min_hours` is a hard rule (the model may list it in `[rules] soft`).
+    pub min_hours_hard: bool,
+}
+
+impl Workforce {
+    /// Groups `agents` by the templates they may work; `windows` give their leave.
+    pub fn new(model: &Model, agents: &[Agent], windows: &[Window]) -> Workforce {
+        let mut groups: Vec<Group> = Vec::new();
+        for (a, agent) in agents.iter().enumerate() {
+            let templates: Vec<usize> = (0..model.shifts.len())
+                .filter(|&t| {
+                    agent.may_work(t)
+                        && model.shifts[t].channels.iter().all(|c| agent.has_skill(*c))
+                })
+                .collect();
+            let alike = |g: &Group| {
+                g.templates == templates
+                    && g.min_hours.to_bits() == agent.min_hours.to_bits()
+                    && g.max_hours.to_bits() == agent.max_hours.to_bits()
+                    && g.max_days == agent.max_days
+            };
+            let i = match groups.iter().position(alike) {
+                Some(i) => i,
+                None => {
+                    groups.push(Group {
+                        agents: Vec::new(),
+                        templates,
+                        min_hours: agent.min_hours,
+                        max_hours: agent.max_hours,
+                        max_days: agent.max_days,
+                        away: BTreeMap::new(),
+                        weekday_off: [0; 7],
+                    });
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[i];
+            g.agents.push(a);
+            let off = weekdays_off(windows, a);
+            for (day, is_off) in g.weekday_off.iter_mut().zip(off) {
+                *day += u32::from(is_off);
+            }
+            for date in days_away(windows, a) {
+                if !off[date.weekday().num_days_from_monday() as usize] {
+                    *g.away.entry(date).or_default() += 1;
+                }
+            }
+        }
+        Workforce {
+            groups,
+            min_hours_hard: model.rules.is_hard(crate::rules::Rule::MinHours),
+        }
+    }
+
+    /// The groups that may work template `t`.
+    pub fn groups_for(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.groups.len()).filter(move |&g| self.groups[g].templates.contains(&t))
+    }
+}
+
+impl Group {
+    /// The paid lengths (minutes) of the group's templates, distinct and sorted.
+    pub fn lengths(&self, model: &Model) -> Vec<u32> {
+        let mut l: Vec<u32> = self
+            .templates
+            .iter()
+            .map(|&t| model.shifts[t].paid_minutes)
+            .collect();
+        l.sort_unstable();
+        l.dedup();
+        l
+    }
+
+    /// Every week one agent of the group may work: how many shifts of each of `lengths`, at most
+    /// `max_days` in all, paid hours within the band (from 0 when the minimum is soft).
+    pub fn patterns(&self, lengths: &[u32], min_hard: bool) -> Vec<Vec<u32>> {
+        let min = if min_hard {
+            self.min_hours * 60.0 - 1e-6
+        } else {
+            0.0
+        };
+        let max = self.max_hours * 60.0 + 1e-6;
+        let mut out = Vec::new();
+        let mut counts = vec![0u32; lengths.len()];
+        fill(
+            lengths,
+            0,
+            self.max_days,
+            &mut counts,
+            &mut |c: &[u32]| {
+                let minutes: f64 = c.iter().zip(lengths).map(|(n, l)| f64::from(n * l)).sum();
+                if minutes >= min && minutes <= max {
+                    out.push(c.to_vec());
+                }
+            },
+        );
+        out
+    }
+}
+
+/// Calls `visit` with every way to take at most `left` shifts of `lengths[k..]`.
+fn fill(
+    lengths: &[u32],
+    k: usize,
+    left: u32,
+    counts: &mut Vec<u32>,
+    visit: &mut dyn FnMut(&[u32]),
+) {
+    if k == lengths.len() {
+        visit(counts);
+        return;
+    }
+    for n in 0..=left {
+        counts[k] = n;
+        fill(lengths, k + 1, left - n, counts, visit);
+    }
+    counts[k] = 0;
+}
+
+/// Dates on which the agent is unavailable all day (a dated `00:00–24:00` window).
+fn days_away(windows: &[Window], a: usize) -> Vec<NaiveDate> {
+    let mut out: Vec<NaiveDate> = windows
+        .iter()
+        .filter(|w| w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60)
+        .filter_map(|w| match w.when {
+            When::Date(d) => Some(d),
+            When::Weekday(_) => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The weekdays (Monday first) on which the agent is off all day every week (a fixed day off).
+fn weekdays_off(windows: &[Window], a: usize) -> [bool; 7] {
+    let mut off = [false; 7];
+    for w in windows {
+        if let When::Weekday(wd) = w.when {
+            if w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60 {
+                off[wd.num_days_from_monday() as usize] = true;
+            }
+        }
+    }
+    off
+}
+
+/// The ISO weeks of `dates` that lie whole among them.
+pub fn whole_weeks(dates: &[NaiveDate]) -> Vec<IsoWeek> {
+    let mut count: BTreeMap<IsoWeek, u32> = BTreeMap::new();
+    for d in dates {
+        *count.entry(iso_week(*d)).or_default() += 1;
+    }
+    count
+        .into_iter()
+        .filter(|(_, n)| *n == 7)
+        .map(|(w, _)| w)
+        .collect()
+}
