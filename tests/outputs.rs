@@ -283,6 +283,7 @@ fn replanning_into_the_same_folder_updates_calendars_and_removes_what_no_longer_
             "ics/A1.ics",
             "ics/A2.ics",
             "notes.txt",
+            "report.html",
             "roster.csv",
             "roster.json",
             "roster.xlsx",
@@ -311,6 +312,7 @@ fn replanning_into_the_same_folder_updates_calendars_and_removes_what_no_longer_
             ".vuoro-manifest-roster",
             "ics/A1.ics",
             "notes.txt",
+            "report.html",
             "roster.csv",
             "roster_daily.csv"
         ]
@@ -414,6 +416,7 @@ fn a_roster_run_answers_for_the_roster_files_a_plan_run_wrote() {
             ".vuoro-manifest-roster",
             "coverage.csv",
             "ics/mine.ics",
+            "report.html",
             "roster.csv",
             "roster_daily.csv",
             "shifts.csv"
