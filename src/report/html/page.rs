@@ -126,11 +126,13 @@ fn meta_line(input: &ReportInput<'_>) -> String {
         input.staffing.paid_hours()
     ));
     if let Some(roster) = input.roster {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         parts.push(format!(
-            "{} agents, {} open shifts, {} rules broken",
-            roster.agents.len(),
-            roster.open_count(),
-            roster.violations.len()
+            "{}, {}, {}",
+            plural(roster.agents.len(), "agent", "agents"),
+            plural(roster.open_count() as usize, "open shift", "open shifts"),
+            plural(roster.violations.len(), "rule breach", "rule breaches")
         ));
     }
     if let Some(sim) = input.simulated {

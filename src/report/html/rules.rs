@@ -84,11 +84,16 @@ fn broken(input: &ReportInput<'_>, roster: &Roster) -> String {
         agents.dedup();
         let _ = writeln!(
             out,
-            "<tr><td class=\"l\"><a href=\"#rule-{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>",
+            "<tr><td class=\"l\"><a href=\"#rule-{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"l{}\">{}</td></tr>",
             rule.code(),
             escape(rule.words()),
             of.len(),
             agents.len(),
+            if input.model.rules.is_hard(*rule) {
+                " miss"
+            } else {
+                ""
+            },
             strength(input.model, *rule)
         );
     }
