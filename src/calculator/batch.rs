@@ -5,7 +5,7 @@
 //! a row with more or fewer fields than the header is an error, a cell is echoed at most 40 characters
 //! long and a file over 64 MiB is refused unread.
 
-use super::{Case, CaseText, INPUT_COLUMNS};
+use super::{Case, CaseText, Evaluation, INPUT_COLUMNS};
 use crate::csv_input::{shorten, Columns, CsvFile};
 use crate::error::Diagnostics;
 use std::path::Path;
@@ -47,7 +47,7 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         let mut text = CaseText::default();
         for (column, value) in row.cells() {
             if let Some(column) = column {
-                text.set(column, Some(value.to_string()));
+                text.set_str(column, value);
             }
         }
         match text.parse() {
@@ -71,6 +71,97 @@ pub fn parse_batch(path: &Path, contents: &str) -> Result<Vec<BatchCase>, Diagno
         }
     });
     file.problems.finish(cases)
+}
+
+/// Evaluates every case at its one staffing, in file order; every case that cannot be evaluated is
+/// named as `path:line: …`. Runs on `threads` threads (see [`in_chunks`]).
+pub fn evaluate_batch(
+    path: &Path,
+    cases: &[BatchCase],
+    threads: usize,
+) -> Result<Vec<Evaluation>, Vec<String>> {
+    let parts = in_chunks(cases, &[], threads, |part, _| evaluate_part(path, part));
+    let mut evaluations = Vec::with_capacity(cases.len());
+    let mut problems = Vec::new();
+    for part in parts {
+        match part {
+            Ok(e) if problems.is_empty() => evaluations.extend(e),
+            Ok(_) => {}
+            Err(p) => problems.extend(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(evaluations)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Fewer rows than this are not worth a thread.
+const MIN_CHUNK: usize = 1_000;
+
+/// `f` over consecutive chunks of `cases` (with the matching chunk of `evaluations`, when given) on up
+/// to `threads` threads, results in file order. Rows are independent, so the joined result does not
+/// depend on the number of threads.
+pub(crate) fn in_chunks<T: Send>(
+    cases: &[BatchCase],
+    evaluations: &[Evaluation],
+    threads: usize,
+    f: impl Fn(&[BatchCase], &[Evaluation]) -> T + Sync,
+) -> Vec<T> {
+    let chunk = cases.len().div_ceil(threads.max(1)).max(MIN_CHUNK);
+    let evaluations_of = |i: usize, len: usize| {
+        evaluations
+            .get(i * chunk..(i * chunk + len).min(evaluations.len()))
+            .unwrap_or_default()
+    };
+    if cases.len() <= chunk {
+        return vec![f(cases, evaluations_of(0, cases.len()))];
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = cases
+            .chunks(chunk)
+            .enumerate()
+            .map(|(i, part)| {
+                let evaluations = evaluations_of(i, part.len());
+                scope.spawn(move || f(part, evaluations))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn evaluate_part(path: &Path, cases: &[BatchCase]) -> Result<Vec<Evaluation>, Vec<String>> {
+    let mut evaluations = Vec::with_capacity(cases.len());
+    let mut problems = Vec::new();
+    for c in cases {
+        match evaluate_one(path, c) {
+            Ok(e) => evaluations.push(e),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(evaluations)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A batch row's one staffing, or what stops it as `path:line: …`.
+pub(crate) fn evaluate_one(path: &Path, c: &BatchCase) -> Result<Evaluation, String> {
+    match c.case.evaluate() {
+        Ok(mut e) if e.len() == 1 => Ok(e.remove(0)),
+        Ok(_) => Err(format!(
+            "{}:{}: agents: expected one staffing per batch row, found a range",
+            path.display(),
+            c.line
+        )),
+        Err(e) => Err(format!("{}:{}: {e}", path.display(), c.line)),
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +189,39 @@ mod tests {
         let lines: Vec<String> = err.0.iter().map(|d| d.to_string()).collect();
         assert!(lines[0].starts_with("c.csv:1:2: unknown column 'target_sll'"));
         assert_eq!(lines[1], "c.csv:1: missing column 'aht' (required)");
+    }
+
+    #[test]
+    fn threads_change_nothing() {
+        // 2 500 rows over three chunks: one thread and three give the same evaluations in file order.
+        let mut csv = String::from("volume,aht,target_sl,patience\n");
+        for i in 0..2_500 {
+            csv.push_str(&format!(
+                "{},3m,80%,{}\n",
+                10 + i % 97,
+                if i % 2 == 0 { "" } else { "2m" }
+            ));
+        }
+        let cases = parse_batch(Path::new("c.csv"), &csv).expect("valid");
+        let one = evaluate_batch(Path::new("c.csv"), &cases, 1).expect("evaluates");
+        let three = evaluate_batch(Path::new("c.csv"), &cases, 3).expect("evaluates");
+        assert_eq!(one.len(), 2_500);
+        assert_eq!(one, three);
+        assert_eq!(
+            one[96].agents,
+            cases[96].case.evaluate().expect("one")[0].agents
+        );
+    }
+
+    #[test]
+    fn unreachable_rows_are_named_by_line() {
+        let csv = "volume,aht,agents,target_sl\n100,3m,,80%\n100,3m,5..6,\n";
+        let cases = parse_batch(Path::new("c.csv"), csv).expect("valid");
+        let problems = evaluate_batch(Path::new("c.csv"), &cases, 2).expect_err("a range");
+        assert_eq!(
+            problems,
+            ["c.csv:3: agents: expected one staffing per batch row, found a range"]
+        );
     }
 
     #[test]

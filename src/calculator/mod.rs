@@ -40,22 +40,67 @@ pub const INPUT_COLUMNS: [&str; 15] = [
 ];
 
 /// A case as written: one optional text per input column (`None` or blank = not given).
+///
+/// The cells live in one string (a batch row is one allocation, not one per cell).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseText {
-    pub cells: [Option<String>; 15],
+    /// The cells given, one after another.
+    text: String,
+    /// Where each column's cell is in `text`; empty when not given.
+    spans: [(u32, u32); INPUT_COLUMNS.len()],
 }
 
 impl CaseText {
     pub fn set(&mut self, column: &str, value: Option<String>) {
-        if let Some(i) = INPUT_COLUMNS.iter().position(|c| *c == column) {
-            self.cells[i] = value.filter(|v| !v.trim().is_empty());
+        self.set_str(column, value.as_deref().unwrap_or_default());
+    }
+
+    /// Sets `column` to `value`; a blank value means not given.
+    pub fn set_str(&mut self, column: &str, value: &str) {
+        if let Some(i) = input_index(column) {
+            self.spans[i] = if value.trim().is_empty() {
+                (0, 0)
+            } else {
+                let start = self.text.len();
+                self.text.push_str(value);
+                (start as u32, self.text.len() as u32)
+            };
         }
     }
 
     pub fn get(&self, column: &str) -> Option<&str> {
-        let i = INPUT_COLUMNS.iter().position(|c| *c == column)?;
-        self.cells[i].as_deref().map(str::trim)
+        self.cell(input_index(column)?)
     }
+
+    /// The cell of the `i`-th column of [`INPUT_COLUMNS`], trimmed, when given.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let (start, end) = *self.spans.get(i)?;
+        (start < end).then(|| self.text[start as usize..end as usize].trim())
+    }
+}
+
+/// The position of `column` in [`INPUT_COLUMNS`] (a `match`, not a search: a batch row asks ~30 times).
+fn input_index(column: &str) -> Option<usize> {
+    let i = match column {
+        "label" => 0,
+        "volume" => 1,
+        "interval" => 2,
+        "aht" => 3,
+        "patience" => 4,
+        "agents" => 5,
+        "threshold" => 6,
+        "target_sl" => 7,
+        "sl_convention" => 8,
+        "target_asa" => 9,
+        "max_abandon" => 10,
+        "max_occupancy" => 11,
+        "shrinkage" => 12,
+        "concurrency" => 13,
+        "non_overlap" => 14,
+        _ => return None,
+    };
+    debug_assert_eq!(INPUT_COLUMNS[i], column);
+    Some(i)
 }
 
 /// How many agents a case is evaluated at.
@@ -457,6 +502,14 @@ mod tests {
             problems[1].error.to_string(),
             "aht: expected a duration such as 20s, 3m, 1h30m or plain seconds, found '3 parsecs'"
         );
+    }
+
+    #[test]
+    fn every_input_column_has_its_index() {
+        for (i, column) in INPUT_COLUMNS.iter().enumerate() {
+            assert_eq!(input_index(column), Some(i));
+        }
+        assert_eq!(input_index("target_sll"), None);
     }
 
     #[test]

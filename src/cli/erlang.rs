@@ -4,8 +4,10 @@ use super::write::emit;
 use super::Failure;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use vuoro::calculator::batch::parse_batch;
-use vuoro::calculator::output::{batch_table, row, to_csv, to_json, to_table};
+use vuoro::calculator::batch::{evaluate_batch, parse_batch};
+use vuoro::calculator::output::{
+    batch_table, row, to_csv, to_json, to_table, write_batch, BatchFormat, Cell,
+};
 use vuoro::calculator::{AgentsSpec, Case, CaseText};
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
@@ -22,22 +24,27 @@ pub(crate) enum Format {
 const EXAMPLES: &str = "\
 Examples:
   # KPIs of 14 agents for 100 calls per 30 minutes, AHT 3 min
-  vuoro erlang --volume 100 --interval 30m --aht 3m --threshold 20s --agents 14
+  vuoro erlang --volume 100 --interval 30m --aht 3m --threshold 20s \\
+      --agents 14
 
   # the same with callers who hang up after 2 minutes on average (Erlang A)
-  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14 --patience 2m
+  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14 \\
+      --patience 2m
 
   # agents needed for 80/20, ASA at most 15 s, 30 % shrinkage
-  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --target-asa 15s --shrinkage 30%
+  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s \\
+      --target-asa 15s --shrinkage 30%
 
   # chat, three sessions per agent, 40 % of a chat's work cannot overlap
-  vuoro erlang --volume 120 --aht 6m --concurrency 3 --non-overlap 40% --target-sl 80% --threshold 60s
+  vuoro erlang --volume 120 --aht 6m --concurrency 3 --non-overlap 40% \\
+      --target-sl 80% --threshold 60s
 
   # what-if table from 10 to 20 agents, marking the fewest that meet the target
   vuoro erlang --volume 100 --aht 3m --agents 10..20 --target-sl 80%
 
-  # one case per CSV row (columns as the flags, with underscores), results as CSV
-  vuoro erlang --batch forecasts/voice-monday.csv --format csv --out results.csv
+  # one case per CSV row (columns as the flags, with underscores), as CSV
+  vuoro erlang --batch forecasts/monday-intervals.csv --format csv \\
+      --out results.csv
 
 Service-level conventions (--sl-convention), relevant with --patience:
   offered              answered within T / offered (default: abandons count against it)
@@ -179,11 +186,11 @@ fn run_single(args: &ErlangArgs) -> Result<u8, Failure> {
     Ok(exit_code(&evaluations, &case))
 }
 
-fn rows(
-    text: &CaseText,
+fn rows<'a>(
+    text: &'a CaseText,
     case: &Case,
     evaluations: &[vuoro::calculator::Evaluation],
-) -> Vec<Vec<vuoro::calculator::output::Cell>> {
+) -> Vec<Vec<Cell<'a>>> {
     evaluations.iter().map(|e| row(text, case, e)).collect()
 }
 
@@ -202,20 +209,20 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
     let contents = super::read_input(path)?;
     let cases = parse_batch(path, &contents)
         .map_err(|d| Failure::input(d.to_string().replace('\n', "\nerror: ")))?;
-    let mut evaluated = Vec::with_capacity(cases.len());
-    let mut problems = Vec::new();
-    for c in &cases {
-        match c.case.evaluate() {
-            Ok(mut e) if e.len() == 1 => evaluated.push((c, e.remove(0))),
-            Ok(_) => problems.push(format!(
-                "{}:{}: agents: expected one staffing per batch row, found a range",
-                path.display(),
-                c.line
-            )),
-            Err(e) => problems.push(format!("{}:{}: {e}", path.display(), c.line)),
-        }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let output = match args.format {
+        Format::Table => evaluate_batch(path, &cases, threads).map(|evaluations| {
+            let rows: Vec<_> = cases
+                .iter()
+                .zip(&evaluations)
+                .map(|(c, e)| (c.line, &c.text, &c.case, e))
+                .collect();
+            batch_table(&rows)
+        }),
+        Format::Csv => write_batch(path, &cases, BatchFormat::Csv, threads),
+        Format::Json => write_batch(path, &cases, BatchFormat::Json, threads),
     }
-    if !problems.is_empty() {
+    .map_err(|mut problems| {
         // The first hundred, then a count: a broken file must not flood the terminal.
         let more = problems.len().saturating_sub(100);
         problems.truncate(100);
@@ -225,29 +232,8 @@ fn run_batch(args: &ErlangArgs, path: &std::path::Path) -> Result<u8, Failure> {
                 path.display()
             ));
         }
-        return Err(Failure::input(problems.join("\nerror: ")));
-    }
-    let output = match args.format {
-        Format::Table => {
-            let rows: Vec<_> = evaluated
-                .iter()
-                .map(|(c, e)| (c.line, &c.text, &c.case, e))
-                .collect();
-            batch_table(&rows)
-        }
-        Format::Csv => to_csv(
-            &evaluated
-                .iter()
-                .map(|(c, e)| row(&c.text, &c.case, e))
-                .collect::<Vec<_>>(),
-        ),
-        Format::Json => to_json(
-            &evaluated
-                .iter()
-                .map(|(c, e)| row(&c.text, &c.case, e))
-                .collect::<Vec<_>>(),
-        ),
-    };
+        Failure::input(problems.join("\nerror: "))
+    })?;
     emit(args.out.as_deref(), &output)?;
     Ok(0)
 }

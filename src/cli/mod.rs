@@ -4,26 +4,62 @@
 
 mod commit;
 mod erlang;
+mod generate;
 mod plan;
 mod previous;
+mod progress;
 mod report;
 mod requirements;
 mod roster;
 mod schedule;
 mod simulate;
+mod solver;
+mod summary;
 mod write;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+
+/// Each example fits an 80-column terminal; a long command continues with `\` so it pastes as one.
+const EXAMPLES: &str = "\
+Examples:
+  # the whole week: forecast → requirements → shifts → named roster → files
+  vuoro plan --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-agents.csv \\
+      --availability models/helsinki-availability.csv --out plan
+
+  # required agents per channel and interval, with a chart
+  vuoro requirements --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --out requirements.csv --plot requirements.svg
+
+  # one interval: KPIs of 14 agents, then the agents 80/20 needs
+  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14
+  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s
+
+  # one case per CSV row
+  vuoro erlang --batch forecasts/monday-intervals.csv --format csv \\
+      --out results.csv
+
+  # shell completions and the manual page
+  vuoro completions bash > ~/.local/share/bash-completion/completions/vuoro
+  vuoro man --out man/
+
+Add --format json for the summary as one JSON document, --quiet for no progress.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "vuoro",
     version,
     about = "Staffing for multichannel contact centers: Erlang B/C/A, requirements, schedules, rosters.",
-    after_help = "Examples:\n  vuoro requirements --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg\n  vuoro erlang --volume 100 --interval 30m --aht 3m --agents 14\n  vuoro erlang --volume 100 --aht 3m --target-sl 80% --threshold 20s --shrinkage 30%\n  vuoro erlang --batch forecasts/monday-intervals.csv --format csv --out results.csv"
+    after_help = EXAMPLES
 )]
 struct Cli {
+    /// No progress lines and no table summary (files, JSON and errors are unaffected; warnings still
+    /// go to standard error).
+    #[arg(long, short, global = true, display_order = 1000)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +78,10 @@ enum Command {
     Plan(Box<plan::PlanArgs>),
     /// Replay a plan or roster with a discrete-event simulation: what it delivers, interval by interval.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Shell completions on standard output: bash, zsh, fish, powershell or elvish.
+    Completions(generate::CompletionsArgs),
+    /// The manual page (roff) on standard output, or one page per command with --out DIR.
+    Man(generate::ManArgs),
     /// Rebuild DIR/report.html from an output folder of plan, schedule or roster (and a simulation in it).
     Report(Box<report::ReportArgs>),
 }
@@ -123,6 +163,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    progress::set_quiet(cli.quiet);
     commit::remove_temporaries_on_interrupt();
     let result = match cli.command {
         Command::Erlang(args) => erlang::run(*args),
@@ -131,6 +172,8 @@ pub fn run() -> ExitCode {
         Command::Roster(args) => roster::run(*args),
         Command::Plan(args) => plan::run(*args),
         Command::Simulate(args) => simulate::run(*args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
         Command::Report(args) => report::run(*args),
     };
     match result {
@@ -148,5 +191,62 @@ pub fn run() -> ExitCode {
             eprintln!("error: {}", lines.join("\n"));
             ExitCode::from(failure.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::{CommandFactory as _, Parser as _};
+
+    /// The example commands of a help text: `vuoro …` lines joined with their `\` continuations.
+    fn examples(help: &str) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut lines = help.lines();
+        while let Some(line) = lines.next() {
+            if !line.trim_start().starts_with("vuoro ") {
+                continue;
+            }
+            let mut text = vec![line.to_string()];
+            let mut command = line.trim().to_string();
+            while let Some(head) = command.strip_suffix('\\') {
+                let next = lines.next().expect("a continuation line");
+                text.push(next.to_string());
+                command = format!("{head} {}", next.trim());
+            }
+            // Shell redirections and pipes are not the command's arguments.
+            let words: Vec<String> = command
+                .split_whitespace()
+                .take_while(|w| !matches!(*w, ">" | "|" | "&&"))
+                .map(str::to_string)
+                .collect();
+            out.push((text.join("\n"), words));
+        }
+        out
+    }
+
+    /// Every example in every `--help` parses as the command it shows and fits an 80-column terminal,
+    /// so it pastes whole.
+    #[test]
+    fn help_examples_parse_and_fit() {
+        let mut top = Cli::command();
+        top.build();
+        let mut helps = vec![top.render_long_help().to_string()];
+        for sub in top.get_subcommands_mut() {
+            helps.push(sub.render_long_help().to_string());
+        }
+        let mut count = 0;
+        for help in &helps {
+            for (text, words) in examples(help) {
+                for line in text.lines() {
+                    assert!(line.chars().count() <= 80, "too wide:\n{line}");
+                }
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    panic!("{text}\ndoes not parse: {e}");
+                }
+                count += 1;
+            }
+        }
+        assert!(count >= 15, "{count} examples");
     }
 }

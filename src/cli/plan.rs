@@ -2,8 +2,11 @@
 
 use super::commit::commit;
 use super::previous::{read_previous, read_previous_roster};
+use super::progress::Progress;
 use super::requirements::{load_model, requirements_of};
-use super::write::{check_out_folder, emit};
+use super::solver::SolverArgs;
+use super::summary::{print, FormatArgs};
+use super::write::check_out_folder;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -21,14 +24,17 @@ use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
+use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign_with, Options, Roster};
-use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
+use vuoro::schedule::{schedule_for, ShiftPlan, Workforce};
 
 const EXAMPLES: &str = "\
-Example (the shipped week, 120 named agents):
-  vuoro plan --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
-      --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out plan
+Example (the shipped week, 114 named agents):
+  vuoro plan --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-agents.csv \\
+      --availability models/helsinki-availability.csv --out plan
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
 break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json, roster.xlsx and report.html
@@ -68,24 +74,10 @@ pub(crate) struct PlanArgs {
     /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
     #[arg(long, value_name = "DIR")]
     previous: Option<PathBuf>,
-    /// What the shift plan optimises: interval, daily or weekly.
-    #[arg(long, default_value = "interval")]
-    goal: String,
-    /// Solver time limit, seconds.
-    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
-    time_limit: f64,
-}
-
-/// `--goal` in the library's terms.
-fn goal_of(text: &str) -> Result<Goal, Failure> {
-    match text {
-        "interval" => Ok(Goal::Interval),
-        "daily" => Ok(Goal::Daily),
-        "weekly" => Ok(Goal::Weekly),
-        other => Err(Failure::input(format!(
-            "--goal: expected interval, daily or weekly, found '{other}'"
-        ))),
-    }
+    #[command(flatten)]
+    solver: SolverArgs,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 /// The agents and their availability, read before the long solve so a typo costs no time.
@@ -106,8 +98,9 @@ fn plan_files(
     model: &Model,
     plan: &ShiftPlan,
     evaluation: &Evaluation,
+    (image, extension): (ImageFormat, &str),
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    let chart = coverage_chart(model, evaluation, "roster", ImageFormat::Svg)
+    let chart = coverage_chart(model, evaluation, "roster", image)
         .map_err(|e| Failure::input(e.to_string()))?;
     Ok(vec![
         (
@@ -118,19 +111,15 @@ fn plan_files(
             "coverage.csv".into(),
             encode(&model.export_csv, &coverage_csv(evaluation, model)),
         ),
-        ("coverage.svg".into(), chart),
+        (format!("coverage.{extension}").into(), chart),
     ])
 }
 
 pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     check_exports(&args.export)?;
-    let goal = goal_of(&args.goal)?;
-    if !(1e-3..=1e6).contains(&args.time_limit) {
-        return Err(Failure::input(format!(
-            "--time-limit: expected seconds from 0.001 to 1000000, found '{}'",
-            args.time_limit
-        )));
-    }
+    let (image, extension) = args.solver.plot_format()?;
+    let choice = args.solver.choice()?;
+    let goal = args.solver.goal();
     let mut inputs = vec![
         args.model.as_path(),
         args.forecast.as_path(),
@@ -138,6 +127,8 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     ];
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
+    let progress = Progress::new("plan");
+    progress.detail("reading the model and the workforce");
     let model = load_model(&args.model)?;
     let (agents, windows) = read_workforce(&args, &model)?;
     check_writable(&model, &agents, &args.agents, &args.export)?;
@@ -149,28 +140,19 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         Some(dir) => read_previous_roster(dir, &model)?,
         None => None,
     };
+    progress.detail("requirements");
     let period = Period {
         from: args.from,
         to: args.to,
     };
     let demand =
         Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
-    let choice = SolverChoice {
-        time_limit_s: args.time_limit,
-        ..SolverChoice::default()
-    };
-    let mut progress = |m: &str| eprintln!("vuoro plan: {m}");
     let workforce = Workforce::new(&model, &agents, &windows);
-    let plan = schedule_for(
-        &model,
-        &demand,
-        goal,
-        &choice,
-        Some(&workforce),
-        &mut progress,
-    )
+    let plan = schedule_for(&model, &demand, goal, &choice, Some(&workforce), &mut |m| {
+        progress.stage(m)
+    })
     .map_err(|e| Failure::schedule(&args.model, e))?;
-    progress(&format!(
+    progress.stage(&format!(
         "rostering {} agents to {} shifts",
         agents.len(),
         plan.staffing.shift_count()
@@ -200,7 +182,8 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     );
     // What ships is the roster: coverage.csv, the chart and the summary all measure it.
     let evaluation = evaluate(&model, &demand, &roster.staffing);
-    let mut files = plan_files(&model, &plan, &evaluation)?;
+    progress.detail("writing");
+    let mut files = plan_files(&model, &plan, &evaluation, (image, &extension))?;
     files.extend(roster_files(
         &model,
         &roster,
@@ -216,8 +199,12 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         roster: Some(&roster),
         simulated: None,
     })?);
-    let summary = plan_summary(&model, &plan, &roster, &evaluation);
-    commit(&args.out, "plan", &files, || emit(None, &summary))?;
+    let summary = args.format.text(
+        || plan_summary(&model, &plan, &roster, &evaluation),
+        || summary_json::plan(&model, &plan, &roster, &evaluation),
+    );
+    progress.finish();
+    commit(&args.out, "plan", &files, || print(summary.as_deref()))?;
     let met = roster.open.is_empty()
         && roster.hard_breaches(&model) == 0
         && plan.unmet(&evaluation).is_empty();
@@ -241,10 +228,10 @@ pub(crate) fn warn_availability(
         .date_naive();
     let dates: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
     if let Some((n, line)) = vuoro::agents::dated_outside(windows, &dates) {
-        eprintln!(
-            "warning: {}:{line}: {n} availability row(s) dated outside the rostered days {first} – {last} (first on this line); they change nothing",
+        super::progress::warn(format!(
+            "{}:{line}: {n} availability row(s) dated outside the rostered days {first} – {last} (first on this line); they change nothing",
             path.display()
-        );
+        ));
     }
 }
 

@@ -1,5 +1,6 @@
 //! `vuoro requirements`: model + forecast → required agents per interval per channel.
 
+use super::summary::FormatArgs;
 use super::write::{check_apart, emit, write_all_atomically};
 use super::{read_input, Failure};
 use chrono::NaiveDate;
@@ -8,18 +9,20 @@ use std::path::{Path, PathBuf};
 use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::report::plot::{requirements_chart, ImageFormat};
-use vuoro::report::{requirements_csv, requirements_summary};
+use vuoro::report::{requirements_csv, requirements_summary, summary_json};
 use vuoro::requirements::{compute, Requirements};
 
 const EXAMPLES: &str = "\
 Examples:
   # the shipped example: four channels, one week at 15-minute intervals
   vuoro requirements --model models/helsinki-multichannel.toml \\
-      --forecast forecasts/helsinki-week-48.csv --out requirements.csv --plot requirements.svg
+      --forecast forecasts/helsinki-week-48.csv \\
+      --out requirements.csv --plot requirements.svg
 
   # only Monday to Wednesday of the forecast, CSV to standard output
   vuoro requirements --model models/helsinki-multichannel.toml \\
-      --forecast forecasts/helsinki-week-48.csv --from 2026-11-23 --to 2026-11-25
+      --forecast forecasts/helsinki-week-48.csv \\
+      --from 2026-11-23 --to 2026-11-25
 
 The CSV has one row per channel and interval; the summary (per day and channel) goes to standard output,
 or to standard error when the CSV does.";
@@ -45,6 +48,8 @@ pub(crate) struct RequirementsArgs {
     /// Draw the week per channel to this file (.svg or .png).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
@@ -67,7 +72,10 @@ pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
         },
     )?;
     let csv = requirements_csv(&model, &req);
-    let summary = requirements_summary(&model, &req);
+    let summary = args.format.text(
+        || requirements_summary(&model, &req),
+        || summary_json::requirements(&model, &req),
+    );
     let chart = match (plot_format, &args.plot) {
         (Some(format), Some(path)) => Some((
             path.as_path(),
@@ -89,8 +97,9 @@ pub(crate) fn run(args: RequirementsArgs) -> Result<u8, Failure> {
     }
     // Standard output first: if it fails, no file has changed.
     write_all_atomically(&files, || {
+        let summary = summary.as_deref().unwrap_or_default();
         if args.out.is_some() {
-            emit(None, &summary)
+            emit(None, summary)
         } else {
             emit(None, &csv)?;
             eprint!("{summary}");
@@ -110,7 +119,7 @@ pub(crate) fn requirements_of(
     let text = read_input(path)?;
     let read = read_forecast(path, &text, model, period).map_err(|d| Failure::diagnostics(&d))?;
     for w in &read.warnings {
-        eprintln!("warning: {w}");
+        super::progress::warn(w);
     }
     compute(model, &read.forecast).map_err(|e| Failure {
         code: 1,

@@ -3,8 +3,10 @@
 use super::commit::commit;
 use super::plan::{check_exports, check_writable, roster_files, warn_availability};
 use super::previous::{read_previous, read_previous_roster};
+use super::progress::Progress;
 use super::requirements::load_model;
-use super::write::{check_out_folder, emit};
+use super::summary::{print, FormatArgs};
+use super::write::check_out_folder;
 use super::{read_input, Failure};
 use clap::Args;
 use std::path::PathBuf;
@@ -12,13 +14,15 @@ use vuoro::agents::{read_agents, read_availability};
 use vuoro::export::Previous;
 use vuoro::report::html::ReportInput;
 use vuoro::report::roster::roster_report;
+use vuoro::report::summary_json;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign_with, period_of, Options};
 
 const EXAMPLES: &str = "\
 Example (roster the plan written by `vuoro schedule --out plan`):
-  vuoro roster --model models/helsinki-multichannel.toml --shifts plan/shifts.csv \\
-      --agents models/helsinki-agents.csv --availability models/helsinki-availability.csv --out roster
+  vuoro roster --model models/helsinki-multichannel.toml \\
+      --shifts plan/shifts.csv --agents models/helsinki-agents.csv \\
+      --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
 and report.html (timeline, contract hours, rules; `vuoro report DIR --model --forecast` adds the service)
@@ -53,6 +57,8 @@ pub(crate) struct RosterArgs {
     /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
     #[arg(long, value_name = "DIR")]
     previous: Option<PathBuf>,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
@@ -64,6 +70,8 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
     ];
     inputs.extend(args.availability.as_deref());
     check_out_folder(&args.out, &inputs)?;
+    let progress = Progress::new("roster");
+    progress.detail("reading the model, shifts and workforce");
     let model = load_model(&args.model)?;
     let previous = match &args.previous {
         Some(dir) => read_previous(dir, &model)?,
@@ -100,6 +108,11 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         moves: None,
         previous: earlier,
     };
+    progress.stage(&format!(
+        "rostering {} agents to {} shifts",
+        agents.len(),
+        shifts.shift_count()
+    ));
     let roster = assign_with(
         &model,
         &model.rules,
@@ -118,16 +131,23 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         roster: Some(&roster),
         simulated: None,
     })?);
-    let filled = roster.spans().len();
     let open = roster.open_count();
-    let mut report = format!(
-        "{} · roster: {} agents, {filled} shifts filled ({:.0} paid h), {open} open\n",
-        model.name,
-        roster.agents.len(),
-        roster.staffing.paid_hours()
+    let summary = args.format.text(
+        || {
+            let mut report = format!(
+                "{} · roster: {} agents, {} shifts filled ({:.0} paid h), {open} open\n",
+                model.name,
+                roster.agents.len(),
+                roster.spans().len(),
+                roster.staffing.paid_hours()
+            );
+            report.push_str(&roster_report(&model, &roster));
+            report
+        },
+        || summary_json::roster(&model, &roster),
     );
-    report.push_str(&roster_report(&model, &roster));
-    commit(&args.out, "roster", &files, || emit(None, &report))?;
+    progress.finish();
+    commit(&args.out, "roster", &files, || print(summary.as_deref()))?;
     Ok(if open == 0 && roster.hard_breaches(&model) == 0 {
         0
     } else {

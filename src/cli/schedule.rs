@@ -1,57 +1,43 @@
 //! `vuoro schedule`: requirements → shift plan (shifts.csv, coverage.csv, coverage.svg, summary).
 
 use super::commit::commit;
+use super::progress::Progress;
 use super::requirements::{load_model, requirements_of};
+use super::solver::SolverArgs;
+use super::summary::{print, FormatArgs};
 use super::write::check_out_folder;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
-use std::path::{Path, PathBuf};
+use clap::Args;
+use std::path::PathBuf;
 use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
+use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule, Backend, Goal, ShiftPlan, SolverChoice};
+use vuoro::schedule::{schedule, ShiftPlan};
 
 const EXAMPLES: &str = "\
 Examples:
-  # the shipped example: forecast → requirements → shifts, at the least paid time
-  vuoro schedule --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv --out plan
+  # the shipped example: forecast → requirements → shifts, least paid time
+  vuoro schedule --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv --out plan
 
-  # meet the weekly service level with fewer agents than covering every interval
-  vuoro schedule --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
-      --goal weekly --out plan-weekly
+  # meet the weekly service level with fewer agents than every interval needs
+  vuoro schedule --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv --goal weekly --out plan-weekly
 
   # requirements from another tool (CSV with channel, start, required)
-  vuoro schedule --model models/helsinki-multichannel.toml --requirements requirements.csv --out plan
+  vuoro schedule --model models/helsinki-multichannel.toml \\
+      --requirements requirements.csv --out plan
 
 Writes DIR/shifts.csv, DIR/coverage.csv, DIR/coverage.svg and DIR/report.html (all or none) and prints the summary: the
 service per channel and day, week and period, and under a daily/weekly goal what it trades.
 Exit code 1 when an interval stays below its minimum (the requirement, or a goal's floor), a service-level
 or abandonment target is missed over the goal's days or weeks, or the model cannot be solved; 2 for bad
 input.";
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum GoalArg {
-    /// Cover every interval's requirement.
-    Interval,
-    /// Meet each channel's service-level target over each day.
-    Daily,
-    /// Meet it over each week.
-    Weekly,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum SolverArg {
-    /// Pure Rust, always built.
-    Microlp,
-    /// HiGHS (cargo feature `highs`).
-    Highs,
-    /// COIN-OR CBC (cargo feature `cbc`).
-    Cbc,
-}
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -79,81 +65,10 @@ pub(crate) struct ScheduleArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// What to optimise.
-    #[arg(long, value_enum, default_value_t = GoalArg::Interval)]
-    goal: GoalArg,
-    /// MILP back end.
-    #[arg(long, value_enum, default_value_t = SolverArg::Microlp)]
-    solver: SolverArg,
-    /// Stop branch and bound after this many seconds (the best plan so far is kept).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 30.0,
-        allow_negative_numbers = true
-    )]
-    time_limit: f64,
-    /// Stop when the plan is provably within this relative gap of optimal, e.g. 0.5% or 0.005.
-    #[arg(
-        long,
-        value_name = "GAP",
-        default_value = "0.5%",
-        allow_hyphen_values = true
-    )]
-    mip_gap: String,
-    /// Solver threads (HiGHS and CBC).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    threads: u32,
-    /// Chart format of DIR/coverage.*.
-    #[arg(long, value_name = "svg|png", default_value = "svg")]
-    plot_format: String,
-}
-
-fn backend(arg: SolverArg) -> Result<Backend, Failure> {
-    match arg {
-        SolverArg::Microlp => Ok(Backend::Microlp),
-        #[cfg(feature = "highs")]
-        SolverArg::Highs => Ok(Backend::Highs),
-        #[cfg(feature = "cbc")]
-        SolverArg::Cbc => Ok(Backend::Cbc),
-        #[allow(unreachable_patterns)]
-        other => Err(Failure::input(format!(
-            "--solver {}: this build has no such back end; rebuild with `cargo build --release --features {}` (see README)",
-            format!("{other:?}").to_lowercase(),
-            format!("{other:?}").to_lowercase()
-        ))),
-    }
-}
-
-/// The solver settings from the flags.
-fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
-    if !(1e-3..=1e6).contains(&args.time_limit) {
-        return Err(Failure::input(format!(
-            "--time-limit: expected seconds from 0.001 to 1000000, found '{}'",
-            args.time_limit
-        )));
-    }
-    let mip_gap = vuoro::units::parse_share(&args.mip_gap)
-        .ok()
-        .filter(|g| (0.0..1.0).contains(g))
-        .ok_or_else(|| {
-            Failure::input(format!(
-                "--mip-gap: expected a share from 0 up to 100% such as 0.5% or 0.005, found '{}'",
-                args.mip_gap
-            ))
-        })?;
-    if !(1..=256).contains(&args.threads) {
-        return Err(Failure::input(format!(
-            "--threads: expected 1 to 256, found '{}'",
-            args.threads
-        )));
-    }
-    Ok(SolverChoice {
-        backend: backend(args.solver)?,
-        time_limit_s: args.time_limit,
-        mip_gap,
-        threads: args.threads.max(1),
-    })
+    #[command(flatten)]
+    solver: SolverArgs,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 /// What to cover: the requirements stage on a forecast, or a requirements file from any tool.
@@ -201,29 +116,21 @@ fn plan_files(
 }
 
 pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
-    let format =
-        ImageFormat::from_path(Path::new(&format!("x.{}", args.plot_format))).ok_or_else(|| {
-            Failure::input(format!(
-                "--plot-format: expected svg or png, found '{}'",
-                args.plot_format
-            ))
-        })?;
-    let choice = solver_choice(&args)?;
+    let (format, extension) = args.solver.plot_format()?;
+    let choice = args.solver.choice()?;
     let mut inputs = vec![args.model.as_path()];
     inputs.extend(args.forecast.as_deref());
     inputs.extend(args.requirements.as_deref());
     check_out_folder(&args.out, &inputs)?;
+    let progress = Progress::new("schedule");
+    progress.detail("reading the model");
     let model = load_model(&args.model)?;
+    progress.detail("requirements");
     let demand = demand_of(&args, &model)?;
-    let goal = match args.goal {
-        GoalArg::Interval => Goal::Interval,
-        GoalArg::Daily => Goal::Daily,
-        GoalArg::Weekly => Goal::Weekly,
-    };
-    let mut progress = |message: &str| eprintln!("vuoro schedule: {message}");
-    let plan = schedule(&model, &demand, goal, &choice, &mut progress)
+    let goal = args.solver.goal();
+    let plan = schedule(&model, &demand, goal, &choice, &mut |m| progress.stage(m))
         .map_err(|e| Failure::schedule(&args.model, e))?;
-    let extension = args.plot_format.to_ascii_lowercase();
+    progress.detail("writing");
     let mut files = plan_files(&model, &plan, format, &extension)?;
     let source = format!("schedule ({} goal)", plan.goal);
     files.push(super::report::report_file(&ReportInput {
@@ -234,10 +141,12 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         roster: None,
         simulated: None,
     })?);
-    let summary = schedule_summary(&model, &plan);
-    commit(&args.out, "schedule", &files, || {
-        super::write::emit(None, &summary)
-    })?;
+    let summary = args.format.text(
+        || schedule_summary(&model, &plan),
+        || summary_json::schedule(&model, &plan),
+    );
+    progress.finish();
+    commit(&args.out, "schedule", &files, || print(summary.as_deref()))?;
     let met = plan.shortfalls.is_empty() && plan.goal_misses().is_empty();
     Ok(if met { 0 } else { 1 })
 }

@@ -2,8 +2,10 @@
 //! simulation_days.csv, summary).
 
 use super::commit::commit;
+use super::progress::Progress;
 use super::requirements::{load_model, requirements_of};
-use super::write::{check_out_folder, emit};
+use super::summary::{print, FormatArgs};
+use super::write::check_out_folder;
 use super::{read_input, Failure};
 use chrono::NaiveDate;
 use clap::Args;
@@ -13,6 +15,7 @@ use vuoro::model::Model;
 use vuoro::report::simulation::{
     misses_target, simulation_csv, simulation_days_csv, simulation_summary,
 };
+use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::roster_file::read_roster_json;
@@ -21,8 +24,9 @@ use vuoro::staffing::Staffing;
 
 const EXAMPLES: &str = "\
 Example (the roster `vuoro plan --out plan` wrote, 200 replications):
-  vuoro simulate --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
-      --plan plan --replications 200 --out plan-simulated
+  vuoro simulate --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv --plan plan \\
+      --replications 200 --out plan-simulated
 
 Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv (the shift plan). Writes
 OUT/simulation.csv (per channel and interval) and OUT/simulation_days.csv (per channel and day, then ISO
@@ -62,6 +66,8 @@ pub(crate) struct SimulateArgs {
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 /// `--handle-times` in the library's terms.
@@ -117,12 +123,12 @@ fn warn_days_without_shifts(demand: &Demand, staffing: &Staffing) {
         .map(|d| d.to_string())
         .collect();
     if !bare.is_empty() {
-        eprintln!(
-            "warning: the plan has no shift on {} of the {} simulated days with contacts ({}); choose them with --from and --to",
+        super::progress::warn(format!(
+            "the plan has no shift on {} of the {} simulated days with contacts ({}); choose them with --from and --to",
             bare.len(),
             with_contacts.len(),
             bare.join(", ")
-        );
+        ));
     }
 }
 
@@ -156,6 +162,8 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
             args.plan.as_path(),
         ],
     )?;
+    let progress = Progress::new("simulate");
+    progress.detail("reading the model and the plan");
     let model = load_model(&args.model)?;
     let staffing = staffing_of(&args.plan, &model)?;
     if staffing.spans.is_empty() {
@@ -170,12 +178,12 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
     };
     let demand =
         Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
-    eprintln!(
-        "vuoro simulate: {} replications of {} agent-shifts on {} threads",
+    progress.stage(&format!(
+        "{} replications of {} agent-shifts on {} threads",
         options.replications,
         staffing.shift_count(),
         threads
-    );
+    ));
     warn_days_without_shifts(&demand, &staffing);
     let sim = simulate(&model, &demand, &staffing, &options);
     let files = vec![
@@ -188,7 +196,11 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
             simulation_days_csv(&sim).into_bytes(),
         ),
     ];
-    let summary = simulation_summary(&model, &sim);
-    commit(&args.out, "simulate", &files, || emit(None, &summary))?;
+    let summary = args.format.text(
+        || simulation_summary(&model, &sim),
+        || summary_json::simulation(&model, &sim),
+    );
+    progress.finish();
+    commit(&args.out, "simulate", &files, || print(summary.as_deref()))?;
     Ok(if misses_target(&sim) { 1 } else { 0 })
 }

@@ -7,6 +7,7 @@ pub mod roster;
 pub mod schedule;
 mod service;
 pub mod simulation;
+pub mod summary_json;
 
 pub use service::service_table;
 
@@ -79,13 +80,13 @@ pub fn requirements_csv(model: &Model, req: &Requirements) -> String {
 
 /// Figures of one channel on one local day; service figures are the evaluator's [`Summary`].
 #[derive(Debug, Clone, Default)]
-struct DayFigures {
-    workload_h: f64,
-    peak_scheduled: u64,
-    scheduled_h: f64,
-    productive_h: f64,
-    max_backlog: f64,
-    service: Summary,
+pub(crate) struct DayFigures {
+    pub(crate) workload_h: f64,
+    pub(crate) peak_scheduled: u64,
+    pub(crate) scheduled_h: f64,
+    pub(crate) productive_h: f64,
+    pub(crate) max_backlog: f64,
+    pub(crate) service: Summary,
 }
 
 /// A per-day, per-channel summary table with weekly totals and shrinkage hours by category.
@@ -138,23 +139,9 @@ fn channel_days(
     channel: &crate::model::Channel,
     ch: &crate::requirements::ChannelRequirements,
 ) -> String {
-    let tz = model.time_zone;
-    let hours = f64::from(req.interval_minutes) / 60.0;
     let immediate = !channel.is_deferred();
-    let share = crate::requirements::productive_share(channel);
     let mut out = String::new();
-    let mut days: Vec<(NaiveDate, DayFigures)> = Vec::new();
-    let mut week = DayFigures::default();
-    for (t, (start, r)) in req.starts.iter().zip(&ch.intervals).enumerate() {
-        let date = start.with_timezone(&tz).date_naive();
-        if days.last().is_none_or(|(d, _)| *d != date) {
-            days.push((date, DayFigures::default()));
-        }
-        if let Some((_, f)) = days.last_mut() {
-            f.add(t, r, hours, share);
-        }
-        week.add(t, r, hours, share);
-    }
+    let (days, week) = channel_figures(model, req, channel, ch);
     for (date, f) in &days {
         let _ = writeln!(
             out,
@@ -183,6 +170,31 @@ fn channel_days(
         );
     }
     out
+}
+
+/// One channel's figures per local day, and over the period.
+pub(crate) fn channel_figures(
+    model: &Model,
+    req: &Requirements,
+    channel: &crate::model::Channel,
+    ch: &crate::requirements::ChannelRequirements,
+) -> (Vec<(NaiveDate, DayFigures)>, DayFigures) {
+    let tz = model.time_zone;
+    let hours = f64::from(req.interval_minutes) / 60.0;
+    let share = crate::requirements::productive_share(channel);
+    let mut days: Vec<(NaiveDate, DayFigures)> = Vec::new();
+    let mut period = DayFigures::default();
+    for (t, (start, r)) in req.starts.iter().zip(&ch.intervals).enumerate() {
+        let date = start.with_timezone(&tz).date_naive();
+        if days.last().is_none_or(|(d, _)| *d != date) {
+            days.push((date, DayFigures::default()));
+        }
+        if let Some((_, f)) = days.last_mut() {
+            f.add(t, r, hours, share);
+        }
+        period.add(t, r, hours, share);
+    }
+    (days, period)
 }
 
 impl DayFigures {

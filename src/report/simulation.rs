@@ -12,7 +12,11 @@ use std::fmt::Write as _;
 const COLUMNS: &str = "offered,service_level,service_level_low,service_level_high,asa_s,p_abandon,occupancy,predicted_service_level,at_risk";
 
 /// Whether an interval is at risk: the formulas meet the target, the simulation's mean does not.
-fn at_risk(ch: &ChannelSimulation, simulated: &SimFigures, predicted: Option<f64>) -> bool {
+pub(crate) fn at_risk(
+    ch: &ChannelSimulation,
+    simulated: &SimFigures,
+    predicted: Option<f64>,
+) -> bool {
     match (ch.target, simulated.service_level, predicted) {
         (Some(target), Some(sim), Some(pred)) => pred + 1e-9 >= target && sim.mean + 1e-9 < target,
         _ => false,
@@ -65,7 +69,7 @@ pub fn simulation_csv(model: &Model, sim: &Simulation) -> String {
     out
 }
 
-fn period_label(p: SimPeriod) -> String {
+pub(crate) fn period_label(p: SimPeriod) -> String {
     match p {
         SimPeriod::Day(d) => d.to_string(),
         SimPeriod::Week((y, w)) => format!("{y}-W{w:02}"),
@@ -74,7 +78,7 @@ fn period_label(p: SimPeriod) -> String {
 }
 
 /// The evaluator's service level over the same day or week.
-fn predicted(sim: &Simulation, c: usize, p: SimPeriod) -> Option<f64> {
+pub(crate) fn predicted(sim: &Simulation, c: usize, p: SimPeriod) -> Option<f64> {
     let ev = &sim.evaluation.channels[c];
     match p {
         SimPeriod::Day(d) => ev.days.iter().find(|(x, _)| *x == d)?.1.service_level(),
