@@ -126,6 +126,7 @@ fn main() {
         staffing: &roster.staffing,
         roster: Some(&roster),
         simulated: None,
+        files: &[],
     };
     let mut times = Vec::new();
     let mut html = String::new();

@@ -181,6 +181,18 @@ fn the_page_has_every_section_one_svg_per_chart_and_escaped_names() {
         );
     }
     assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+    // The folder's other files are linked, relative to the page; the calendars as their folder.
+    for file in [
+        "coverage.csv",
+        "roster.xlsx",
+        "roster.json",
+        "shifts.csv",
+        "ics/",
+    ] {
+        assert!(html.contains(&format!("<a href=\"{file}\">")), "{file}");
+        assert!(folder.out.join(file).exists(), "{file}");
+    }
+    assert!(!html.contains("<a href=\"report.html\">"));
     // Self-contained: nothing fetched, no script needed.
     for banned in ["<script", "http://", "https://", "<link", "<img", "@import"] {
         let outside_svg_ns = html.replace("http://www.w3.org/2000/svg", "");

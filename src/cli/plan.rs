@@ -198,6 +198,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         staffing: &roster.staffing,
         roster: Some(&roster),
         simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
     })?);
     let summary = args.format.text(
         || plan_summary(&model, &plan, &roster, &evaluation),

@@ -53,6 +53,45 @@ pub(crate) struct ReportArgs {
     out: Option<PathBuf>,
 }
 
+/// What the page links: the top-level names of an output set (a folder once, as `ics/`), sorted.
+pub(crate) fn links<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Vec<String> {
+    let mut names: Vec<String> = paths
+        .into_iter()
+        .filter_map(|p| {
+            let mut parts = p.components();
+            let first = parts.next()?.as_os_str().to_string_lossy().into_owned();
+            Some(if parts.next().is_some() {
+                format!("{first}/")
+            } else {
+                first
+            })
+        })
+        .filter(|n| !n.starts_with('.') && n != "report.html")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The files of an existing folder, as [`links`] names them.
+fn folder_links(dir: &Path) -> Vec<String> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let name = PathBuf::from(e.file_name());
+                    if e.path().is_dir() {
+                        name.join("x")
+                    } else {
+                        name
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    links(entries.iter().map(PathBuf::as_path))
+}
+
 /// The page's bytes as `report.html` in an output folder.
 pub(crate) fn report_file(input: &ReportInput<'_>) -> Result<(PathBuf, Vec<u8>), Failure> {
     let html = report_html(input).map_err(|e| Failure::input(format!("report.html: {e}")))?;
@@ -138,6 +177,11 @@ pub(crate) fn run(args: ReportArgs) -> Result<u8, Failure> {
     } else {
         "report (shifts.csv)"
     };
+    // Links are relative to the page: the folder's files when it is written there.
+    let files = match &args.out {
+        Some(out) if out.parent() != Some(args.dir.as_path()) => Vec::new(),
+        _ => folder_links(&args.dir),
+    };
     let (_, bytes) = report_file(&ReportInput {
         model: &model,
         source,
@@ -145,6 +189,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<u8, Failure> {
         staffing: &staffing,
         roster: roster.as_ref(),
         simulated: simulated.as_ref(),
+        files: &files,
     })?;
     let out = args.out.unwrap_or_else(|| args.dir.join("report.html"));
     let note = format!(

@@ -130,6 +130,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         staffing: &roster.staffing,
         roster: Some(&roster),
         simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
     })?);
     let open = roster.open_count();
     let summary = args.format.text(

@@ -140,6 +140,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
         staffing: &plan.staffing,
         roster: None,
         simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
     })?);
     let summary = args.format.text(
         || schedule_summary(&model, &plan),

@@ -42,6 +42,8 @@ pub struct ReportInput<'a> {
     pub roster: Option<&'a Roster>,
     /// Simulated service levels of the same staffing, when a simulation was run.
     pub simulated: Option<&'a Simulated>,
+    /// The other files of the output folder (relative; a folder as `ics/`), linked from the header.
+    pub files: &'a [String],
 }
 
 /// The whole page.

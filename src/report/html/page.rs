@@ -76,6 +76,18 @@ pub(crate) fn page(input: &ReportInput<'_>, sections: &[Section]) -> String {
         escape(&model.name),
         escape(&meta_line(input))
     );
+    if !input.files.is_empty() {
+        let links: Vec<String> = input
+            .files
+            .iter()
+            .map(|f| format!("<a href=\"{}\">{}</a>", escape(f), escape(f)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\" id=\"files\">Files in this folder: {}</p>",
+            links.join(" · ")
+        );
+    }
     out.push_str("<nav><ol>\n");
     for s in sections {
         let _ = writeln!(
