@@ -16,13 +16,15 @@ use vuoro::report::html::{report_html, ReportInput, Simulated};
 use vuoro::requirements::demand::Demand;
 
 const EXAMPLES: &str = "\
-Example (after `vuoro plan --out plan` and `vuoro simulate --plan plan --out plan-simulated`):
-  vuoro report plan --model models/helsinki-multichannel.toml --forecast forecasts/helsinki-week-48.csv \\
+Example (after `vuoro plan --out plan` and
+`vuoro simulate --plan plan --out plan-simulated`):
+  vuoro report plan --model models/helsinki-multichannel.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
       --agents models/helsinki-agents.csv --simulation plan-simulated
 
-Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv, and simulation.csv and
-simulation_days.csv from --simulation (or DIR, when it holds them). Writes DIR/report.html (or --out
-FILE), one self-contained page.";
+Reads DIR/roster.json when present (the named roster), else DIR/shifts.csv, and
+simulation.csv and simulation_days.csv from --simulation (or DIR, when it holds
+them). Writes DIR/report.html (or --out FILE), one self-contained page.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]

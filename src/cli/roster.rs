@@ -25,7 +25,7 @@ Example (roster the plan written by `vuoro schedule --out plan`):
       --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
-and report.html (timeline, contract hours, rules; `vuoro report DIR --model --forecast` adds the service)
+and report.html (timeline, contract hours, rules; `vuoro report` adds the service)
 and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open or a hard rule
 (such as the minimum weekly hours) is broken.
 Re-rostering a published week: --previous DIR (the earlier output folder, may be --out) keeps every
