@@ -9,6 +9,7 @@
 //! * [`error`] — typed errors with file locations.
 
 pub mod agents;
+pub mod blend;
 pub mod calculator;
 mod csv_input;
 pub mod error;

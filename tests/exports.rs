@@ -96,6 +96,8 @@ fn roster(m: &Model, spans: Vec<Span>) -> Roster {
         open: vec![OpenShift {
             span: open,
             turned_away: vec![(Rule::OneShiftPerDay, 2)],
+            blocked: "2 agents skilled; A1 already working that day, A2 already working that day"
+                .to_string(),
         }],
         violations: vec![Violation {
             agent: Some(1),

@@ -167,7 +167,7 @@ fn skills_unavailability_and_daily_limits_are_hard() {
     );
     assert!(
         vuoro::report::roster::roster_report(&m, &r).contains(
-            "2026-11-24 day 08:00–16:00: 1 agent — turned away: 1 missing required skill, 1 more than one shift a day"
+            "2026-11-24 day 08:00–16:00: 1 agent — 1 agent skilled; V1 already working that day (turned away: 1 missing required skill, 1 more than one shift a day)"
         ),
         "{}",
         vuoro::report::roster::roster_report(&m, &r)

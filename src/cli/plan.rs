@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
+use vuoro::blend::plan_with_pools;
 use vuoro::evaluate::{evaluate, Evaluation};
 use vuoro::export::csv::{encode, first_unwritable};
 use vuoro::export::{
@@ -20,6 +21,7 @@ use vuoro::export::{
 };
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::blend::{blend_summary, compare_pools, pool_plan_notes};
 use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
@@ -27,7 +29,8 @@ use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign_with, Options, Roster};
-use vuoro::schedule::{schedule_for, ShiftPlan, Workforce};
+use vuoro::schedule::{schedule, Goal, ShiftPlan, Workforce};
+use vuoro::simulate::SimOptions;
 
 const EXAMPLES: &str = "\
 Example (the shipped week, 114 named agents):
@@ -35,6 +38,11 @@ Example (the shipped week, 114 named agents):
       --forecast forecasts/helsinki-week-48.csv \\
       --agents models/helsinki-agents.csv \\
       --availability models/helsinki-availability.csv --out plan
+
+Blended (voice and e-mail in one pool), compared with separate staffing of the same files:
+  vuoro plan --model models/helsinki-blended.toml \\
+      --forecast forecasts/helsinki-week-48.csv \\
+      --agents models/helsinki-blended-agents.csv --out blended --compare 200
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
 break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json, roster.xlsx and report.html
@@ -74,6 +82,14 @@ pub(crate) struct PlanArgs {
     /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
     #[arg(long, value_name = "DIR")]
     previous: Option<PathBuf>,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
+    /// With [[pool]] tables: also plan every channel on its own and print both shift plans side by
+    /// side, each simulated with N replications (paid hours, agents, live service level, deferred work
+    /// within its window).
+    #[arg(long, value_name = "N")]
+    compare: Option<u32>,
     #[command(flatten)]
     solver: SolverArgs,
     #[command(flatten)]
@@ -130,6 +146,11 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let progress = Progress::new("plan");
     progress.detail("reading the model and the workforce");
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     let (agents, windows) = read_workforce(&args, &model)?;
     check_writable(&model, &agents, &args.agents, &args.export)?;
     let previous = match &args.previous {
@@ -145,10 +166,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         from: args.from,
         to: args.to,
     };
-    let demand =
-        Demand::from_requirements(&model, &requirements_of(&model, &args.forecast, period)?);
+    let req = requirements_of(&model, &args.forecast, period)?;
     let workforce = Workforce::new(&model, &agents, &windows);
-    let plan = schedule_for(&model, &demand, goal, &choice, Some(&workforce), &mut |m| {
+    warn_pool_goal(&model, goal);
+    let (demand, plan) = plan_with_pools(&model, &req, goal, &choice, Some(&workforce), &mut |m| {
         progress.stage(m)
     })
     .map_err(|e| Failure::schedule(&args.model, e))?;
@@ -200,8 +221,22 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         simulated: None,
         files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
     })?);
+    let compared = match args.compare {
+        Some(replications) => Some(compare_separate(
+            &args,
+            &model,
+            (&demand, &plan),
+            replications,
+        )?),
+        None => None,
+    };
     let summary = args.format.text(
-        || plan_summary(&model, &plan, &roster, &evaluation),
+        || {
+            let mut text = plan_summary(&model, &plan, &roster, &evaluation);
+            text.push_str(&pool_plan_notes(&model));
+            text.push_str(compared.as_deref().unwrap_or_default());
+            text
+        },
         || summary_json::plan(&model, &plan, &roster, &evaluation),
     );
     progress.finish();
@@ -310,4 +345,59 @@ pub(crate) fn roster_files(
         }
     }
     Ok(files)
+}
+
+/// A daily or weekly goal credits a pool's live channel with every agent of the pool (the scheduler's
+/// service-level curve knows no deferred work): the simulation is then the only check.
+pub(crate) fn warn_pool_goal(model: &Model, goal: Goal) {
+    if !model.pools.is_empty() && goal != Goal::Interval {
+        eprintln!("warning: with [[pool]] tables a daily or weekly goal judges each pool's live channel as if its agents took no deferred work; use --goal interval, or check the plan with `vuoro simulate`");
+    }
+}
+
+/// `--compare`: the separate shift plan of the same files, and both plans simulated side by side.
+fn compare_separate(
+    args: &PlanArgs,
+    model: &Model,
+    blended: (&Demand, &ShiftPlan),
+    replications: u32,
+) -> Result<String, Failure> {
+    if model.pools.is_empty() {
+        return Err(Failure::input(
+            "--compare: expected a model with [[pool]] tables (and without --separate), found none",
+        ));
+    }
+    if !(2..=100_000).contains(&replications) {
+        return Err(Failure::input(format!(
+            "--compare: expected 2 to 100000 replications, found '{replications}'"
+        )));
+    }
+    let apart = model.separate();
+    let period = Period {
+        from: args.from,
+        to: args.to,
+    };
+    let demand =
+        Demand::from_requirements(&apart, &requirements_of(&apart, &args.forecast, period)?);
+    let choice = args.solver.choice()?;
+    let mut progress = |m: &str| eprintln!("vuoro plan (separate): {m}");
+    let plan = schedule(&apart, &demand, args.solver.goal(), &choice, &mut progress)
+        .map_err(|e| Failure::schedule(&args.model, e))?;
+    let options = SimOptions {
+        replications,
+        threads: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        ..SimOptions::default()
+    };
+    eprintln!("vuoro plan: simulating both shift plans, {replications} replications each");
+    let comparisons = compare_pools(
+        model,
+        (&demand, &plan.staffing),
+        (blended.0, &blended.1.staffing),
+        &options,
+    );
+    let mut out = String::from("\nshift plans, separate vs blended (before rostering):\n");
+    for c in &comparisons {
+        out.push_str(&blend_summary(c));
+    }
+    Ok(out)
 }

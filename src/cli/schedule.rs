@@ -65,6 +65,9 @@ pub(crate) struct ScheduleArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
     #[command(flatten)]
     solver: SolverArgs,
     #[command(flatten)]
@@ -125,9 +128,15 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let progress = Progress::new("schedule");
     progress.detail("reading the model");
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     progress.detail("requirements");
     let demand = demand_of(&args, &model)?;
     let goal = args.solver.goal();
+    super::plan::warn_pool_goal(&model, goal);
     let plan = schedule(&model, &demand, goal, &choice, &mut |m| progress.stage(m))
         .map_err(|e| Failure::schedule(&args.model, e))?;
     progress.detail("writing");

@@ -12,6 +12,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::blend::pool_notes;
 use vuoro::report::simulation::{
     misses_target, simulation_csv, simulation_days_csv, simulation_summary,
 };
@@ -66,6 +67,9 @@ pub(crate) struct SimulateArgs {
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Staff every channel on its own, ignoring the model's [[pool]] tables (today's separate staffing).
+    #[arg(long)]
+    separate: bool,
     #[command(flatten)]
     format: FormatArgs,
 }
@@ -165,6 +169,11 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
     let progress = Progress::new("simulate");
     progress.detail("reading the model and the plan");
     let model = load_model(&args.model)?;
+    let model = if args.separate {
+        model.separate()
+    } else {
+        model
+    };
     let staffing = staffing_of(&args.plan, &model)?;
     if staffing.spans.is_empty() {
         return Err(Failure::input(format!(
@@ -197,7 +206,11 @@ pub(crate) fn run(args: SimulateArgs) -> Result<u8, Failure> {
         ),
     ];
     let summary = args.format.text(
-        || simulation_summary(&model, &sim),
+        || {
+            let mut text = simulation_summary(&model, &sim);
+            text.push_str(&pool_notes(&model));
+            text
+        },
         || summary_json::simulation(&model, &sim),
     );
     progress.finish();

@@ -6,6 +6,7 @@
 
 pub mod contract;
 pub mod hours;
+pub mod pool;
 pub mod rules;
 pub mod shifts;
 
@@ -22,6 +23,7 @@ use crate::queueing::{Shrinkage, Targets};
 use checker::{line_column, Checker};
 use chrono_tz::Tz;
 use hours::OpeningHours;
+use pool::Pool;
 use raw::{RawModel, Value};
 use shifts::{ScheduleRules, ShiftTemplate};
 use std::path::Path;
@@ -41,6 +43,8 @@ pub struct Model {
     pub export_csv: rules::CsvLayout,
     /// Contract types agents may name (`[[contract]]`).
     pub contracts: Vec<contract::Contract>,
+    /// Blended pools (`[[pool]]`); empty when every channel is staffed on its own.
+    pub pools: Vec<Pool>,
 }
 
 impl Model {
@@ -55,6 +59,20 @@ impl Model {
 
     pub fn interval_s(&self) -> f64 {
         f64::from(self.interval_minutes) * 60.0
+    }
+
+    /// The same model with every channel staffed on its own (the pools dropped): today's separate
+    /// staffing, for comparison.
+    pub fn separate(&self) -> Model {
+        Model {
+            pools: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The pool channel `c` belongs to, if any.
+    pub fn pool_of(&self, c: usize) -> Option<&Pool> {
+        self.pools.iter().find(|p| p.channels().any(|x| x == c))
     }
 }
 
@@ -128,6 +146,7 @@ impl Model {
         let grid = interval_minutes.unwrap_or(15);
         let (channels, names) = channel::validate_channels(&mut c, &raw.channels, grid);
         let shifts = shift_check::validate_shifts(&mut c, &raw.shifts, &names, grid);
+        let pools = pool::validate_pools(&mut c, &raw.pools, &channels, &names);
         let schedule = shift_check::validate_schedule(&mut c, raw.schedule.as_ref());
         let rules = rules::validate_rules(&mut c, raw.rules.as_ref());
         let shortest = shifts.iter().map(ShiftTemplate::span_minutes).min();
@@ -171,6 +190,7 @@ impl Model {
                 rules,
                 export_csv,
                 contracts,
+                pools,
             }),
             _ => Err(c.into_diagnostics()),
         }

@@ -86,6 +86,8 @@ pub(crate) struct RawModel {
     pub(crate) channels: Vec<Spanned<RawChannel>>,
     #[serde(rename = "shift", default)]
     pub(crate) shifts: Vec<Spanned<RawShift>>,
+    #[serde(rename = "pool", default)]
+    pub(crate) pools: Vec<Spanned<RawPool>>,
     pub(crate) schedule: Option<RawSchedule>,
     pub(crate) rules: Option<RawRules>,
     pub(crate) export: Option<RawExport>,
@@ -217,4 +219,12 @@ pub(crate) struct RawTarget {
     pub(crate) max_occupancy: Option<Value>,
     pub(crate) response_window: Option<Value>,
     pub(crate) within_window: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPool {
+    pub(crate) name: Spanned<String>,
+    pub(crate) channels: Spanned<Vec<Spanned<String>>>,
+    pub(crate) reserve: Option<Spanned<i64>>,
 }

@@ -1,6 +1,7 @@
 //! What planners read: requirement tables (CSV), day summaries and charts. The only module that names
 //! `plotters` (in [`plot`]).
 
+pub mod blend;
 pub mod html;
 pub mod plot;
 pub mod roster;

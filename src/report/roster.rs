@@ -89,7 +89,11 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
             );
             match lines.iter_mut().find(|(t, _, _)| *t == text) {
                 Some((_, n, _)) => *n += s.count,
-                None => lines.push((text, s.count, turned_away(&o.turned_away))),
+                None => lines.push((
+                    text,
+                    s.count,
+                    format!("{} ({})", o.blocked, turned_away(&o.turned_away)),
+                )),
             }
         }
         for (text, n, why) in lines {

@@ -118,9 +118,28 @@ impl Demand {
                 .with_floor(model, channel)
             })
             .collect();
-        Demand {
+        let mut demand = Demand {
             grid: TimeGrid::new(req.starts.clone(), req.interval_minutes, model.time_zone),
             channels,
+        };
+        demand.pool_rows(req);
+        demand
+    }
+
+    /// A pool's requirement goes on its live channel's row (the shift templates and agents that cover it
+    /// are those holding the live channel); its deferred channels' rows need nobody of their own.
+    fn pool_rows(&mut self, req: &Requirements) {
+        for p in &req.pools {
+            let live = &mut self.channels[p.pool.live];
+            for (t, row) in p.intervals.iter().enumerate() {
+                live.required[t] = row.on_shift as f64;
+                live.floor[t] = live.floor[t].min(live.required[t]);
+            }
+            for &c in &p.pool.deferred {
+                let ch = &mut self.channels[c];
+                ch.required.iter_mut().for_each(|x| *x = 0.0);
+                ch.floor.iter_mut().for_each(|x| *x = 0.0);
+            }
         }
     }
 

@@ -11,6 +11,8 @@
 
 pub mod deferred;
 pub mod demand;
+pub mod pool;
+mod pool_fill;
 
 use crate::forecast::Forecast;
 use crate::model::{Channel, ChannelKind, Model};
@@ -29,6 +31,8 @@ pub struct Requirements {
     pub interval_minutes: u32,
     /// Indexed like `Model::channels`.
     pub channels: Vec<ChannelRequirements>,
+    /// Blended pools, indexed like `Model::pools`: what their channels' demand rows carry instead.
+    pub pools: Vec<pool::PoolRequirements>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,10 +104,16 @@ pub fn compute(model: &Model, forecast: &Forecast) -> Result<Requirements, Requi
             )),
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let pools = model
+        .pools
+        .iter()
+        .map(|p| pool::pool_requirements(model, &channels, p, None))
+        .collect();
     Ok(Requirements {
         starts: forecast.starts.clone(),
         interval_minutes: forecast.interval_minutes,
         channels,
+        pools,
     })
 }
 

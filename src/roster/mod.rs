@@ -13,6 +13,7 @@
 //! Shifts nobody can take are reported as open, and every rule an agent's week breaks is listed by agent
 //! and rule, in planner's words.
 
+mod explain;
 pub mod plan_file;
 pub mod roster_file;
 mod search;
@@ -57,6 +58,8 @@ pub struct OpenShift {
     /// For each enforced rule, how many agents it turned away (each agent counted under the first rule
     /// of the catalogue that refused it), when the shift was first left open.
     pub turned_away: Vec<(Rule, usize)>,
+    /// The agents who hold its skills and contract and what kept each from it, in words.
+    pub blocked: String,
 }
 
 impl Roster {
@@ -350,6 +353,7 @@ fn finish(
                 open.push(OpenShift {
                     span: s.anonymous(1),
                     turned_away: turned_away(cx, agents, weeks, &offer),
+                    blocked: explain::blocked(cx, agents, weeks, &offer),
                 });
             }
         }
@@ -358,7 +362,36 @@ fn finish(
         agents: agents.to_vec(),
         staffing: Staffing::new(assignments),
         open,
-        violations: rules::violations(cx, agents, weeks),
+        violations: explained(cx, agents, weeks, shifts),
         search,
     }
+}
+
+/// Every breach of the finished roster; an agent below the minimum hours says why, day by day.
+fn explained(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    shifts: &[Span],
+) -> Vec<Violation> {
+    let mut violations = rules::violations(cx, agents, weeks);
+    let mut period_weeks: Vec<crate::grid::IsoWeek> = cx
+        .period_dates()
+        .into_iter()
+        .map(crate::grid::iso_week)
+        .collect();
+    period_weeks.dedup();
+    for v in violations.iter_mut().filter(|v| v.rule == Rule::MinHours) {
+        let Some(a) = v.agent else { continue };
+        let Some(week) = period_weeks
+            .iter()
+            .copied()
+            .find(|w| v.detail.starts_with(&format!("week {}:", w.1)))
+        else {
+            continue;
+        };
+        let why = explain::short_week(cx, agents, weeks, shifts, a, week);
+        v.detail = format!("{} — days off: {why}", v.detail);
+    }
+    violations
 }

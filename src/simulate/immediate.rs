@@ -35,7 +35,7 @@ pub(crate) struct LiveChannel {
 impl LiveChannel {
     /// The instant by which an item arriving `at` must be done: `window_s` of open time later (infinite
     /// when the period ends first).
-    fn deadline(&self, at: f64, window_s: f64) -> f64 {
+    pub(super) fn deadline(&self, at: f64, window_s: f64) -> f64 {
         let mut left = window_s;
         let mut t = (at / self.interval_s) as usize;
         let mut from = at;
@@ -56,7 +56,7 @@ impl LiveChannel {
 
 /// The staffing over time: `⌈p⌉` agents for the first `p − ⌊p⌋` of each interval and `⌊p⌋` for the rest,
 /// the time-weighted mix the evaluator computes.
-fn capacity_steps(ch: &LiveChannel) -> Vec<(f64, u32)> {
+pub(super) fn capacity_steps(ch: &LiveChannel) -> Vec<(f64, u32)> {
     let mut steps = Vec::new();
     for (t, &p) in ch.productive.iter().enumerate() {
         let start = t as f64 * ch.interval_s;

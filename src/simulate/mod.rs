@@ -17,12 +17,17 @@
 //! is done in time when finished within its response window, counted in open time. Items whose window
 //! ends after the period are worked but not judged.
 //!
+//! **Blended pools** ([`crate::model::pool`]): the channels of a pool are replayed together by the pool's
+//! agents (the productive agents the evaluator gives any of its channels, added up) under the threshold
+//! policy, exactly ([`pool`]). A pool channel's occupancy is then its share of the pool's staffed time.
+//!
 //! **Replications** run on independent seeded streams (one per replication and channel), in parallel,
 //! and are combined in replication order: the same seed gives byte-identical results whatever the number
 //! of threads. Each figure is the mean over replications with a 95 % confidence interval (normal
 //! approximation, `mean ± 1.96 s / √n` over the replications' own ratios).
 
 mod immediate;
+mod pool;
 mod rng;
 
 use crate::evaluate::{evaluate, Evaluation};
@@ -33,6 +38,7 @@ use crate::requirements::demand::Demand;
 use crate::staffing::Staffing;
 use chrono::NaiveDate;
 use immediate::{replicate, LiveChannel};
+use pool::{replicate_pool, PoolInput};
 use rng::Rng;
 
 /// How handle times are drawn.
@@ -192,6 +198,8 @@ pub struct Simulation {
     /// The evaluator's figures of the same staffing (the "predicted" side).
     pub evaluation: Evaluation,
     pub channels: Vec<ChannelSimulation>,
+    /// Names of the pools whose channels were replayed together (threshold policy).
+    pub pools: Vec<String>,
 }
 
 /// The simulator's view of channel `c`.
@@ -241,29 +249,56 @@ fn channel_input(model: &Model, demand: &Demand, ev: &Evaluation, c: usize) -> L
     }
 }
 
-/// Runs every replication of every channel: `counts[c][r][t]`, in replication order.
-fn run_all(inputs: &[LiveChannel], options: &SimOptions) -> Vec<Vec<Vec<IntervalCounts>>> {
-    let jobs: Vec<(usize, u32)> = (0..inputs.len())
-        .flat_map(|c| (0..options.replications).map(move |r| (c, r)))
+/// What one job replays: a channel alone, or a pool's channels together.
+#[derive(Debug, Clone)]
+enum Unit {
+    Single(usize, LiveChannel),
+    Pool(Vec<usize>, PoolInput),
+}
+
+impl Unit {
+    /// The channels it yields counts for, in order.
+    fn channels(&self) -> Vec<usize> {
+        match self {
+            Unit::Single(c, _) => vec![*c],
+            Unit::Pool(cs, _) => cs.clone(),
+        }
+    }
+
+    /// One replication; the stream is named by the unit's first channel, so adding a pool leaves the
+    /// other channels' draws unchanged.
+    fn replicate(&self, options: &SimOptions, r: u32) -> Vec<Vec<IntervalCounts>> {
+        let first = self.channels()[0];
+        let rng = Rng::new(options.seed, (first as u64) << 32 | u64::from(r));
+        match self {
+            Unit::Single(_, ch) => {
+                let handle = if ch.chat.is_empty() {
+                    options.handle_times
+                } else {
+                    HandleTimes::Exponential
+                };
+                vec![replicate(ch, handle, rng)]
+            }
+            Unit::Pool(_, p) => replicate_pool(p, options.handle_times, rng),
+        }
+    }
+}
+
+/// Runs every replication of every unit: `counts[c][r][t]`, in replication order.
+fn run_all(units: &[Unit], channels: usize, options: &SimOptions) -> Vec<Vec<Vec<IntervalCounts>>> {
+    let jobs: Vec<(usize, u32)> = (0..units.len())
+        .flat_map(|u| (0..options.replications).map(move |r| (u, r)))
         .collect();
     let threads = options.threads.clamp(1, 64);
     let chunk = jobs.len().div_ceil(threads).max(1);
-    let mut results: Vec<Vec<IntervalCounts>> = Vec::with_capacity(jobs.len());
+    let mut results: Vec<Vec<Vec<IntervalCounts>>> = Vec::with_capacity(jobs.len());
     std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|&(c, r)| {
-                            let rng = Rng::new(options.seed, (c as u64) << 32 | u64::from(r));
-                            let handle = if inputs[c].chat.is_empty() {
-                                options.handle_times
-                            } else {
-                                HandleTimes::Exponential
-                            };
-                            replicate(&inputs[c], handle, rng)
-                        })
+                        .map(|&(u, r)| units[u].replicate(options, r))
                         .collect::<Vec<_>>()
                 })
             })
@@ -272,13 +307,43 @@ fn run_all(inputs: &[LiveChannel], options: &SimOptions) -> Vec<Vec<Vec<Interval
             results.extend(h.join().unwrap_or_default());
         }
     });
-    let reps = options.replications as usize;
-    let mut out: Vec<Vec<Vec<IntervalCounts>>> = Vec::new();
-    let mut it = results.into_iter();
-    for _ in 0..inputs.len() {
-        out.push(it.by_ref().take(reps).collect());
+    let mut out: Vec<Vec<Vec<IntervalCounts>>> = vec![Vec::new(); channels];
+    for (&(u, _), counts) in jobs.iter().zip(results) {
+        for (c, rep) in units[u].channels().into_iter().zip(counts) {
+            out[c].push(rep);
+        }
     }
     out
+}
+
+/// The jobs: pools first as the model lists them, then every channel in no pool.
+fn units(model: &Model, demand: &Demand, ev: &Evaluation) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for p in &model.pools {
+        let channels: Vec<usize> = p.channels().collect();
+        let members: Vec<LiveChannel> = channels
+            .iter()
+            .map(|&c| channel_input(model, demand, ev, c))
+            .collect();
+        let mut staffing = members[0].clone();
+        staffing.productive = (0..staffing.productive.len())
+            .map(|t| members.iter().map(|m| m.productive[t]).sum())
+            .collect();
+        units.push(Unit::Pool(
+            channels,
+            PoolInput {
+                members,
+                staffing,
+                reserve: p.reserve,
+            },
+        ));
+    }
+    for c in 0..demand.channels.len() {
+        if model.pool_of(c).is_none() {
+            units.push(Unit::Single(c, channel_input(model, demand, ev, c)));
+        }
+    }
+    units
 }
 
 /// Mean and interval of each figure over replications, for the intervals in `set`.
@@ -328,10 +393,8 @@ pub fn simulate(
     options: &SimOptions,
 ) -> Simulation {
     let evaluation = evaluate(model, demand, staffing);
-    let inputs: Vec<LiveChannel> = (0..demand.channels.len())
-        .map(|c| channel_input(model, demand, &evaluation, c))
-        .collect();
-    let counts = run_all(&inputs, options);
+    let units = units(model, demand, &evaluation);
+    let counts = run_all(&units, demand.channels.len(), options);
     let grid = &demand.grid;
     let days = grid.dates();
     let channels = evaluation
@@ -374,5 +437,6 @@ pub fn simulate(
         seed: options.seed,
         evaluation,
         channels,
+        pools: model.pools.iter().map(|p| p.name.clone()).collect(),
     }
 }

@@ -211,5 +211,7 @@ fn open_shift(model: &Model, o: &JsonOpen) -> Result<OpenShift, String> {
             cost: t.cost,
         },
         turned_away,
+        // The explanation in words is the summary's; roster.json keeps the counts by rule.
+        blocked: String::new(),
     })
 }

@@ -48,6 +48,13 @@ fn open_shifts(input: &ReportInput<'_>, roster: &Roster) -> String {
             s.count,
             escape(&why.join(", "))
         );
+        if !o.blocked.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><td></td><td class=\"l muted\" colspan=\"5\">{}</td></tr>",
+                escape(&o.blocked)
+            );
+        }
     }
     out.push_str("</tbody>\n</table>\n");
     out

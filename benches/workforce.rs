@@ -1,0 +1,196 @@
+//! `cargo bench --bench workforce`: the workforce-aware plan and roster against issue 9's targets.
+//!
+//! 1. The shipped week (`vuoro plan` on the README's files, done through the library): agents below
+//!    their minimum hours, open shifts, intervals short, soft rules broken, time; then the same run again
+//!    to show the roster is byte-identical (the search's budget is counted in moves, not seconds).
+//! 2. `VUORO_BENCH_LARGE=1`: 9× the shipped workforce (1 026 agents) on four weeks of the shipped
+//!    forecast at 9× the volume — the issue's large case; time and peak memory.
+//!
+//! Figures are printed, never asserted.
+
+use std::path::Path;
+use std::time::Instant;
+use vuoro::agents::{read_agents, read_availability, Agent, Window};
+use vuoro::evaluate::evaluate;
+use vuoro::forecast::{read_forecast, Period};
+use vuoro::model::Model;
+use vuoro::requirements::compute;
+use vuoro::requirements::demand::Demand;
+use vuoro::roster::{assign_with, Options, Roster};
+use vuoro::rules::Rule;
+use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
+
+fn model() -> Model {
+    let path = Path::new("models/helsinki-multichannel.toml");
+    let text = std::fs::read_to_string(path).expect("model");
+    Model::from_toml(path, &text).expect("valid")
+}
+
+/// Peak resident memory of this process, MiB (Linux), if known.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The plan for the workforce and its roster, with the seconds each took.
+fn plan_and_roster(
+    model: &Model,
+    forecast: &str,
+    agents: &[Agent],
+    windows: &[Window],
+    choice: &SolverChoice,
+) -> (Demand, ShiftPlan, Roster, f64, f64) {
+    let read =
+        read_forecast(Path::new("f.csv"), forecast, model, Period::default()).expect("valid");
+    let demand = Demand::from_requirements(model, &compute(model, &read.forecast).expect("req"));
+    let start = Instant::now();
+    let workforce = Workforce::new(model, agents, windows);
+    let plan = schedule_for(
+        model,
+        &demand,
+        Goal::Interval,
+        choice,
+        Some(&workforce),
+        &mut |_| {},
+    )
+    .expect("plan");
+    let planned = start.elapsed().as_secs_f64();
+    let period = (
+        demand.grid.first().expect("grid"),
+        demand.grid.end().expect("grid"),
+    );
+    let start = Instant::now();
+    let roster = assign_with(
+        model,
+        &model.rules,
+        &plan.staffing,
+        agents.to_vec(),
+        windows,
+        period,
+        &Options::default(),
+    );
+    let rostered = start.elapsed().as_secs_f64();
+    (demand, plan, roster, planned, rostered)
+}
+
+fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, f64)) {
+    let (demand, plan, roster, planned, rostered) = run;
+    let evaluation = evaluate(model, demand, &roster.staffing);
+    let short: usize = evaluation
+        .channels
+        .iter()
+        .flat_map(|c| &c.intervals)
+        .filter(|r| r.under() > 1e-9)
+        .count();
+    let below = roster
+        .violations
+        .iter()
+        .filter(|v| v.rule == Rule::MinHours)
+        .count();
+    let soft = roster
+        .violations
+        .iter()
+        .filter(|v| !model.rules.is_hard(v.rule))
+        .count();
+    let hard = roster.hard_breaches(model);
+    println!("{label}: {} agents", roster.agents.len());
+    println!(
+        "  plan     {:.0} paid h, {} agent-shifts; LP bound {:.1}, objective {:.1} (gap {:.2} %); {planned:.1} s",
+        plan.paid_hours(),
+        plan.staffing.shift_count(),
+        plan.solver.lp_bound,
+        plan.solver.objective,
+        100.0 * plan.solver.gap
+    );
+    println!(
+        "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {rostered:.1} s ({} moves)",
+        below,
+        roster.open_count(),
+        roster.search.moves
+    );
+}
+
+fn main() {
+    let model = model();
+    let forecast = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("forecast");
+    let agents_text = std::fs::read_to_string("models/helsinki-agents.csv").expect("agents");
+    let agents = read_agents(Path::new("agents.csv"), &agents_text, &model).expect("agents");
+    let windows_text =
+        std::fs::read_to_string("models/helsinki-availability.csv").expect("availability");
+    let windows =
+        read_availability(Path::new("v.csv"), &windows_text, &agents).expect("availability");
+    // The plan's own budget is the README's default; it is wall-clock until the scheduler counts nodes.
+    let choice = SolverChoice::default();
+    let first = plan_and_roster(&model, &forecast, &agents, &windows, &choice);
+    report("shipped week", &model, &first);
+    // The roster alone, again on the same plan: the same spans, whatever the load.
+    let period = (
+        first.0.grid.first().expect("grid"),
+        first.0.grid.end().expect("grid"),
+    );
+    let again = assign_with(
+        &model,
+        &model.rules,
+        &first.1.staffing,
+        agents.clone(),
+        &windows,
+        period,
+        &Options::default(),
+    );
+    println!(
+        "  the same plan rostered again: {}",
+        if again.staffing == first.2.staffing {
+            "identical roster"
+        } else {
+            "DIFFERENT roster"
+        }
+    );
+    if std::env::var_os("VUORO_BENCH_LARGE").is_some() {
+        large(&model, &forecast, &agents_text);
+    }
+    if let Some(mib) = peak_mib() {
+        println!("peak memory {mib:.0} MiB");
+    }
+}
+
+/// 1 026 agents (the shipped 114, nine times) on four weeks of the shipped forecast at 9× the volume.
+fn large(model: &Model, week: &str, agents_text: &str) {
+    let mut forecast = String::from("channel,start,volume\n");
+    for w in 0..4i64 {
+        for line in week.lines().skip(1) {
+            let mut f = line.split(',');
+            let (Some(c), Some(t), Some(v)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let start = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").expect("time")
+                + chrono::Duration::days(7 * w);
+            let volume: f64 = v.parse().expect("volume");
+            forecast.push_str(&format!(
+                "{c},{},{}\n",
+                start.format("%Y-%m-%dT%H:%M"),
+                volume * 9.0
+            ));
+        }
+    }
+    let mut lines = agents_text.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+    let mut csv = format!("{header}\n");
+    for copy in 0..9 {
+        for row in &rows {
+            let (id, rest) = row.split_once(',').expect("id");
+            csv.push_str(&format!("{id}x{copy},{rest}\n"));
+        }
+    }
+    let agents = read_agents(Path::new("agents.csv"), &csv, model).expect("agents");
+    let choice = SolverChoice {
+        time_limit_s: 120.0,
+        ..SolverChoice::default()
+    };
+    let start = Instant::now();
+    let run = plan_and_roster(model, &forecast, &agents, &[], &choice);
+    report("1 026 agents × 4 channels × 4 weeks", model, &run);
+    println!("  total {:.1} s", start.elapsed().as_secs_f64());
+}

@@ -1,0 +1,458 @@
+//! Requirements of a blended pool: one live channel whose idle agents also clear deferred work.
+//!
+//! # Live side: the threshold policy with a backlog
+//! While deferred work waits, the pool's agents are busy except for at most `r = reserve` idle ones (an
+//! agent freed above the reserve starts a deferred item). Counting `j = r − idle` while some agents are
+//! idle and `j = r + queue` once all are busy, live arrivals (rate `λ`) raise `j` and completions lower it.
+//! With every agent busy the next completion comes at rate `M = a·μ_live + (n − a)·μ_deferred` (`a` live
+//! Erlangs, the other agents on deferred items: the non-preemptive residual of deferred work is what a
+//! waiting caller waits for). Taking `M` for every state gives a geometric chain,
+//! `P(j) = (1 − ρ) ρ^j` with `ρ = λ / M`, hence
+//!
+//! * `P(wait) = ρ^r` (all busy at arrival, PASTA),
+//! * a waiting caller's wait `≈ Exp(γ)`, `γ = M − λ`, and with patience `Exp(θ)`:
+//!   `P(abandon) = ρ^r · θ / (γ + θ)`, `SL(T) = 1 − ρ^r + ρ^r · γ / (γ + θ) · (1 − e^{−(γ + θ) T})`,
+//! * idle agents `E[I] = r − ρ (1 − ρ^r) / (1 − ρ)`, so deferred work gets `n − a (1 − P(abandon)) − E[I]`
+//!   agents.
+//!
+//! This is the infinite-backlog regime of Bhulai & Koole (2003, "A queueing model for call blending in
+//! call centers", IEEE TAC 48(8)), simplified to one completion rate as in Koole's *Call Center
+//! Optimization* (2013, on blending). When the backlog runs dry the pool is the live channel's own queue
+//! at `n` agents (Erlang A/C). If deferred work keeps the pool's spare capacity `c(n)` busy a share
+//! `p = x / c(n)` of the time, the live figures are taken as the mixture `p · backlog + (1 − p) · plain`
+//! (the regimes weighted by time, as in Gans & Zhou 2003, "A call-routing problem with service-level
+//! constraints", Oper. Res. 51(2), where the deferred class fills the idle time left by the live one).
+//! The most deferred work an interval takes at `n` agents is therefore
+//! `x(n) = c(n) · min(1, (SL_plain − target) / (SL_plain − SL_backlog))` (likewise for the abandonment
+//! cap), and never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the
+//! policy exactly and is the check (README, "Blended pools").
+//!
+//! # Deferred side: a cumulative check across intervals
+//! With `U(k)` the deferred work released by boundary `k` and `D(k)` the work due by then (each channel's
+//! response window in its own open time, as in [`super::deferred`]), the pool needs a processing curve
+//! `D ≤ X ≤ U` whose slope in interval `t` is at most the capacity `c_t(n_t)` its agents leave. A backward
+//! pass finds the least work that must be done by each boundary given the capacity of the live-driven
+//! staffing after it; a forward pass works deferred items as early as that capacity allows and adds agents
+//! only where the backward bound would otherwise be missed. While the live channel is closed the pool
+//! keeps no reserve and every agent works deferred items.
+
+use super::pool_fill::{fill, Levels, Piece};
+use super::{on_shift_requirement, ChannelRequirements};
+use crate::model::pool::Pool;
+use crate::model::{ChannelKind, Model};
+use crate::queueing::{SlConvention, Targets};
+
+/// One interval of a pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolInterval {
+    /// Productive agents the live channel needs with deferred work waiting (the threshold policy).
+    pub live_productive: u64,
+    /// Productive agents of the pool: live need, raised where the deferred backlog requires it.
+    pub productive: u64,
+    /// Agents on shift and off break (the live channel's shrinkage other than breaks).
+    pub on_shift: u64,
+    /// Deferred work (agent-seconds) the plan processes in the interval.
+    pub deferred_work_s: f64,
+    /// Deferred work released but not processed at the end of the interval (agent-seconds).
+    pub backlog_s: f64,
+}
+
+/// A pool's requirement over the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolRequirements {
+    pub pool: Pool,
+    pub intervals: Vec<PoolInterval>,
+}
+
+/// Live-channel inputs of one interval.
+#[derive(Debug, Clone, Copy)]
+struct LiveLoad {
+    open: bool,
+    /// Arrival rate per second and mean handle time.
+    rate: f64,
+    handle_s: f64,
+    /// The channel's own requirement (productive agents).
+    plain: u64,
+}
+
+/// The threshold policy's steady state with a deferred backlog (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlendState {
+    pub p_wait: f64,
+    pub p_abandon: f64,
+    /// Service level within `threshold_s` under the offered convention, and the others.
+    pub service_level: f64,
+    pub answered_within: f64,
+    pub abandoned_within: f64,
+    /// Mean wait of all arrivals (seconds).
+    pub mean_wait_s: f64,
+    /// Agents left for deferred work (may be fractional).
+    pub deferred_agents: f64,
+}
+
+/// The threshold policy at `n` productive agents with reserve `reserve`; `None` when the live channel
+/// alone overloads the pool.
+pub fn blend_state(
+    n: u64,
+    reserve: u32,
+    live: (f64, f64),
+    deferred_handle_s: f64,
+    patience_s: Option<f64>,
+    threshold_s: f64,
+) -> Option<BlendState> {
+    let (rate, handle_s) = live;
+    let a = rate * handle_s;
+    let n = n as f64;
+    if a >= n {
+        return None;
+    }
+    let completions = a / handle_s + (n - a) / deferred_handle_s;
+    let rho = rate / completions;
+    let r = f64::from(reserve);
+    let p_wait = rho.powf(r);
+    let gamma = completions - rate;
+    let theta = patience_s.map_or(0.0, |p| 1.0 / p);
+    let p_abandon = p_wait * theta / (gamma + theta);
+    let within_wait = 1.0 - (-(gamma + theta) * threshold_s).exp();
+    let answered_within = 1.0 - p_wait + p_wait * gamma / (gamma + theta) * within_wait;
+    let abandoned_within = p_wait * theta / (gamma + theta) * within_wait;
+    let idle = if (1.0 - rho).abs() < 1e-12 {
+        r / 2.0
+    } else {
+        r - rho * (1.0 - p_wait) / (1.0 - rho)
+    };
+    Some(BlendState {
+        p_wait,
+        p_abandon,
+        service_level: answered_within,
+        answered_within,
+        abandoned_within,
+        mean_wait_s: p_wait / (gamma + theta),
+        deferred_agents: (n - a * (1.0 - p_abandon) - idle).max(0.0),
+    })
+}
+
+impl BlendState {
+    /// The service level under a convention.
+    pub fn level(&self, convention: SlConvention) -> f64 {
+        match convention {
+            SlConvention::Offered => self.answered_within,
+            SlConvention::Answered => self.answered_within / (1.0 - self.p_abandon).max(1e-12),
+            SlConvention::ExclAbandonWithin => {
+                self.answered_within / (1.0 - self.abandoned_within).max(1e-12)
+            }
+            SlConvention::WaitWithin | SlConvention::Virtual => {
+                self.answered_within + self.abandoned_within
+            }
+        }
+    }
+}
+
+/// The pool's deferred work as pieces with windows, per deferred channel its open intervals, the work
+/// released by the end of each interval, and the mean handle time of a deferred item.
+struct DeferredWork {
+    pieces: Vec<Piece>,
+    open: Vec<Vec<bool>>,
+    released: Vec<f64>,
+    handle_s: f64,
+}
+
+/// Largest piece of work placed at once: a quarter of an agent's interval.
+const PIECE_SHARE: f64 = 0.25;
+
+/// Cuts each deferred channel's work into pieces. Time runs in the channel's open intervals, as in
+/// [`super::deferred`]: work arriving while closed is released at the next opening and due `lag`
+/// open intervals later (the last interval of its window); work arriving during open interval `k` is
+/// due by the end of open interval `k + lag` (`k` itself for a window under one interval), where
+/// `lag = max(1, ⌊window / interval⌋)`. With `within_window < 1` the rest is due by the period's end.
+/// Work due after the period is carried, as in the separate requirement.
+fn deferred_work(model: &Model, channels: &[ChannelRequirements], pool: &Pool) -> DeferredWork {
+    let n = channels[pool.live].intervals.len();
+    let interval_s = model.interval_s();
+    let mut out = DeferredWork {
+        pieces: Vec::new(),
+        open: Vec::new(),
+        released: vec![0.0; n],
+        handle_s: 1.0,
+    };
+    let (mut work, mut items) = (0.0, 0.0);
+    for (i, &c) in pool.deferred.iter().enumerate() {
+        let ChannelKind::Deferred {
+            response_window_s,
+            within_window,
+            ..
+        } = model.channels[c].kind
+        else {
+            continue;
+        };
+        let rows = &channels[c].intervals;
+        let slots: Vec<usize> = (0..n).filter(|&t| rows[t].open).collect();
+        out.open.push(rows.iter().map(|r| r.open).collect());
+        let lag = ((response_window_s / interval_s).floor() as usize).max(1);
+        let short = response_window_s < interval_s;
+        let mut pending = 0.0;
+        let mut j = 0;
+        for (t, row) in rows.iter().enumerate() {
+            let w = row.volume * row.handle_s;
+            work += w;
+            items += row.volume;
+            if !row.open {
+                pending += w;
+                continue;
+            }
+            out.released[t] += pending + w;
+            let due = |k: usize| slots.get(k).copied();
+            let mut add = |amount: f64, last: Option<usize>| {
+                let parts = [
+                    (within_window * amount, last),
+                    (
+                        (1.0 - within_window) * amount,
+                        due(slots.len() - 1).filter(|_| last.is_some()),
+                    ),
+                ];
+                for (amount, to) in parts {
+                    let (Some(to), true) = (to, amount > 0.0) else {
+                        continue; // due after the period: carried
+                    };
+                    let pieces = (amount / (PIECE_SHARE * interval_s)).ceil().max(1.0);
+                    for _ in 0..pieces as usize {
+                        out.pieces.push(Piece {
+                            work_s: amount / pieces,
+                            from: t,
+                            to,
+                            channel: i,
+                        });
+                    }
+                }
+            };
+            add(pending, due(j + lag - 1));
+            add(w, due(if short { j } else { j + lag }));
+            pending = 0.0;
+            j += 1;
+        }
+    }
+    let mut cum = 0.0;
+    for r in &mut out.released {
+        cum += *r;
+        *r = cum;
+    }
+    out.handle_s = if items > 0.0 { work / items } else { 1.0 };
+    out
+}
+
+/// The live channel's load and own requirement per interval.
+fn live_loads(model: &Model, channels: &[ChannelRequirements], pool: &Pool) -> Vec<LiveLoad> {
+    let interval_s = model.interval_s();
+    channels[pool.live]
+        .intervals
+        .iter()
+        .map(|r| LiveLoad {
+            open: r.open,
+            rate: r.volume / interval_s,
+            handle_s: r.handle_s,
+            plain: r.productive,
+        })
+        .collect()
+}
+
+/// Most deferred work (agent-seconds) `n` productive agents take in an interval with the live targets
+/// still met under the time-weighted mixture of the two regimes (see the module docs).
+fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
+    if !live.open || live.rate <= 0.0 {
+        let reserve = if live.open {
+            u64::from(pool.reserve)
+        } else {
+            0
+        };
+        return n.saturating_sub(reserve) as f64 * ctx.interval_s;
+    }
+    let Some(backlog) = blend_state(
+        n,
+        pool.reserve,
+        (live.rate, live.handle_s),
+        ctx.deferred_handle_s,
+        ctx.patience_s,
+        ctx.targets.threshold_s,
+    ) else {
+        return 0.0;
+    };
+    let plain = ctx
+        .queue(live)
+        .map(|q| q.evaluate(n, ctx.targets.threshold_s));
+    let Some(plain) = plain else {
+        return 0.0;
+    };
+    let t = &ctx.targets;
+    let mut share: f64 = 1.0;
+    if let Some(target) = t.service_level {
+        let (good, bad) = (
+            plain.service_level.get(t.convention),
+            backlog.level(t.convention),
+        );
+        share = share.min(mix_share(good, bad, target, true));
+    }
+    if let Some(cap) = t.max_abandon {
+        share = share.min(mix_share(plain.p_abandon, backlog.p_abandon, cap, false));
+    }
+    if let Some(cap) = t.max_asa_s {
+        let answered = |p: f64| (1.0 - p).max(1e-12);
+        share = share.min(mix_share(
+            plain.asa_answered_s,
+            backlog.mean_wait_s / answered(backlog.p_abandon),
+            cap,
+            false,
+        ));
+    }
+    // Live arrivals meet the backlog regime less often than its time share `p` (deferred work starts
+    // when the live queue is quiet): `p^κ` of them, κ fitted by simulation (see `CALIBRATION`).
+    let p = share
+        .max(0.0)
+        .powf(1.0 / CALIBRATION)
+        .min(MAX_BACKLOG_SHARE);
+    p * backlog.deferred_agents * ctx.interval_s
+}
+
+/// Exponent κ: the share of live arrivals meeting the backlog regime is `p^κ` for a time share `p`.
+/// Fitted to the pool simulator on stationary loads (live 8–40 Erlangs, deferred 1–6 Erlangs, reserve
+/// 1–4, 40 replications each): κ between 1.4 and 2.5, so 1.4 is the conservative end (the test
+/// `the_calibrated_mixture_is_close_and_conservative` in `src/simulate/pool.rs` re-checks it).
+pub const CALIBRATION: f64 = 1.4;
+
+/// At most this share of the backlog regime's capacity is planned, so that the backlog stays stable
+/// (a queue planned at 100 % of its capacity never clears).
+const MAX_BACKLOG_SHARE: f64 = 0.85;
+
+/// The largest time share `p` of the backlog regime with `p · bad + (1 − p) · good` still on the right
+/// side of `target` (`higher`: a floor, else a cap); 0 when the plain queue itself misses it.
+fn mix_share(good: f64, bad: f64, target: f64, higher: bool) -> f64 {
+    let (good, bad, target) = if higher {
+        (good, bad, target)
+    } else {
+        (-good, -bad, -target)
+    };
+    if good < target - 1e-12 {
+        0.0
+    } else if bad >= target {
+        1.0
+    } else {
+        ((good - target) / (good - bad)).clamp(0.0, 1.0)
+    }
+}
+
+struct Context<'a> {
+    channel: &'a crate::model::Channel,
+    interval_s: f64,
+    deferred_handle_s: f64,
+    patience_s: Option<f64>,
+    targets: Targets,
+}
+
+impl Context<'_> {
+    /// The live channel's own queue in an interval.
+    fn queue(&self, live: &LiveLoad) -> Option<crate::queueing::Queue> {
+        let load = super::demand::Load {
+            volume: live.rate * self.interval_s,
+            handle_s: live.handle_s,
+        };
+        super::queue_of(self.channel, load, self.interval_s).map(|q| q.0)
+    }
+}
+
+/// Largest pool staffing searched per interval: beyond it the interval keeps the live requirement.
+const MAX_POOL_AGENTS: u64 = 100_000;
+
+/// The pool's requirement per interval (see the module docs); with `staffed`, the productive agents a
+/// shift plan already gives the pool per interval, deferred work goes to the plan's spare agents first
+/// ([`refit_pools`]).
+pub fn pool_requirements(
+    model: &Model,
+    channels: &[ChannelRequirements],
+    pool: &Pool,
+    staffed: Option<&[f64]>,
+) -> PoolRequirements {
+    let live = live_loads(model, channels, pool);
+    let deferred = deferred_work(model, channels, pool);
+    let channel = &model.channels[pool.live];
+    let ChannelKind::Immediate {
+        patience_s,
+        targets,
+        ..
+    } = &channel.kind
+    else {
+        unreachable!("a pool's live channel is immediate (validated)");
+    };
+    let ctx = Context {
+        channel,
+        interval_s: model.interval_s(),
+        deferred_handle_s: deferred.handle_s,
+        patience_s: *patience_s,
+        targets: *targets,
+    };
+    let n = live.len();
+    // The live channel's own need; deferred work raises it only where the backlog requires.
+    let need: Vec<u64> = live.iter().map(|l| l.plain).collect();
+    // Each interval's level table, extended on demand (one agent more each time).
+    let step = |t: usize, table: &mut Levels| {
+        let agents = table.base + table.capacity.len() as u64;
+        let cap = if agents >= MAX_POOL_AGENTS {
+            f64::INFINITY
+        } else {
+            capacity(pool, &live[t], agents, &ctx)
+        };
+        table.capacity.push(cap);
+    };
+    let mut levels: Vec<Levels> = (0..n)
+        .map(|t| {
+            let mut table = Levels {
+                base: need[t],
+                capacity: Vec::new(),
+            };
+            step(t, &mut table);
+            table
+        })
+        .collect();
+    let mut extend = |t: usize, table: &mut Levels| step(t, table);
+    let work = fill(
+        deferred.pieces,
+        &deferred.open,
+        &mut levels,
+        staffed,
+        &mut extend,
+    );
+    let mut done = 0.0;
+    let mut intervals = Vec::with_capacity(n);
+    for t in 0..n {
+        let agents = loop {
+            match levels[t].whole(work[t]) {
+                Some(a) => break a,
+                None => step(t, &mut levels[t]),
+            }
+        };
+        done += work[t];
+        intervals.push(PoolInterval {
+            live_productive: need[t],
+            productive: agents,
+            on_shift: on_shift_requirement(channel, agents),
+            deferred_work_s: work[t],
+            backlog_s: (deferred.released[t] - done).max(0.0),
+        });
+    }
+    PoolRequirements {
+        pool: pool.clone(),
+        intervals,
+    }
+}
+
+/// Recomputes every pool's requirement around a shift plan: `productive[c][t]` are the productive agents
+/// the plan gives channel `c` (the evaluator's allocation). Deferred work then fills the plan's spare
+/// agents before it raises any interval, so a second plan can drop the shifts that only covered peaks
+/// the first placement of deferred work created. Deadlines are kept exactly as before.
+pub fn refit_pools(model: &Model, req: &mut super::Requirements, productive: &[Vec<f64>]) {
+    for (p, pool) in model.pools.iter().enumerate() {
+        let n = req.channels[pool.live].intervals.len();
+        let staffed: Vec<f64> = (0..n)
+            .map(|t| pool.channels().map(|c| productive[c][t]).sum())
+            .collect();
+        req.pools[p] = pool_requirements(model, &req.channels, pool, Some(&staffed));
+    }
+}

@@ -1,0 +1,129 @@
+//! Why a roster falls short, in planner's words: which rule kept which agent from an open shift, and
+//! why an agent below the minimum hours got no more work on the days they were off.
+
+use crate::agents::Agent;
+use crate::grid::iso_week;
+use crate::rules::{self, AgentWeek, Context, Offer, Rule, Who};
+use crate::staffing::Span;
+use chrono::{Datelike, NaiveDate};
+
+/// At most this many agents are named per open shift (the rest are counted).
+const NAMED: usize = 4;
+
+fn day(d: NaiveDate) -> String {
+    format!("{} {}.{}.", d.weekday(), d.day(), d.month())
+}
+
+/// Why one agent may not take a shift, in words: "at max days", "on leave", "needs 11 h rest".
+fn reason(cx: &Context<'_>, rule: Rule) -> String {
+    match rule {
+        Rule::Availability => "unavailable".to_string(),
+        Rule::OneShiftPerDay | Rule::NoOverlap => "already working that day".to_string(),
+        Rule::MinRest => format!("needs {:.0} h rest", cx.rules.min_rest_h),
+        Rule::WeeklyRest => format!("needs a {:.0} h weekly rest", cx.rules.weekly_rest_h),
+        Rule::MaxDays => "at max days".to_string(),
+        Rule::MaxHours => "at max hours".to_string(),
+        Rule::MaxConsecutiveDays => "at max consecutive days".to_string(),
+        other => other.words().to_lowercase(),
+    }
+}
+
+/// The agents who hold a shift's skills and contract, and what keeps each from it — the first
+/// [`NAMED`] by id, then how many more: "3 agents skilled; A010 at max days, A031 unavailable".
+pub fn blocked(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    offer: &Offer<'_>,
+) -> String {
+    let mut why: Vec<String> = Vec::new();
+    let mut skilled: usize = 0;
+    for (index, agent) in agents.iter().enumerate() {
+        let who = Who {
+            index,
+            agent,
+            week: &weeks[index],
+        };
+        match rules::refusing(cx, who, offer) {
+            Some(Rule::Skills | Rule::ContractShifts) => {}
+            Some(rule) => {
+                skilled += 1;
+                if why.len() < NAMED {
+                    why.push(format!("{} {}", agent.id, reason(cx, rule)));
+                }
+            }
+            None => skilled += 1,
+        }
+    }
+    let more = skilled.saturating_sub(why.len());
+    let tail = if more > 0 && !why.is_empty() {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let agents = if skilled == 1 { "agent" } else { "agents" };
+    if why.is_empty() {
+        format!("{skilled} {agents} skilled")
+    } else {
+        format!("{skilled} {agents} skilled; {}{tail}", why.join(", "))
+    }
+}
+
+/// Why agent `a`, below the minimum in ISO week `week`, has no shift on its days off: per day off, the
+/// rule that refuses it the first shift of that day it could work, or that there is none.
+pub fn short_week(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    shifts: &[Span],
+    a: usize,
+    week: crate::grid::IsoWeek,
+) -> String {
+    let agent = &agents[a];
+    let who = Who {
+        index: a,
+        agent,
+        week: &weeks[a],
+    };
+    let mut parts = Vec::new();
+    for date in cx
+        .period_dates()
+        .into_iter()
+        .filter(|d| iso_week(*d) == week)
+    {
+        if weeks[a].days.contains(&date) {
+            continue;
+        }
+        let theirs: Vec<&Span> = shifts
+            .iter()
+            .filter(|s| s.date == date)
+            .filter(|s| {
+                s.channels.iter().all(|c| agent.has_skill(c.0)) && agent.may_work(s.template.0)
+            })
+            .collect();
+        let text = match theirs.first() {
+            None => "no shift they may work".to_string(),
+            Some(_) => {
+                let refusals: Vec<Rule> = theirs
+                    .iter()
+                    .filter_map(|s| {
+                        rules::refusing(cx, who, &Offer::new(cx.model, cx.rules.late_after_h, s))
+                    })
+                    .collect();
+                if refusals.len() < theirs.len() {
+                    "every shift went to agents the rules prefer".to_string()
+                } else {
+                    refusals
+                        .first()
+                        .map_or_else(String::new, |r| reason(cx, *r))
+                }
+            }
+        };
+        parts.push(format!("{} {text}", day(date)));
+    }
+    if parts.is_empty() {
+        "works every day of the week".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
