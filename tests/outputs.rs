@@ -89,11 +89,15 @@ fn foreign_files_stay_and_stale_outputs_go() {
             "coverage.csv",
             "coverage.svg",
             "notes.txt",
+            "report.html",
             "shifts.csv"
         ]
     );
     let manifest = std::fs::read_to_string(out.join(".vuoro-manifest-schedule")).expect("manifest");
-    assert_eq!(manifest, "coverage.csv\ncoverage.svg\nshifts.csv\n");
+    assert_eq!(
+        manifest,
+        "coverage.csv\ncoverage.svg\nreport.html\nshifts.csv\n"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).expect("notes"),
         "the planner's own file"
@@ -279,6 +283,7 @@ fn replanning_into_the_same_folder_updates_calendars_and_removes_what_no_longer_
             "ics/A1.ics",
             "ics/A2.ics",
             "notes.txt",
+            "report.html",
             "roster.csv",
             "roster.json",
             "roster.xlsx",
@@ -307,6 +312,7 @@ fn replanning_into_the_same_folder_updates_calendars_and_removes_what_no_longer_
             ".vuoro-manifest-roster",
             "ics/A1.ics",
             "notes.txt",
+            "report.html",
             "roster.csv",
             "roster_daily.csv"
         ]
@@ -410,6 +416,7 @@ fn a_roster_run_answers_for_the_roster_files_a_plan_run_wrote() {
             ".vuoro-manifest-roster",
             "coverage.csv",
             "ics/mine.ics",
+            "report.html",
             "roster.csv",
             "roster_daily.csv",
             "shifts.csv"

@@ -425,6 +425,7 @@ fn plan_runs_end_to_end_on_the_shipped_example() {
         "roster_daily.csv",
         "roster.json",
         "roster.xlsx",
+        "report.html",
         "ics/A001.ics",
     ] {
         assert!(dir.path().join(f).exists(), "{f}");

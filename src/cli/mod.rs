@@ -8,6 +8,7 @@ mod generate;
 mod plan;
 mod previous;
 mod progress;
+mod report;
 mod requirements;
 mod roster;
 mod schedule;
@@ -81,6 +82,8 @@ enum Command {
     Completions(generate::CompletionsArgs),
     /// The manual page (roff) on standard output, or one page per command with --out DIR.
     Man(generate::ManArgs),
+    /// Rebuild DIR/report.html from an output folder of plan, schedule or roster (and a simulation in it).
+    Report(Box<report::ReportArgs>),
 }
 
 /// An error that already knows its exit code and message.
@@ -171,6 +174,7 @@ pub fn run() -> ExitCode {
         Command::Simulate(args) => simulate::run(*args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
+        Command::Report(args) => report::run(*args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -22,6 +22,7 @@ use vuoro::export::{
 use vuoro::forecast::Period;
 use vuoro::model::Model;
 use vuoro::report::blend::{blend_summary, compare_pools, pool_plan_notes};
+use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
@@ -44,8 +45,8 @@ Blended (voice and e-mail in one pool), compared with separate staffing of the s
       --agents models/helsinki-blended-agents.csv --out blended --compare 200
 
 Writes to DIR: shifts.csv, coverage.csv, coverage.svg (the shift plan), roster.csv (one row per work,
-break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx; --export
-picks among csv, ics, json, xlsx. Prints the roster's service per channel and day, week and period
+break and lunch segment), roster_daily.csv, ics/<employee_id>.ics, roster.json, roster.xlsx and report.html
+(the page to open); --export picks among csv, ics, json, xlsx. Prints the roster's service per channel and day, week and period
 (required and scheduled agent-hours, service level against the target, ASA, abandonment), open shifts
 and broken rules by agent. Exit code 1 when a shift stays open, an interval is below the plan's minimum
 or a goal is missed.";
@@ -211,6 +212,15 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         first,
         &previous,
     )?);
+    files.push(super::report::report_file(&ReportInput {
+        model: &model,
+        source: "plan",
+        evaluation: Some(&evaluation),
+        staffing: &roster.staffing,
+        roster: Some(&roster),
+        simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
+    })?);
     let compared = match args.compare {
         Some(replications) => Some(compare_separate(
             &args,

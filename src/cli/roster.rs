@@ -12,6 +12,7 @@ use clap::Args;
 use std::path::PathBuf;
 use vuoro::agents::{read_agents, read_availability};
 use vuoro::export::Previous;
+use vuoro::report::html::ReportInput;
 use vuoro::report::roster::roster_report;
 use vuoro::report::summary_json;
 use vuoro::roster::plan_file::read_shifts;
@@ -24,6 +25,7 @@ Example (roster the plan written by `vuoro schedule --out plan`):
       --availability models/helsinki-availability.csv --out roster
 
 Writes roster.csv, roster_daily.csv, ics/<employee_id>.ics, roster.json and roster.xlsx (--export picks)
+and report.html (timeline, contract hours, rules; `vuoro report` adds the service)
 and prints open shifts and broken rules by agent. Exit code 1 when a shift stays open or a hard rule
 (such as the minimum weekly hours) is broken.
 Re-rostering a published week: --previous DIR (the earlier output folder, may be --out) keeps every
@@ -120,7 +122,16 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         (period_start, period_end),
         &options,
     );
-    let files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
+    let mut files = roster_files(&model, &roster, &args.export, period_start, &previous)?;
+    files.push(super::report::report_file(&ReportInput {
+        model: &model,
+        source: "roster",
+        evaluation: None,
+        staffing: &roster.staffing,
+        roster: Some(&roster),
+        simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
+    })?);
     let open = roster.open_count();
     let summary = args.format.text(
         || {

@@ -12,6 +12,7 @@ use clap::Args;
 use std::path::PathBuf;
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
 use vuoro::report::schedule::{coverage_csv, schedule_summary, shifts_csv};
 use vuoro::report::summary_json;
@@ -32,7 +33,7 @@ Examples:
   vuoro schedule --model models/helsinki-multichannel.toml \\
       --requirements requirements.csv --out plan
 
-Writes DIR/shifts.csv, DIR/coverage.csv and DIR/coverage.svg (all or none) and prints the summary: the
+Writes DIR/shifts.csv, DIR/coverage.csv, DIR/coverage.svg and DIR/report.html (all or none) and prints the summary: the
 service per channel and day, week and period, and under a daily/weekly goal what it trades.
 Exit code 1 when an interval stays below its minimum (the requirement, or a goal's floor), a service-level
 or abandonment target is missed over the goal's days or weeks, or the model cannot be solved; 2 for bad
@@ -139,7 +140,17 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<u8, Failure> {
     let plan = schedule(&model, &demand, goal, &choice, &mut |m| progress.stage(m))
         .map_err(|e| Failure::schedule(&args.model, e))?;
     progress.detail("writing");
-    let files = plan_files(&model, &plan, format, &extension)?;
+    let mut files = plan_files(&model, &plan, format, &extension)?;
+    let source = format!("schedule ({} goal)", plan.goal);
+    files.push(super::report::report_file(&ReportInput {
+        model: &model,
+        source: &source,
+        evaluation: Some(&plan.evaluation),
+        staffing: &plan.staffing,
+        roster: None,
+        simulated: None,
+        files: &super::report::links(files.iter().map(|(p, _)| p.as_path())),
+    })?);
     let summary = args.format.text(
         || schedule_summary(&model, &plan),
         || summary_json::schedule(&model, &plan),

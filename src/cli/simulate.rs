@@ -92,7 +92,7 @@ fn handle_times(text: &str) -> Result<HandleTimes, Failure> {
 }
 
 /// The named roster of a plan folder when there is one, else its shift plan.
-fn staffing_of(dir: &Path, model: &Model) -> Result<Staffing, Failure> {
+pub(crate) fn staffing_of(dir: &Path, model: &Model) -> Result<Staffing, Failure> {
     let roster = dir.join("roster.json");
     if roster.exists() {
         let text = read_input(&roster)?;

@@ -37,6 +37,9 @@ pub struct Summary {
     /// Answered contacts of stable intervals, and their total wait.
     stable_answered: f64,
     waited_s: f64,
+    /// Productive agents summed over measured intervals, and the busy part of them.
+    productive: f64,
+    busy: f64,
     /// Interval indices whose queue is unstable.
     pub unstable: Vec<usize>,
     /// Agent-hours required and scheduled (on shift, off break, on this channel).
@@ -64,6 +67,8 @@ impl Summary {
         self.sl_weight += r.volume * k.denominator;
         self.answered_within += r.volume * k.denominator * k.service_level;
         self.abandoned += r.volume * k.p_abandon;
+        self.productive += r.productive;
+        self.busy += r.productive * k.occupancy;
         if let Some(asa) = k.asa_s {
             let answered = r.volume * (1.0 - k.p_abandon);
             self.stable_answered += answered;
@@ -95,6 +100,12 @@ impl Summary {
     /// ASA of answered contacts over the stable intervals (unstable ones are in [`Summary::unstable`]).
     pub fn asa_s(&self) -> Option<f64> {
         (self.stable_answered > 0.0).then(|| self.waited_s / self.stable_answered)
+    }
+
+    /// Occupancy over the summary: busy agent-time over productive agent-time of the measured intervals
+    /// (each interval's occupancy weighted by its productive agents).
+    pub fn occupancy(&self) -> Option<f64> {
+        (self.productive > 0.0).then(|| self.busy / self.productive)
     }
 
     /// Targets this summary misses.

@@ -2,6 +2,7 @@
 //! `plotters` (in [`plot`]).
 
 pub mod blend;
+pub mod html;
 pub mod plot;
 pub mod roster;
 pub mod schedule;

@@ -133,7 +133,7 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
     if roster.violations.len() > 60 {
         let _ = writeln!(
             out,
-            "  … and {} more (see roster.json)",
+            "  … and {} more (all of them in report.html and roster.json)",
             roster.violations.len() - 60
         );
     }
