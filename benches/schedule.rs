@@ -79,6 +79,7 @@ fn run(label: &str, model: &Model, forecast: &str) {
             mip_gap: 0.005,
             backend: backend(),
             threads: 2,
+            ..SolverChoice::default()
         };
         let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
         let s = &plan.solver;
@@ -93,7 +94,7 @@ fn run(label: &str, model: &Model, forecast: &str) {
             })
             .collect();
         println!(
-            "{label:<22} {goal:<8} build {:>5.2} s  solve {:>6.2} s  {:<16} paid h {:>8.1}  obj {:>9.2}  LP {:>9.2}  gap {:>5.2}%  {}",
+            "{label:<22} {goal:<8} build {:>5.2} s  solve {:>6.2} s  {:<16} paid h {:>8.1}  obj {:>9.2}  LP {:>9.2}  gap {:>5.2}%  moves {}  {}  misses {}",
             s.build_seconds,
             s.solve_seconds,
             s.status.to_string(),
@@ -101,7 +102,9 @@ fn run(label: &str, model: &Model, forecast: &str) {
             s.objective,
             s.lp_bound,
             100.0 * s.gap,
-            sl.join(", ")
+            s.evaluations,
+            sl.join(", "),
+            plan.goal_misses().len() + plan.shortfalls.len()
         );
     }
 }
@@ -116,8 +119,22 @@ fn backend() -> Backend {
     }
 }
 
+/// The week of issue 10: one voice channel, 21 800 calls, breaks inside 8 h shifts, part-time 6 h / 4 h.
+fn breaks_week() {
+    let path = "tests/data/week-breaks.toml";
+    let text = std::fs::read_to_string(path).expect("bench model");
+    let model = Model::from_toml(Path::new(path), &text).expect("valid model");
+    let week = std::fs::read_to_string("tests/data/week-breaks.csv").expect("bench forecast");
+    run("voice+breaks, 1 week", &model, &week);
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "breaks") {
+        breaks_week();
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
     let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
     let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
         .expect("valid model");
@@ -129,6 +146,7 @@ fn main() {
         .filter(|(i, l)| *i == 0 || l.starts_with("voice,"))
         .map(|(_, l)| format!("{l}\n"))
         .collect();
+    breaks_week();
     run("voice, 1 week", &voice_only(&model), &voice_rows);
     run("4 channels, 1 week", &model, &week);
     if !quick {

@@ -152,6 +152,7 @@ fn solver_choice(args: &ScheduleArgs) -> Result<SolverChoice, Failure> {
         time_limit_s: args.time_limit,
         mip_gap,
         threads: args.threads.max(1),
+        ..SolverChoice::default()
     })
 }
 

@@ -17,9 +17,9 @@
 //! * `s ≥ 0` — contacts short of a daily/weekly goal (heavily penalised, so an unreachable goal still
 //!   yields the best plan and a report instead of "infeasible").
 //!
-//! Solving: the LP relaxation first (its objective is the bound reported to the planner), then branch and
-//! bound with the requested gap and time limit. If branch and bound finds nothing in time, the LP solution
-//! is rounded up and the continuous part re-solved with the shifts fixed, which is always feasible.
+//! Solving: the LP relaxation (its objective is the bound reported to the planner, its values the start of
+//! the primal heuristics in [`super::improve`]); an external back end may run its own branch and bound
+//! first, whose values are then only a start too.
 
 use super::formulation::Formulation;
 use super::{SolverChoice, SolverStatus};
@@ -29,23 +29,6 @@ use good_lp::{
     Variable, VariableDefinition,
 };
 use std::time::Instant;
-
-/// Values of the decision variables the caller needs, and how the solve went.
-#[derive(Debug, Clone)]
-pub(crate) struct RawSolution {
-    pub shifts: Vec<f64>,
-    pub breaks: Vec<Vec<f64>>,
-    pub objective: f64,
-    pub lp_bound: f64,
-    pub status: SolverStatus,
-    pub variables: usize,
-    pub integer_variables: usize,
-    pub constraints: usize,
-    /// Rows per constraint family.
-    pub families: Vec<(Family, usize)>,
-    pub build_seconds: f64,
-    pub solve_seconds: f64,
-}
 
 /// A built program: variables, objective, rows, and the handles the caller reads back.
 struct Built {
@@ -63,12 +46,9 @@ struct Built {
 
 /// How the shift variables are declared in one build.
 #[derive(Clone, Copy)]
-enum ShiftVars<'a> {
+enum ShiftVars {
     Integer,
     Relaxed,
-    Fixed(&'a [f64]),
-    /// Shifts fixed, break slots whole: places every break of a given plan.
-    FixedWholeBreaks(&'a [f64]),
 }
 
 /// Variables, objective and rows as they are added, each row tagged with its family.
@@ -104,19 +84,15 @@ fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
 }
 
 /// Agents starting each candidate shift, and their cost in the objective.
-fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>) -> Vec<Variable> {
+fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars) -> Vec<Variable> {
     let x: Vec<Variable> = f
         .candidates
         .iter()
-        .enumerate()
-        .map(|(j, c)| {
+        .map(|c| {
             let upper = f64::from(f.templates[c.template].max_per_day.unwrap_or(100_000));
             bld.add(match shift_vars {
                 ShiftVars::Integer => variable().integer().min(0).max(upper),
                 ShiftVars::Relaxed => variable().min(0).max(upper),
-                ShiftVars::Fixed(values) | ShiftVars::FixedWholeBreaks(values) => {
-                    variable().min(values[j]).max(values[j])
-                }
             })
         })
         .collect();
@@ -337,7 +313,7 @@ fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     }
 }
 
-fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
+fn build(f: &Formulation, shift_vars: ShiftVars) -> Built {
     let mut bld = Builder {
         vars: ProblemVariables::new(),
         count: 0,
@@ -347,11 +323,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         families: Vec::new(),
     };
     let x = shift_variables(&mut bld, f, shift_vars);
-    let b = break_variables(
-        &mut bld,
-        f,
-        matches!(shift_vars, ShiftVars::FixedWholeBreaks(_)),
-    );
+    let b = break_variables(&mut bld, f, false);
     for (j, c) in f.candidates.iter().enumerate() {
         bld.objective += f.templates[c.template].cost * x[j];
     }
@@ -500,109 +472,44 @@ fn run(
     }
 }
 
-/// The better of branch and bound's plan and the rounded LP (the incumbent it started from).
-fn better(
-    mip: Result<(Values, Vec<f64>), String>,
-    rounded: Option<(Values, Vec<f64>)>,
-    progress: &mut dyn FnMut(&str),
-) -> Result<Values, String> {
-    match (mip, rounded) {
-        (Ok((values, _)), None) => Ok(values),
-        (Ok((values, _)), Some(((_, _, r_objective, _), _))) if values.2 <= r_objective + 1e-9 => {
-            Ok(values)
-        }
-        (Ok(_), Some(((rx, rb, r_objective, _), _)))
-        | (Err(_), Some(((rx, rb, r_objective, _), _))) => {
-            progress(
-                "branch and bound found no better plan in time; keeping the LP solution rounded up",
-            );
-            Ok((rx, rb, r_objective, SolverStatus::RoundedRelaxation))
-        }
-        (Err(e), None) => Err(format!("no feasible plan found: {e}")),
-    }
+/// The LP relaxation: every candidate's fractional value, and the bound no integer plan can beat.
+#[derive(Debug, Clone)]
+pub(crate) struct Relaxation {
+    pub shifts: Vec<f64>,
+    pub bound: f64,
+    pub variables: usize,
+    pub constraints: usize,
+    /// Rows per constraint family.
+    pub families: Vec<(Family, usize)>,
+    pub build_seconds: f64,
 }
 
-/// Break counts from the program may be fractional where breaks of different rules overlap in time;
-/// they are placed in whole agents with the shifts fixed (a small, nearly unimodular program).
-fn whole_breaks(
-    f: &Formulation,
-    choice: &SolverChoice,
-    shifts: &[f64],
-    breaks: Vec<Vec<f64>>,
-) -> Vec<Vec<f64>> {
-    if breaks
-        .iter()
-        .flatten()
-        .all(|v| (v - v.round()).abs() <= 1e-6)
-    {
-        return breaks;
-    }
-    let whole: Vec<f64> = shifts.iter().map(|v| v.round().max(0.0)).collect();
-    let placement = SolverChoice {
-        time_limit_s: (choice.time_limit_s / 4.0).clamp(1.0, 10.0),
-        mip_gap: 0.0,
-        ..choice.clone()
-    };
-    match run(
-        build(f, ShiftVars::FixedWholeBreaks(&whole)),
-        &placement,
-        true,
-        None,
-    ) {
-        Ok(((_, b, _, _), _)) => b,
-        Err(_) => breaks,
-    }
-}
-
-/// Builds and solves the program: LP relaxation, then branch and bound, with the rounding fallback.
-pub(crate) fn solve(
-    f: &Formulation,
-    choice: &SolverChoice,
-    progress: &mut dyn FnMut(&str),
-) -> Result<RawSolution, String> {
+/// Builds and solves the LP relaxation (deterministic: simplex with no time limit).
+pub(crate) fn relaxation(f: &Formulation, choice: &SolverChoice) -> Result<Relaxation, String> {
     let started = Instant::now();
     let relaxed = build(f, ShiftVars::Relaxed);
-    let (variables, rows) = (relaxed.count, relaxed.rows.len());
+    let (variables, constraints) = (relaxed.count, relaxed.rows.len());
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
-    progress(&format!(
-        "model: {variables} variables ({} integer), {rows} constraints; solving the LP relaxation",
-        f.candidates.len()
-    ));
-    let solve_started = Instant::now();
-    let ((lp_x, _, lp_bound, _), _) = run(relaxed, choice, false, None)?;
-    progress(&format!(
-        "LP bound {lp_bound:.2} after {:.1} s; branch and bound (gap {:.2} %, limit {:.0} s)",
-        solve_started.elapsed().as_secs_f64(),
-        100.0 * choice.mip_gap,
-        choice.time_limit_s
-    ));
-    // Rounding the LP up keeps every coverage row feasible; with the shifts fixed, the breaks and the
-    // allocation are re-solved. That plan is the incumbent branch and bound starts from, and the answer
-    // if it finds nothing better in time. (Rounding up can break a per-day maximum; then there is no
-    // incumbent and branch and bound alone must find the plan.)
-    let rounded: Vec<f64> = lp_x.iter().map(|v| (v - 1e-6).ceil().max(0.0)).collect();
-    let rounded_plan = run(build(f, ShiftVars::Fixed(&rounded)), choice, false, None).ok();
-    // The time limit covers the whole solve: branch and bound gets what is left.
-    let remaining = SolverChoice {
-        time_limit_s: (choice.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
-        ..choice.clone()
-    };
-    let incumbent = rounded_plan.as_ref().map(|(_, all)| all.as_slice());
-    let mip = run(build(f, ShiftVars::Integer), &remaining, true, incumbent);
-    let (shifts, breaks, objective, status) = better(mip, rounded_plan, progress)?;
-    let breaks = whole_breaks(f, choice, &shifts, breaks);
-    Ok(RawSolution {
+    let ((shifts, _, bound, _), _) = run(relaxed, choice, false, None)?;
+    Ok(Relaxation {
         shifts,
-        breaks,
-        objective,
-        lp_bound,
-        status,
+        bound,
         variables,
-        integer_variables: f.candidates.len(),
-        constraints: rows,
+        constraints,
         families,
         build_seconds,
-        solve_seconds: solve_started.elapsed().as_secs_f64(),
     })
+}
+
+/// Branch and bound of an external back end (CBC, HiGHS) with its gap and time limit: the shift values
+/// it ends with, and how it ended. These may be a relaxation's when it found nothing in time, so the
+/// caller rounds, repairs and verifies them like any other start; they are never reported as a plan.
+#[cfg_attr(not(any(feature = "cbc", feature = "highs")), allow(dead_code))]
+pub(crate) fn branch_and_bound(
+    f: &Formulation,
+    choice: &SolverChoice,
+) -> Result<(Vec<f64>, SolverStatus), String> {
+    let ((shifts, _, _, status), _) = run(build(f, ShiftVars::Integer), choice, true, None)?;
+    Ok((shifts, status))
 }

@@ -6,11 +6,15 @@
 //! turns the solver's numbers back into anonymous [`Span`]s, and the plan is then measured by the
 //! evaluator like any other staffing; [`shortfall`] explains what stays short, in words.
 
+mod budget;
 mod candidates;
 mod extract;
 mod formulation;
 mod ilp;
+mod improve;
+mod score;
 pub mod shortfall;
+mod solve;
 
 use crate::evaluate::{evaluate, Evaluation, Miss, Scope};
 use crate::model::Model;
@@ -74,6 +78,9 @@ pub struct SolverChoice {
     pub mip_gap: f64,
     /// Threads (HiGHS and CBC; microlp is single-threaded).
     pub threads: u32,
+    /// Trial evaluations the local search may spend (0: in proportion to the candidate shifts). The
+    /// deterministic budget: the time limit is only a safety stop.
+    pub move_budget: u64,
 }
 
 impl Default for SolverChoice {
@@ -83,6 +90,7 @@ impl Default for SolverChoice {
             time_limit_s: 30.0,
             mip_gap: 0.005,
             threads: 1,
+            move_budget: 0,
         }
     }
 }
@@ -97,6 +105,10 @@ pub enum SolverStatus {
     TimeLimit,
     /// Branch and bound found no plan in time; the LP solution rounded up.
     RoundedRelaxation,
+    /// LP rounding and local search: no move improves the plan.
+    LocalOptimum,
+    /// LP rounding and local search: the move budget is spent.
+    MoveBudget,
 }
 
 impl fmt::Display for SolverStatus {
@@ -104,8 +116,10 @@ impl fmt::Display for SolverStatus {
         f.write_str(match self {
             SolverStatus::Optimal => "optimal",
             SolverStatus::WithinGap => "stopped within the requested gap",
-            SolverStatus::TimeLimit => "time limit reached",
+            SolverStatus::TimeLimit => "time limit reached (safety stop: the plan may depend on machine load)",
             SolverStatus::RoundedRelaxation => "LP rounded up (no branch-and-bound plan in time)",
+            SolverStatus::LocalOptimum => "LP rounding and local search, no move improves",
+            SolverStatus::MoveBudget => "LP rounding and local search, move budget spent",
         })
     }
 }
@@ -127,6 +141,9 @@ pub struct SolverReport {
     pub families: Vec<(Family, usize)>,
     pub build_seconds: f64,
     pub solve_seconds: f64,
+    /// Trial evaluations the local search spent, and its budget.
+    pub evaluations: u64,
+    pub move_budget: u64,
 }
 
 /// The result of scheduling: anonymous spans, measured by the evaluator.
@@ -141,6 +158,8 @@ pub struct ShiftPlan {
     /// Stretches below that minimum.
     pub shortfalls: Vec<Shortfall>,
     pub solver: SolverReport,
+    /// Under a daily/weekly goal: paid hours of the interval-goal plan the goal started from.
+    pub interval_goal_paid_hours: Option<f64>,
 }
 
 impl ShiftPlan {
@@ -249,7 +268,7 @@ pub fn schedule(
     if !conflicts.is_empty() {
         return Err(ScheduleError::Infeasible(conflicts));
     }
-    let raw = ilp::solve(&f, choice, progress).map_err(ScheduleError::Solver)?;
+    let raw = solve::solve(model, demand, &f, goal, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
     let shortfalls = shortfall::shortfalls(model, &f, &staffing, &evaluation);
@@ -281,6 +300,9 @@ pub fn schedule(
             families: raw.families,
             build_seconds: raw.build_seconds,
             solve_seconds: raw.solve_seconds,
+            evaluations: raw.evaluations,
+            move_budget: raw.budget,
         },
+        interval_goal_paid_hours: raw.interval_paid_hours,
     })
 }
