@@ -81,7 +81,12 @@ fn run(label: &str, model: &Model, forecast: &str) {
             threads: 2,
             ..SolverChoice::default()
         };
-        let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
+        let plan = schedule(model, &demand, goal, &choice, &mut |m| {
+            if std::env::var("VUORO_DEBUG").is_ok() {
+                eprintln!("{m}")
+            }
+        })
+        .expect("solves");
         let s = &plan.solver;
         let sl: Vec<String> = plan
             .evaluation

@@ -46,9 +46,11 @@ struct Built {
 
 /// How the shift variables are declared in one build.
 #[derive(Clone, Copy)]
-enum ShiftVars {
+enum ShiftVars<'a> {
     Integer,
     Relaxed,
+    /// Relaxed, each between the given whole numbers of agents (a dive's fixings).
+    Between(&'a [(f64, f64)]),
 }
 
 /// Variables, objective and rows as they are added, each row tagged with its family.
@@ -84,15 +86,20 @@ fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
 }
 
 /// Agents starting each candidate shift, and their cost in the objective.
-fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars) -> Vec<Variable> {
+fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>) -> Vec<Variable> {
     let x: Vec<Variable> = f
         .candidates
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(j, c)| {
             let upper = f64::from(f.templates[c.template].max_per_day.unwrap_or(100_000));
             bld.add(match shift_vars {
                 ShiftVars::Integer => variable().integer().min(0).max(upper),
                 ShiftVars::Relaxed => variable().min(0).max(upper),
+                ShiftVars::Between(bounds) => {
+                    let (lo, hi) = bounds[j];
+                    variable().min(lo).max(hi.min(upper).max(lo))
+                }
             })
         })
         .collect();
@@ -313,7 +320,7 @@ fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     }
 }
 
-fn build(f: &Formulation, shift_vars: ShiftVars) -> Built {
+fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
     let mut bld = Builder {
         vars: ProblemVariables::new(),
         count: 0,
@@ -476,6 +483,8 @@ fn run(
 #[derive(Debug, Clone)]
 pub(crate) struct Relaxation {
     pub shifts: Vec<f64>,
+    /// Agents of each break set per slot (fractional).
+    pub breaks: Vec<Vec<f64>>,
     pub bound: f64,
     pub variables: usize,
     pub constraints: usize,
@@ -484,16 +493,22 @@ pub(crate) struct Relaxation {
     pub build_seconds: f64,
 }
 
-/// Builds and solves the LP relaxation (deterministic: simplex with no time limit).
-pub(crate) fn relaxation(f: &Formulation, choice: &SolverChoice) -> Result<Relaxation, String> {
+/// Builds and solves the LP relaxation (deterministic: simplex with no time limit), with each
+/// candidate within `bounds` (whole agents) if given.
+pub(crate) fn relaxation(
+    f: &Formulation,
+    choice: &SolverChoice,
+    bounds: Option<&[(f64, f64)]>,
+) -> Result<Relaxation, String> {
     let started = Instant::now();
-    let relaxed = build(f, ShiftVars::Relaxed);
+    let relaxed = build(f, bounds.map_or(ShiftVars::Relaxed, ShiftVars::Between));
     let (variables, constraints) = (relaxed.count, relaxed.rows.len());
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
-    let ((shifts, _, bound, _), _) = run(relaxed, choice, false, None)?;
+    let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
     Ok(Relaxation {
         shifts,
+        breaks,
         bound,
         variables,
         constraints,

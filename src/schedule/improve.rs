@@ -39,6 +39,8 @@ pub(crate) struct Search<'f> {
     f: &'f Formulation<'f>,
     info: Vec<CandInfo>,
     neighbours: Vec<Vec<usize>>,
+    /// Candidates per day, in date order.
+    days: Vec<Vec<usize>>,
     count: Vec<u32>,
     limit_count: Vec<i64>,
     pub agents: Vec<Agent>,
@@ -75,6 +77,7 @@ impl<'f> Search<'f> {
         Search {
             f,
             neighbours: neighbours(f),
+            days: days(f),
             info,
             count: vec![0; f.candidates.len()],
             limit_count: vec![0; f.limits.len()],
@@ -131,7 +134,10 @@ impl<'f> Search<'f> {
                     .is_none_or(|m| (self.limit_count[l] + 1) as f64 <= m + 1e-9);
             }
         }
-        for &l in remove.map(|j| self.info[j].limits.as_slice()).unwrap_or(&[]) {
+        for &l in remove
+            .map(|j| self.info[j].limits.as_slice())
+            .unwrap_or(&[])
+        {
             let added = add.is_some_and(|a| self.info[a].limits.contains(&l));
             if !added {
                 ok &= (self.limit_count[l] - 1) as f64 >= self.f.limits[l].min - 1e-9;
@@ -318,12 +324,81 @@ impl<'f> Search<'f> {
         improved
     }
 
-    /// Adds, best first, shifts that lower the objective (the repair after rounding down).
-    pub fn best_adds(&mut self, budget: &mut Budget) -> bool {
+    /// Ruin and recreate (Schrimpf et al. 2000, "Record breaking optimization results using the ruin and
+    /// recreate principle", *J. Comput. Phys.* 159): drop every agent of a day starting within a window,
+    /// add back best first, keep the result only if it costs less. Coordinated changes of several shifts
+    /// that no single move reaches.
+    pub fn ruin_and_recreate(&mut self, budget: &mut Budget) -> bool {
         let mut improved = false;
+        for d in 0..self.days.len() {
+            let day = self.days[d].clone();
+            let (Some(lo), Some(hi)) = (
+                day.iter().map(|&j| self.f.candidates[j].start_min).min(),
+                day.iter().map(|&j| self.f.candidates[j].start_min).max(),
+            ) else {
+                continue;
+            };
+            for width in [120, 240] {
+                let mut from = lo;
+                while from <= hi {
+                    if budget.exhausted(self.scorer.evaluations) {
+                        return improved;
+                    }
+                    improved |= self.ruin_window(&day, from, from + width, budget);
+                    from += 60;
+                }
+            }
+        }
+        improved
+    }
+
+    fn ruin_window(&mut self, day: &[usize], from: i64, to: i64, budget: &mut Budget) -> bool {
+        let Some(&first) = day.first() else {
+            return false;
+        };
+        let date = self.f.candidates[first].day;
+        let inside = |s: &Self, j: usize| {
+            let c = &s.f.candidates[j];
+            (from..to).contains(&c.start_min) && c.day == date
+        };
+        let before = self.scorer.objective();
+        let saved = (
+            self.agents.clone(),
+            self.count.clone(),
+            self.limit_count.clone(),
+        );
+        let mark = self.scorer.mark();
+        let mut i = 0;
+        while i < self.agents.len() {
+            if inside(self, self.agents[i].cand) {
+                let agent = self.agents[i].clone();
+                self.apply(&agent, -1.0);
+                self.remove_at(i);
+            } else {
+                i += 1;
+            }
+        }
+        if self.agents.len() == saved.0.len() {
+            return false;
+        }
+        let pool: Vec<usize> = day.iter().copied().filter(|&j| inside(self, j)).collect();
+        // Recreate inside the undo log, so the ruin can still be rolled back.
+        self.best_adds_logged(&pool, budget);
+        if self.scorer.objective() < before - EPS {
+            self.scorer.commit();
+            true
+        } else {
+            self.scorer.rollback(mark);
+            (self.agents, self.count, self.limit_count) = saved;
+            false
+        }
+    }
+
+    /// [`Search::best_adds`] without committing, so that a ruin can still be rolled back.
+    fn best_adds_logged(&mut self, candidates: &[usize], budget: &mut Budget) {
         while !budget.exhausted(self.scorer.evaluations) {
             let mut best: Option<(f64, Agent)> = None;
-            for j in 0..self.f.candidates.len() {
+            for &j in candidates {
                 if !self.limits_allow(Some(j), None) {
                     continue;
                 }
@@ -337,10 +412,10 @@ impl<'f> Search<'f> {
                 }
             }
             let Some((_, agent)) = best else { break };
-            self.make_move(None, Some(agent));
-            improved = true;
+            self.apply(&agent, 1.0);
+            self.book(agent.cand, 1);
+            self.agents.push(agent);
         }
-        improved
     }
 
     /// One pass over every agent (drop, best replacement by a neighbour, break moves) and every
@@ -443,20 +518,56 @@ impl<'f> Search<'f> {
     /// Local search until a pass finds nothing or the budget is spent.
     pub fn local_search(&mut self, budget: &mut Budget) {
         self.best_drops(budget);
-        while !budget.exhausted(self.scorer.evaluations) && self.sweep(budget) {}
+        loop {
+            while !budget.exhausted(self.scorer.evaluations) && self.sweep(budget) {}
+            if budget.exhausted(self.scorer.evaluations) || !self.ruin_and_recreate(budget) {
+                break;
+            }
+        }
     }
 
-    /// Rounds an LP solution: every candidate up to the next whole agent (coverage stays met), day
-    /// limits restored, then the redundant shifts dropped best first.
-    pub fn round_up(&mut self, lp: &[f64]) {
-        for (j, &x) in lp.iter().enumerate() {
-            for _ in 0..((x - 1e-6).ceil().max(0.0) as u64) {
-                let slots = self.place_breaks(j);
+    /// Inserts `counts[j]` agents of each candidate with the breaks the LP placed (`breaks`, fractional
+    /// slot counts, rounded by prefix sums as in [`super::extract`]).
+    fn insert_rounded(&mut self, counts: &[u32], breaks: &[Vec<f64>]) {
+        let placed = super::extract::place_breaks(self.f, counts, breaks);
+        for (j, agents) in placed.into_iter().enumerate() {
+            for placement in agents {
+                let slots = self.info[j]
+                    .breaks
+                    .iter()
+                    .map(|&(k, first, last)| {
+                        placement
+                            .iter()
+                            .find(|(pk, _)| *pk == k)
+                            .map_or(first, |&(_, s)| s.clamp(first, last))
+                    })
+                    .collect();
                 self.insert(Agent { cand: j, slots });
             }
         }
-        self.meet_limits();
     }
+
+    /// Rounds an LP solution: every candidate up to the next whole agent (coverage stays met) with the
+    /// LP's breaks, day limits restored, then the redundant shifts dropped best first.
+    pub fn round_up(&mut self, lp: &[f64], breaks: &[Vec<f64>], budget: &mut Budget) {
+        let counts: Vec<u32> = lp
+            .iter()
+            .map(|x| (x - 1e-6).ceil().max(0.0) as u32)
+            .collect();
+        self.insert_rounded(&counts, breaks);
+        self.meet_limits();
+        self.best_drops(budget);
+    }
+}
+
+/// Candidate indices per day, in date order.
+fn days(f: &Formulation<'_>) -> Vec<Vec<usize>> {
+    let mut by_day: std::collections::BTreeMap<chrono::NaiveDate, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (j, c) in f.candidates.iter().enumerate() {
+        by_day.entry(c.day).or_default().push(j);
+    }
+    by_day.into_values().collect()
 }
 
 /// For each candidate: the candidates of the same day starting within [`NEIGHBOURHOOD_MIN`] (any
@@ -475,8 +586,7 @@ fn neighbours(f: &Formulation<'_>) -> Vec<Vec<usize>> {
                 .iter()
                 .copied()
                 .filter(|&k| {
-                    k != j
-                        && (f.candidates[k].start_min - c.start_min).abs() <= NEIGHBOURHOOD_MIN
+                    k != j && (f.candidates[k].start_min - c.start_min).abs() <= NEIGHBOURHOOD_MIN
                 })
                 .collect()
         })

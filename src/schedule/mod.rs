@@ -116,7 +116,9 @@ impl fmt::Display for SolverStatus {
         f.write_str(match self {
             SolverStatus::Optimal => "optimal",
             SolverStatus::WithinGap => "stopped within the requested gap",
-            SolverStatus::TimeLimit => "time limit reached (safety stop: the plan may depend on machine load)",
+            SolverStatus::TimeLimit => {
+                "time limit reached (safety stop: the plan may depend on machine load)"
+            }
             SolverStatus::RoundedRelaxation => "LP rounded up (no branch-and-bound plan in time)",
             SolverStatus::LocalOptimum => "LP rounding and local search, no move improves",
             SolverStatus::MoveBudget => "LP rounding and local search, move budget spent",
@@ -268,7 +270,8 @@ pub fn schedule(
     if !conflicts.is_empty() {
         return Err(ScheduleError::Infeasible(conflicts));
     }
-    let raw = solve::solve(model, demand, &f, goal, choice, progress).map_err(ScheduleError::Solver)?;
+    let raw =
+        solve::solve(model, demand, &f, goal, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
     let shortfalls = shortfall::shortfalls(model, &f, &staffing, &evaluation);

@@ -307,9 +307,10 @@ fn goal_contribution(gi: &mut GoalInterval, working: f64) -> (f64, f64) {
         gi.targets.convention,
         working * gi.share,
     );
-    let service = gi.targets.service_level.map_or(0.0, |s| {
-        gi.volume * k.denominator * (k.service_level - s)
-    });
+    let service = gi
+        .targets
+        .service_level
+        .map_or(0.0, |s| gi.volume * k.denominator * (k.service_level - s));
     let abandon = gi
         .targets
         .max_abandon

@@ -60,12 +60,13 @@ fn report(progress: &mut dyn FnMut(&str), what: &str, incumbent: f64, bound: f64
 /// The start values: the LP's, or an external back end's branch and bound.
 fn start_values(
     f: &Formulation<'_>,
+    goal: Goal,
     lp: &Relaxation,
     choice: &SolverChoice,
     progress: &mut dyn FnMut(&str),
-) -> Vec<f64> {
+) -> Result<(Vec<f64>, Vec<Vec<f64>>), String> {
     if choice.backend == Backend::Microlp {
-        return lp.shifts.clone();
+        return dive(f, goal, choice, lp, progress);
     }
     match ilp::branch_and_bound(f, choice) {
         Ok((values, status)) => {
@@ -73,14 +74,14 @@ fn start_values(
                 "{}: {status}; its values are rounded, repaired and checked like any start",
                 choice.backend
             ));
-            values
+            Ok((values, lp.breaks.clone()))
         }
         Err(e) => {
             progress(&format!(
                 "{}: {e}; starting from the LP relaxation",
                 choice.backend
             ));
-            lp.shifts.clone()
+            dive(f, goal, choice, lp, progress)
         }
     }
 }
@@ -94,6 +95,7 @@ fn search_from(
     goal: Goal,
     agents: Option<&[Agent]>,
     lp: &[f64],
+    breaks: &[Vec<f64>],
     budget: &mut Budget,
     used: &mut u64,
 ) -> Finished {
@@ -105,7 +107,7 @@ fn search_from(
                 search.insert(a.clone());
             }
         }
-        None => search.round_up(lp),
+        None => search.round_up(lp, breaks, budget),
     }
     search.local_search(budget);
     *used = search.scorer.evaluations;
@@ -123,12 +125,32 @@ fn search_from(
 }
 
 /// Agents per candidate and break-slot counts of a finished plan.
-fn solution_of(f: &Formulation<'_>, model: &Model, demand: &Demand, finished: &Finished) -> (Vec<f64>, Vec<Vec<f64>>) {
+fn solution_of(
+    f: &Formulation<'_>,
+    model: &Model,
+    demand: &Demand,
+    finished: &Finished,
+) -> (Vec<f64>, Vec<Vec<f64>>) {
     let mut search = Search::new(f, Scorer::new(model, demand, f, Goal::Interval));
     for a in &finished.agents {
         search.insert(a.clone());
     }
     search.solution()
+}
+
+/// The objective of `agents` under `goal`.
+fn objective_of(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    goal: Goal,
+    agents: &[Agent],
+) -> f64 {
+    let mut search = Search::new(f, Scorer::new(model, demand, f, goal));
+    for a in agents {
+        search.insert(a.clone());
+    }
+    search.scorer.objective()
 }
 
 fn paid_hours(f: &Formulation<'_>, agents: &[Agent]) -> f64 {
@@ -169,12 +191,16 @@ pub(crate) fn solve(
         "{} candidate shifts; solving the LP relaxation",
         f.candidates.len()
     ));
-    let lp_i = ilp::relaxation(fi, choice)?;
+    let lp_i = ilp::relaxation(fi, choice, None)?;
     let budget_units = default_budget(f, choice);
     let mut budget = Budget::new(budget_units, deadline);
     let mut used = 0;
-    report(progress, "LP relaxation (interval goal)", f64::NAN, lp_i.bound, started);
-    let start = start_values(fi, &lp_i, choice, progress);
+    progress(&format!(
+        "LP relaxation: no plan can cost less than {:.2} ({:.1} s); rounding it",
+        lp_i.bound,
+        started.elapsed().as_secs_f64()
+    ));
+    let (start, start_breaks) = start_values(fi, Goal::Interval, &lp_i, choice, progress)?;
     let interval = search_from(
         model,
         demand,
@@ -182,31 +208,64 @@ pub(crate) fn solve(
         Goal::Interval,
         None,
         &start,
+        &start_breaks,
         &mut budget,
         &mut used,
     );
-    report(progress, "interval goal", interval.objective, lp_i.bound, started);
+    report(
+        progress,
+        "interval goal",
+        interval.objective,
+        lp_i.bound,
+        started,
+    );
     let (finished, lp, interval_paid_hours) = if goal == Goal::Interval {
         (interval, lp_i, None)
     } else {
-        let lp_g = ilp::relaxation(f, choice)?;
-        let from_interval = search_from(
+        let lp_g = ilp::relaxation(f, choice, None)?;
+        let (dived, dived_breaks) = start_values(f, goal, &lp_g, choice, progress)?;
+        let from_lp = search_from(
             model,
             demand,
             f,
             goal,
-            Some(&interval.agents),
-            &[],
+            None,
+            &dived,
+            &dived_breaks,
             &mut budget,
             &mut used,
         );
-        report(progress, &format!("{goal} goal, from the interval plan"), from_interval.objective, lp_g.bound, started);
-        let from_lp = search_from(model, demand, f, goal, None, &lp_g.shifts, &mut budget, &mut used);
-        report(progress, &format!("{goal} goal, from its own LP"), from_lp.objective, lp_g.bound, started);
-        let best = if from_lp.objective < from_interval.objective - 1e-7 {
-            from_lp
-        } else {
+        report(
+            progress,
+            &format!("{goal} goal"),
+            from_lp.objective,
+            lp_g.bound,
+            started,
+        );
+        // Never worse than the interval plan: if that is better under the goal, improve it instead.
+        let interval_under_goal = objective_of(model, demand, f, goal, &interval.agents);
+        let best = if interval_under_goal < from_lp.objective - 1e-7 {
+            let from_interval = search_from(
+                model,
+                demand,
+                f,
+                goal,
+                Some(&interval.agents),
+                &[],
+                &[],
+                &mut budget,
+                &mut used,
+            );
+            report(
+                progress,
+                &format!("{goal} goal, from the interval plan"),
+                from_interval.objective,
+                lp_g.bound,
+                started,
+            );
             from_interval
+        } else {
+            from_lp
         };
         (best, lp_g, Some(paid_hours(fi, &interval.agents)))
     };
@@ -235,3 +294,86 @@ pub(crate) fn solve(
         interval_paid_hours,
     })
 }
+
+/// Fractional parts below this are whole.
+const WHOLE: f64 = 1e-6;
+
+/// LP diving (fractional diving, Berthold 2006, "Primal heuristics for mixed integer programs"):
+/// candidates close to a whole number are fixed to it — down below [`DOWN`], up above [`UP`] (or, when
+/// none is, the one closest) — and the LP is solved again, until few are fractional; those are rounded
+/// up and the local search drops what is redundant. Shift-scheduling LPs are nearly totally unimodular
+/// (consecutive ones, implicit breaks), so a few rounds land close to the bound; every round is a
+/// deterministic simplex solve.
+///
+/// Under a daily/weekly goal the program has slack (the goal trades intervals), and rounding up the
+/// quarter of the candidates closest to their next agent each round, never down, works better (measured
+/// on the benchmark week: 0.1 % above the bound against 1 % with fixings both ways).
+fn dive(
+    f: &Formulation<'_>,
+    goal: Goal,
+    choice: &SolverChoice,
+    lp: &Relaxation,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Vec<f64>, Vec<Vec<f64>>), String> {
+    let both_ways = goal == Goal::Interval;
+    let mut bounds = vec![(0.0f64, f64::INFINITY); lp.shifts.len()];
+    let (mut shifts, mut breaks) = (lp.shifts.clone(), lp.breaks.clone());
+    for round in 1..=MAX_DIVE_ROUNDS {
+        let fractional: Vec<(f64, usize)> = shifts
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| (*x - x.round()).abs() > WHOLE)
+            .map(|(j, x)| (x - x.floor(), j))
+            .collect();
+        if fractional.len() <= ROUND_UP_REST {
+            break;
+        }
+        if !both_ways {
+            let mut order = fractional.clone();
+            order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, j) in order.iter().take((order.len() / 4).max(1)) {
+                bounds[j] = (shifts[j].ceil(), bounds[j].1);
+            }
+            for (j, x) in shifts.iter().enumerate() {
+                bounds[j].0 = bounds[j].0.max((x + WHOLE).floor());
+            }
+        }
+        let mut fixed = usize::from(!both_ways);
+        for &(frac, j) in fractional.iter().filter(|_| both_ways) {
+            if frac < DOWN {
+                bounds[j] = (bounds[j].0, shifts[j].floor());
+                fixed += 1;
+            } else if frac > UP {
+                bounds[j] = (shifts[j].ceil(), bounds[j].1);
+                fixed += 1;
+            }
+        }
+        if fixed == 0 {
+            // The closest to a whole number, rounded up (ties to the lower index).
+            let mut best = fractional[0];
+            for &(frac, j) in &fractional {
+                if (1.0 - frac) < (1.0 - best.0) - 1e-12 {
+                    best = (frac, j);
+                }
+            }
+            bounds[best.1] = (shifts[best.1].ceil(), bounds[best.1].1);
+        }
+        let next = ilp::relaxation(f, choice, Some(&bounds))?;
+        progress(&format!(
+            "LP dive round {round}: {} candidates fractional, LP {:.2}",
+            fractional.len(),
+            next.bound
+        ));
+        shifts = next.shifts;
+        breaks = next.breaks;
+    }
+    Ok((shifts, breaks))
+}
+
+/// Rounds of [`dive`] at most (then the rest is rounded up).
+const MAX_DIVE_ROUNDS: usize = 12;
+/// Fractional parts below `DOWN` are fixed down, above `UP` up.
+const DOWN: f64 = 0.2;
+const UP: f64 = 0.7;
+/// The dive stops with this few candidates fractional: rounding them up is cheap to repair.
+const ROUND_UP_REST: usize = 4;
