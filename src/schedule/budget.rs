@@ -10,6 +10,8 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub(crate) struct Budget {
     limit: u64,
+    /// Evaluations counted when the current stage began: each stage (one start's search) gets `limit`.
+    stage_start: u64,
     deadline: Instant,
     next_check: u64,
     /// Set once the wall-clock safety stop has fired.
@@ -20,6 +22,7 @@ impl Budget {
     pub fn new(limit: u64, deadline: Instant) -> Budget {
         Budget {
             limit,
+            stage_start: 0,
             deadline,
             next_check: 0,
             clock_stopped: false,
@@ -29,7 +32,7 @@ impl Budget {
     /// Whether `used` evaluations exhaust the budget (or the safety stop has fired). The clock is read
     /// only every 4 096 evaluations: it is a backstop, not a timer.
     pub fn exhausted(&mut self, used: u64) -> bool {
-        if used >= self.limit || self.clock_stopped {
+        if used.saturating_sub(self.stage_start) >= self.limit || self.clock_stopped {
             return true;
         }
         if used >= self.next_check {
@@ -39,7 +42,18 @@ impl Budget {
         self.clock_stopped
     }
 
-    pub fn limit(&self) -> u64 {
-        self.limit
+    /// Starts a stage (one start's search) with a full budget.
+    pub fn new_stage(&mut self, used: u64) {
+        self.stage_start = used;
+    }
+
+    /// Whether the current stage spent its whole budget.
+    pub fn stage_spent(&self, used: u64) -> bool {
+        used.saturating_sub(self.stage_start) >= self.limit
+    }
+
+    /// Records that a stage before the search hit the safety stop.
+    pub fn stop_by_clock(&mut self) {
+        self.clock_stopped = true;
     }
 }

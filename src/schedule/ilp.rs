@@ -528,3 +528,60 @@ pub(crate) fn branch_and_bound(
     let ((shifts, _, _, status), _) = run(build(f, ShiftVars::Integer), choice, true, None)?;
     Ok((shifts, status))
 }
+
+/// Whole shifts, break-slot counts, and how branch and bound ended.
+pub(crate) type IntegerPlan = (Vec<f64>, Vec<Vec<f64>>, SolverStatus);
+
+/// microlp's branch and bound with a node limit — deterministic, unlike a time limit (which stays as
+/// the safety stop) — from the program `f`: whole shifts and break-slot counts of its best plan, and how
+/// it ended; `None` when it found no plan within the nodes.
+pub(crate) fn node_limited(
+    f: &Formulation,
+    choice: &SolverChoice,
+    nodes: u64,
+) -> Result<Option<IntegerPlan>, String> {
+    let Built {
+        vars,
+        objective,
+        rows,
+        ..
+    } = build(f, ShiftVars::Integer);
+    let mut model = vars.minimise(objective).using(good_lp::microlp);
+    for row in rows {
+        model.add_constraint(row);
+    }
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(nodes);
+    options.mip_gap = choice.mip_gap;
+    options.time_limit = Some(std::time::Duration::from_secs_f64(
+        choice.time_limit_s.clamp(0.001, 1e6),
+    ));
+    let outcome = model
+        .as_inner()
+        .solve_with(options)
+        .map_err(|e| e.to_string())?;
+    let status = match outcome.termination_reason() {
+        microlp::TerminationReason::ProvenOptimal => SolverStatus::Optimal,
+        microlp::TerminationReason::MipGap => SolverStatus::WithinGap,
+        microlp::TerminationReason::TimeLimit => SolverStatus::TimeLimit,
+        _ => SolverStatus::NodeLimit,
+    };
+    let Some(solution) = outcome.solution() else {
+        return Ok(None);
+    };
+    // good_lp creates microlp's variables in its own order: the shifts first, then the break slots.
+    let values: Vec<f64> = solution.iter().map(|(_, v)| v).collect();
+    let n = f.candidates.len();
+    let shifts = values[..n].to_vec();
+    let mut at = n;
+    let breaks = f
+        .break_sets
+        .iter()
+        .map(|set| {
+            let slots = values[at..at + set.slots.len()].to_vec();
+            at += set.slots.len();
+            slots
+        })
+        .collect();
+    Ok(Some((shifts, breaks, status)))
+}

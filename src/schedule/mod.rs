@@ -73,6 +73,7 @@ impl fmt::Display for Backend {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverChoice {
     pub backend: Backend,
+    /// Wall-clock safety stop; the deterministic limit is [`SolverChoice::move_budget`].
     pub time_limit_s: f64,
     /// Relative MIP gap at which branch and bound may stop.
     pub mip_gap: f64,
@@ -81,16 +82,19 @@ pub struct SolverChoice {
     /// Trial evaluations the local search may spend (0: in proportion to the candidate shifts). The
     /// deterministic budget: the time limit is only a safety stop.
     pub move_budget: u64,
+    /// Branch-and-bound nodes microlp may spend (0: the default); deterministic, unlike the time limit.
+    pub node_limit: u64,
 }
 
 impl Default for SolverChoice {
     fn default() -> Self {
         SolverChoice {
             backend: Backend::default(),
-            time_limit_s: 30.0,
+            time_limit_s: 300.0,
             mip_gap: 0.005,
             threads: 1,
             move_budget: 0,
+            node_limit: 0,
         }
     }
 }
@@ -105,6 +109,8 @@ pub enum SolverStatus {
     TimeLimit,
     /// Branch and bound found no plan in time; the LP solution rounded up.
     RoundedRelaxation,
+    /// Branch and bound stopped at its node limit (deterministic) with a plan.
+    NodeLimit,
     /// LP rounding and local search: no move improves the plan.
     LocalOptimum,
     /// LP rounding and local search: the move budget is spent.
@@ -120,6 +126,7 @@ impl fmt::Display for SolverStatus {
                 "time limit reached (safety stop: the plan may depend on machine load)"
             }
             SolverStatus::RoundedRelaxation => "LP rounded up (no branch-and-bound plan in time)",
+            SolverStatus::NodeLimit => "node limit reached",
             SolverStatus::LocalOptimum => "LP rounding and local search, no move improves",
             SolverStatus::MoveBudget => "LP rounding and local search, move budget spent",
         })

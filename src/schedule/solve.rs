@@ -98,9 +98,11 @@ fn search_from(
     breaks: &[Vec<f64>],
     budget: &mut Budget,
     used: &mut u64,
+    spent: &mut bool,
 ) -> Finished {
     let mut search = Search::new(f, Scorer::new(model, demand, f, goal));
     search.scorer.evaluations = *used;
+    budget.new_stage(*used);
     match agents {
         Some(agents) => {
             for a in agents {
@@ -111,6 +113,9 @@ fn search_from(
     }
     search.local_search(budget);
     *used = search.scorer.evaluations;
+    if budget.stage_spent(*used) {
+        *spent = true;
+    }
     // The objective from scratch, in a fixed order: no drift from the moves' running sums.
     let mut fresh = Search::new(f, Scorer::new(model, demand, f, goal));
     let mut agents = search.agents;
@@ -160,13 +165,80 @@ fn paid_hours(f: &Formulation<'_>, agents: &[Agent]) -> f64 {
         .sum()
 }
 
-/// Trial evaluations the local search may spend: proportional to the candidates (each sweep judges
+/// Trial evaluations each local search (one per start) may spend: proportional to the candidates (each sweep judges
 /// every candidate and every agent's neighbours), within fixed bounds.
 fn default_budget(f: &Formulation<'_>, choice: &SolverChoice) -> u64 {
     if choice.move_budget > 0 {
         return choice.move_budget;
     }
     (f.candidates.len() as u64 * 400).clamp(200_000, 20_000_000)
+}
+
+/// Branch-and-bound nodes microlp may spend by default.
+const DEFAULT_NODES: u64 = 200;
+
+/// The best plan for program `f` under `goal` from microlp's node-limited branch and bound, polished by
+/// the local search; when that is not within the requested gap of the LP bound (or found nothing), also
+/// from an LP dive, and the better of the two.
+#[allow(clippy::too_many_arguments)]
+fn best_plan(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    goal: Goal,
+    lp: &Relaxation,
+    choice: &SolverChoice,
+    budget: &mut Budget,
+    used: &mut u64,
+    spent: &mut bool,
+    progress: &mut dyn FnMut(&str),
+    started: Instant,
+) -> Result<Finished, String> {
+    let gap = |x: &Finished| (x.objective - lp.bound) / x.objective.abs().max(1e-9);
+    let mut best: Option<Finished> = None;
+    if choice.backend == Backend::Microlp {
+        let nodes = if choice.node_limit > 0 {
+            choice.node_limit
+        } else {
+            DEFAULT_NODES
+        };
+        if let Some((shifts, breaks, status)) = ilp::node_limited(f, choice, nodes)? {
+            if status == SolverStatus::TimeLimit {
+                budget.stop_by_clock();
+            }
+            let polished = search_from(
+                model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
+            );
+            report(
+                progress,
+                &format!("{goal} goal, branch and bound ({status}) and local search"),
+                polished.objective,
+                lp.bound,
+                started,
+            );
+            best = Some(polished);
+        }
+    }
+    if best.as_ref().is_none_or(|b| gap(b) > choice.mip_gap) {
+        let (shifts, breaks) = start_values(f, goal, lp, choice, progress)?;
+        let dived = search_from(
+            model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
+        );
+        report(
+            progress,
+            &format!("{goal} goal, LP dive and local search"),
+            dived.objective,
+            lp.bound,
+            started,
+        );
+        if best
+            .as_ref()
+            .is_none_or(|b| dived.objective < b.objective - 1e-7)
+        {
+            best = Some(dived);
+        }
+    }
+    best.ok_or_else(|| "no plan found".to_string())
 }
 
 /// Solves `f` (the program for `goal`): see the module docs.
@@ -188,60 +260,49 @@ pub(crate) fn solve(
         &interval_f
     };
     progress(&format!(
-        "{} candidate shifts; solving the LP relaxation",
+        "model: {} candidate shifts; solving the LP relaxation",
         f.candidates.len()
     ));
     let lp_i = ilp::relaxation(fi, choice, None)?;
     let budget_units = default_budget(f, choice);
     let mut budget = Budget::new(budget_units, deadline);
     let mut used = 0;
+    let mut spent = false;
     progress(&format!(
         "LP relaxation: no plan can cost less than {:.2} ({:.1} s); rounding it",
         lp_i.bound,
         started.elapsed().as_secs_f64()
     ));
-    let (start, start_breaks) = start_values(fi, Goal::Interval, &lp_i, choice, progress)?;
-    let interval = search_from(
+    let interval = best_plan(
         model,
         demand,
         fi,
         Goal::Interval,
-        None,
-        &start,
-        &start_breaks,
+        &lp_i,
+        choice,
         &mut budget,
         &mut used,
-    );
-    report(
+        &mut spent,
         progress,
-        "interval goal",
-        interval.objective,
-        lp_i.bound,
         started,
-    );
+    )?;
     let (finished, lp, interval_paid_hours) = if goal == Goal::Interval {
         (interval, lp_i, None)
     } else {
         let lp_g = ilp::relaxation(f, choice, None)?;
-        let (dived, dived_breaks) = start_values(f, goal, &lp_g, choice, progress)?;
-        let from_lp = search_from(
+        let from_lp = best_plan(
             model,
             demand,
             f,
             goal,
-            None,
-            &dived,
-            &dived_breaks,
+            &lp_g,
+            choice,
             &mut budget,
             &mut used,
-        );
-        report(
+            &mut spent,
             progress,
-            &format!("{goal} goal"),
-            from_lp.objective,
-            lp_g.bound,
             started,
-        );
+        )?;
         // Never worse than the interval plan: if that is better under the goal, improve it instead.
         let interval_under_goal = objective_of(model, demand, f, goal, &interval.agents);
         let best = if interval_under_goal < from_lp.objective - 1e-7 {
@@ -255,6 +316,7 @@ pub(crate) fn solve(
                 &[],
                 &mut budget,
                 &mut used,
+                &mut spent,
             );
             report(
                 progress,
@@ -272,7 +334,7 @@ pub(crate) fn solve(
     let (shifts, breaks) = solution_of(f, model, demand, &finished);
     let status = if budget.clock_stopped {
         SolverStatus::TimeLimit
-    } else if used >= budget.limit() {
+    } else if spent {
         SolverStatus::MoveBudget
     } else {
         SolverStatus::LocalOptimum
