@@ -535,11 +535,37 @@ pub(crate) type IntegerPlan = (Vec<f64>, Vec<Vec<f64>>, SolverStatus);
 /// microlp's branch and bound with a node limit — deterministic, unlike a time limit (which stays as
 /// the safety stop) — from the program `f`: whole shifts and break-slot counts of its best plan, and how
 /// it ended; `None` when it found no plan within the nodes.
+///
+/// `incumbent` (whole agents per candidate) seeds the search: the program with those shifts fixed is
+/// solved as an LP, and all its values are the warm start, so branch and bound prunes against that plan
+/// from the first node.
 pub(crate) fn node_limited(
     f: &Formulation,
     choice: &SolverChoice,
     nodes: u64,
+    incumbent: Option<&[f64]>,
 ) -> Result<Option<IntegerPlan>, String> {
+    let warm_start = match incumbent {
+        Some(x) => {
+            let fixed: Vec<(f64, f64)> = x.iter().map(|&v| (v, v)).collect();
+            let Built {
+                vars,
+                objective,
+                rows,
+                ..
+            } = build(f, ShiftVars::Between(&fixed));
+            let mut lp = vars.minimise(objective).using(good_lp::microlp);
+            for row in rows {
+                lp.add_constraint(row);
+            }
+            lp.as_inner()
+                .solve()
+                .ok()
+                .and_then(|o| o.into_solution().ok())
+                .map(|s| s.iter().collect::<Vec<_>>())
+        }
+        None => None,
+    };
     let Built {
         vars,
         objective,
@@ -552,6 +578,7 @@ pub(crate) fn node_limited(
     }
     let mut options = microlp::SolveOptions::default();
     options.node_limit = Some(nodes);
+    options.warm_start = warm_start;
     options.mip_gap = choice.mip_gap;
     options.time_limit = Some(std::time::Duration::from_secs_f64(
         choice.time_limit_s.clamp(0.001, 1e6),

@@ -42,6 +42,9 @@ pub(crate) struct RawSolution {
 struct Finished {
     agents: Vec<Agent>,
     objective: f64,
+    /// Branch and bound proved it optimal (interval goal only: there the program's objective is the
+    /// true one; a goal's program is a linearisation).
+    proven: bool,
 }
 
 /// Reports incumbent, bound and gap in plain words.
@@ -126,6 +129,7 @@ fn search_from(
     Finished {
         objective: fresh.scorer.objective(),
         agents,
+        proven: false,
     }
 }
 
@@ -177,9 +181,9 @@ fn default_budget(f: &Formulation<'_>, choice: &SolverChoice) -> u64 {
 /// Branch-and-bound nodes microlp may spend by default.
 const DEFAULT_NODES: u64 = 200;
 
-/// The best plan for program `f` under `goal` from microlp's node-limited branch and bound, polished by
-/// the local search; when that is not within the requested gap of the LP bound (or found nothing), also
-/// from an LP dive, and the better of the two.
+/// The best plan for program `f` under `goal`: an LP dive (or an external back end's branch and bound)
+/// polished by the local search; then, with microlp, its node-limited branch and bound seeded with that
+/// plan, polished again, and the better of the two.
 #[allow(clippy::too_many_arguments)]
 fn best_plan(
     model: &Model,
@@ -195,50 +199,57 @@ fn best_plan(
     started: Instant,
 ) -> Result<Finished, String> {
     let gap = |x: &Finished| (x.objective - lp.bound) / x.objective.abs().max(1e-9);
-    let mut best: Option<Finished> = None;
-    if choice.backend == Backend::Microlp {
+    let (shifts, breaks) = start_values(f, goal, lp, choice, progress)?;
+    let mut best = search_from(
+        model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
+    );
+    report(
+        progress,
+        &format!("{goal} goal, LP dive and local search"),
+        best.objective,
+        lp.bound,
+        started,
+    );
+    if choice.backend == Backend::Microlp && gap(&best) > 1e-9 {
         let nodes = if choice.node_limit > 0 {
             choice.node_limit
         } else {
             DEFAULT_NODES
         };
-        if let Some((shifts, breaks, status)) = ilp::node_limited(f, choice, nodes)? {
+        let counts = counts_of(f, &best.agents);
+        if let Some((shifts, breaks, status)) = ilp::node_limited(f, choice, nodes, Some(&counts))?
+        {
             if status == SolverStatus::TimeLimit {
                 budget.stop_by_clock();
             }
-            let polished = search_from(
+            let mut polished = search_from(
                 model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
             );
+            polished.proven = status == SolverStatus::Optimal && goal == Goal::Interval;
             report(
                 progress,
-                &format!("{goal} goal, branch and bound ({status}) and local search"),
+                &format!("{goal} goal, branch and bound from it ({status}) and local search"),
                 polished.objective,
                 lp.bound,
                 started,
             );
-            best = Some(polished);
+            if polished.objective < best.objective - 1e-7
+                || (polished.proven && polished.objective <= best.objective + 1e-7)
+            {
+                best = polished;
+            }
         }
     }
-    if best.as_ref().is_none_or(|b| gap(b) > choice.mip_gap) {
-        let (shifts, breaks) = start_values(f, goal, lp, choice, progress)?;
-        let dived = search_from(
-            model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
-        );
-        report(
-            progress,
-            &format!("{goal} goal, LP dive and local search"),
-            dived.objective,
-            lp.bound,
-            started,
-        );
-        if best
-            .as_ref()
-            .is_none_or(|b| dived.objective < b.objective - 1e-7)
-        {
-            best = Some(dived);
-        }
+    Ok(best)
+}
+
+/// Agents per candidate of a plan.
+fn counts_of(f: &Formulation<'_>, agents: &[Agent]) -> Vec<f64> {
+    let mut counts = vec![0.0; f.candidates.len()];
+    for a in agents {
+        counts[a.cand] += 1.0;
     }
-    best.ok_or_else(|| "no plan found".to_string())
+    counts
 }
 
 /// Solves `f` (the program for `goal`): see the module docs.
@@ -332,8 +343,13 @@ pub(crate) fn solve(
         (best, lp_g, Some(paid_hours(fi, &interval.agents)))
     };
     let (shifts, breaks) = solution_of(f, model, demand, &finished);
+    let gap = (finished.objective - lp.bound) / finished.objective.abs().max(1e-9);
     let status = if budget.clock_stopped {
         SolverStatus::TimeLimit
+    } else if finished.proven || gap <= 1e-9 {
+        SolverStatus::Optimal
+    } else if gap <= choice.mip_gap {
+        SolverStatus::WithinGap
     } else if spent {
         SolverStatus::MoveBudget
     } else {
