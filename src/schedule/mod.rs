@@ -2,9 +2,11 @@
 //! the requirement at least cost — or to meet a daily/weekly service-level goal with fewer agents.
 //!
 //! The program itself lives in [`ilp`] (the only module that names `good_lp`); [`formulation`] prepares it
-//! in planner's terms (candidate shifts, break slots, channel groups, service-level curves), [`extract`]
-//! turns the solver's numbers back into anonymous [`Span`]s, and the plan is then measured by the
-//! evaluator like any other staffing; [`shortfall`] explains what stays short, in words.
+//! in planner's terms (candidate shifts, break slots, channel groups, service-level curves). [`solve`]
+//! runs the LP relaxation and the primal heuristics around branch and bound: an LP dive, rounding, and
+//! the local search of [`improve`] judged by the true objective ([`score`]) within deterministic budgets
+//! ([`budget`]). [`extract`] turns the integer plan into anonymous [`Span`]s, the plan is then measured
+//! by the evaluator like any other staffing, and [`shortfall`] explains what stays short, in words.
 
 mod budget;
 mod candidates;
