@@ -137,6 +137,11 @@ fn breaks_week() {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "long") {
+        long();
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
     if std::env::args().any(|a| a == "breaks") {
         breaks_week();
         println!("peak memory {:.0} MiB", peak_rss_mib());
@@ -163,4 +168,13 @@ fn main() {
         run("4 channels, 4 weeks", &model, &weeks(&week, 4));
     }
     println!("peak memory {:.0} MiB", peak_rss_mib());
+}
+
+/// `-- long`: the four-week case alone.
+fn long() {
+    let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
+    let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
+        .expect("valid model");
+    let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
+    run("4 channels, 4 weeks", &model, &weeks(&week, 4));
 }

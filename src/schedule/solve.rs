@@ -215,7 +215,7 @@ fn best_plan(
         let nodes = if choice.node_limit > 0 {
             choice.node_limit
         } else {
-            DEFAULT_NODES
+            scaled(DEFAULT_NODES, lp.variables)
         };
         let counts = counts_of(f, &best.agents);
         if let Some((shifts, breaks, status)) = ilp::node_limited(f, choice, nodes, Some(&counts))?
@@ -397,7 +397,7 @@ fn dive(
     let both_ways = goal == Goal::Interval;
     let mut bounds = vec![(0.0f64, f64::INFINITY); lp.shifts.len()];
     let (mut shifts, mut breaks) = (lp.shifts.clone(), lp.breaks.clone());
-    for round in 1..=MAX_DIVE_ROUNDS {
+    for round in 1..=scaled(MAX_DIVE_ROUNDS as u64, lp.variables) {
         let fractional: Vec<(f64, usize)> = shifts
             .iter()
             .enumerate()
@@ -448,6 +448,17 @@ fn dive(
     }
     Ok((shifts, breaks))
 }
+
+/// `full` for programs up to [`FULL_EFFORT_VARIABLES`] variables, then in inverse proportion to the
+/// size (at least 1): each dive round and each node re-solves the whole LP, whose time grows faster than
+/// its size. Counted, so deterministic.
+fn scaled(full: u64, variables: usize) -> u64 {
+    let v = variables.max(1) as u64;
+    (full * FULL_EFFORT_VARIABLES / v.max(FULL_EFFORT_VARIABLES)).max(1)
+}
+
+/// Programs up to this many variables get the full dive rounds and branch-and-bound nodes.
+const FULL_EFFORT_VARIABLES: u64 = 8_000;
 
 /// Rounds of [`dive`] at most (then the rest is rounded up).
 const MAX_DIVE_ROUNDS: usize = 12;
