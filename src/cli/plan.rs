@@ -61,8 +61,8 @@ pub(crate) struct PlanArgs {
     /// What the shift plan optimises: interval, daily or weekly.
     #[arg(long, default_value = "interval")]
     goal: String,
-    /// Solver time limit, seconds.
-    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
+    /// Scheduler safety stop, seconds (its budgets are counted; a plan cut short by the clock says so).
+    #[arg(long, default_value_t = 300.0, allow_negative_numbers = true)]
     time_limit: f64,
 }
 
