@@ -1,7 +1,9 @@
 //! `cargo bench --bench schedule`: the shift scheduler on the shipped example.
 //!
 //! Cases: voice alone for one week; the four channels for one week; the four channels for four weeks
-//! (the shipped week repeated). Each with `--goal interval` and `--goal weekly`, time limit 60 s, gap 0.5 %.
+//! (the shipped week repeated); and the week of issue 10 (one voice channel, breaks inside the shifts,
+//! part-time lengths: `tests/data/week-breaks.*`). Each with `--goal interval` and `--goal weekly`, gap
+//! 0.5 %, safety stop 600 s (the deterministic move and node budgets end the search).
 //! Prints build and solve time, status, paid hours, objective, LP bound, gap, the service level per
 //! immediate channel, and the process's peak memory. Goals (read off, not asserted): one channel, one
 //! week within 0.5 % of the LP bound in ≤ 2 s; four channels × four weeks in ≤ 60 s with ≤ 2 GiB.
@@ -75,12 +77,18 @@ fn run(label: &str, model: &Model, forecast: &str) {
     let demand = Demand::from_requirements(model, &req);
     for goal in [Goal::Interval, Goal::Weekly] {
         let choice = SolverChoice {
-            time_limit_s: 60.0,
+            time_limit_s: 600.0,
             mip_gap: 0.005,
             backend: backend(),
             threads: 2,
+            ..SolverChoice::default()
         };
-        let plan = schedule(model, &demand, goal, &choice, &mut |_| {}).expect("solves");
+        let plan = schedule(model, &demand, goal, &choice, &mut |m| {
+            if std::env::var("VUORO_DEBUG").is_ok() {
+                eprintln!("{m}")
+            }
+        })
+        .expect("solves");
         let s = &plan.solver;
         let sl: Vec<String> = plan
             .evaluation
@@ -93,7 +101,7 @@ fn run(label: &str, model: &Model, forecast: &str) {
             })
             .collect();
         println!(
-            "{label:<22} {goal:<8} build {:>5.2} s  solve {:>6.2} s  {:<16} paid h {:>8.1}  obj {:>9.2}  LP {:>9.2}  gap {:>5.2}%  {}",
+            "{label:<22} {goal:<8} build {:>5.2} s  solve {:>6.2} s  {:<16} paid h {:>8.1}  obj {:>9.2}  LP {:>9.2}  gap {:>5.2}%  moves {}  {}  misses {}",
             s.build_seconds,
             s.solve_seconds,
             s.status.to_string(),
@@ -101,7 +109,9 @@ fn run(label: &str, model: &Model, forecast: &str) {
             s.objective,
             s.lp_bound,
             100.0 * s.gap,
-            sl.join(", ")
+            s.evaluations,
+            sl.join(", "),
+            plan.goal_misses().len() + plan.shortfalls.len()
         );
     }
 }
@@ -116,23 +126,55 @@ fn backend() -> Backend {
     }
 }
 
+/// The week of issue 10: one voice channel, 21 800 calls, breaks inside 8 h shifts, part-time 6 h / 4 h.
+fn breaks_week() {
+    let path = "tests/data/week-breaks.toml";
+    let text = std::fs::read_to_string(path).expect("bench model");
+    let model = Model::from_toml(Path::new(path), &text).expect("valid model");
+    let week = std::fs::read_to_string("tests/data/week-breaks.csv").expect("bench forecast");
+    run("voice+breaks, 1 week", &model, &week);
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "long") {
+        long();
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
+    if std::env::args().any(|a| a == "breaks") {
+        breaks_week();
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
     let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
     let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
         .expect("valid model");
     let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
-    println!("shift scheduler, {}, time limit 60 s, gap 0.5 %", backend());
+    println!(
+        "shift scheduler, {}, safety stop 600 s, gap 0.5 %",
+        backend()
+    );
     let voice_rows: String = week
         .lines()
         .enumerate()
         .filter(|(i, l)| *i == 0 || l.starts_with("voice,"))
         .map(|(_, l)| format!("{l}\n"))
         .collect();
+    breaks_week();
     run("voice, 1 week", &voice_only(&model), &voice_rows);
     run("4 channels, 1 week", &model, &week);
     if !quick {
         run("4 channels, 4 weeks", &model, &weeks(&week, 4));
     }
     println!("peak memory {:.0} MiB", peak_rss_mib());
+}
+
+/// `-- long`: the four-week case alone.
+fn long() {
+    let text = std::fs::read_to_string("models/helsinki-multichannel.toml").expect("shipped model");
+    let model = Model::from_toml(Path::new("models/helsinki-multichannel.toml"), &text)
+        .expect("valid model");
+    let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
+    run("4 channels, 4 weeks", &model, &weeks(&week, 4));
 }

@@ -584,8 +584,8 @@ fn contract_bands_and_weekly_rest_are_per_week_and_a_partial_week_is_not_starved
     );
 }
 
-/// Golden files: `vuoro plan` on two days of the shipped example (solved to optimality, so the plan does
-/// not depend on the machine's speed). `VUORO_BLESS=1 cargo test` rewrites them after a deliberate change.
+/// Golden files: `vuoro plan` on two days of the shipped example (the scheduler's budgets are counted,
+/// not timed, so the plan does not depend on the machine's speed). `VUORO_BLESS=1 cargo test` rewrites them after a deliberate change.
 #[test]
 fn golden_exports_of_the_shipped_example() {
     let dir = tempfile::tempdir().expect("temp");
@@ -606,7 +606,7 @@ fn golden_exports_of_the_shipped_example() {
             "--to",
             "2026-11-25",
             "--time-limit",
-            "60",
+            "3600",
             "--out",
         ])
         .arg(dir.path())
@@ -614,9 +614,10 @@ fn golden_exports_of_the_shipped_example() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+    // The scheduler's budgets are deterministic (moves, nodes); only its wall-clock safety stop is not.
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("solver microlp: optimal"),
-        "the golden instance must solve to optimality"
+        !String::from_utf8_lossy(&out.stdout).contains("time limit reached"),
+        "the golden instance must not hit the safety stop"
     );
     let golden = Path::new("tests/golden");
     let bless = std::env::var_os("VUORO_BLESS").is_some();

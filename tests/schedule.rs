@@ -219,11 +219,8 @@ fn shipped_with(
     .expect("valid");
     let req = compute(&m, &read.forecast).expect("requirements");
     let d = Demand::from_requirements(&m, &req);
-    let choice = SolverChoice {
-        time_limit_s: 20.0,
-        ..SolverChoice::default()
-    };
-    let plan = schedule(&m, &d, goal, &choice, &mut |_| {}).expect("solves");
+    // The default safety stop: the move budget, not the clock, ends the search (determinism).
+    let plan = schedule(&m, &d, goal, &SolverChoice::default(), &mut |_| {}).expect("solves");
     (m, plan)
 }
 

@@ -37,11 +37,12 @@ pub(crate) struct SolverArgs {
     /// MILP back end.
     #[arg(long, value_enum, default_value_t = SolverArg::Microlp)]
     pub solver: SolverArg,
-    /// Stop branch and bound after this many seconds (the best plan so far is kept).
+    /// Safety stop in seconds: the search is bounded by a deterministic move budget, and a plan cut
+    /// short by this clock is reported as such (it may then depend on machine load).
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 30.0,
+        default_value_t = 300.0,
         allow_negative_numbers = true
     )]
     pub time_limit: f64,
@@ -99,6 +100,7 @@ impl SolverArgs {
             time_limit_s: self.time_limit,
             mip_gap,
             threads: self.threads,
+            ..SolverChoice::default()
         })
     }
 

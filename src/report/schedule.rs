@@ -158,6 +158,14 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
         plan.staffing.shift_count(),
         plan.spans().len()
     );
+    if let Some(interval_h) = plan.interval_goal_paid_hours {
+        let saved = interval_h - plan.paid_hours();
+        let _ = writeln!(
+            out,
+            "the {} goal saves {saved:.1} paid hours against the interval goal's plan ({interval_h:.1} h)",
+            plan.goal
+        );
+    }
     let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
     out.push('\n');
     out.push_str(&service_table(model, &plan.evaluation));

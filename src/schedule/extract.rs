@@ -22,11 +22,11 @@ fn round_cumulative(values: &[f64]) -> Vec<u32> {
 }
 
 /// (break set, slot) of every break of every agent of every candidate.
-type Placements = Vec<Vec<Vec<(usize, usize)>>>;
+pub(crate) type Placements = Vec<Vec<Vec<(usize, usize)>>>;
 
 /// Each agent of each shift gets a slot per break rule: shifts in start order take the earliest free
 /// slot inside their window (succeeds whenever the forward/backward constraints hold).
-fn place_breaks(f: &Formulation<'_>, counts: &[u32], breaks: &[Vec<f64>]) -> Placements {
+pub(crate) fn place_breaks(f: &Formulation<'_>, counts: &[u32], breaks: &[Vec<f64>]) -> Placements {
     let mut placed: Placements = counts
         .iter()
         .map(|&count| vec![Vec::new(); count as usize])

@@ -17,9 +17,9 @@
 //! * `s ≥ 0` — contacts short of a daily/weekly goal (heavily penalised, so an unreachable goal still
 //!   yields the best plan and a report instead of "infeasible").
 //!
-//! Solving: the LP relaxation first (its objective is the bound reported to the planner), then branch and
-//! bound with the requested gap and time limit. If branch and bound finds nothing in time, the LP solution
-//! is rounded up and the continuous part re-solved with the shifts fixed, which is always feasible.
+//! Solving: the LP relaxation (its objective is the bound reported to the planner, its values the start of
+//! the primal heuristics in [`super::improve`]); an external back end may run its own branch and bound
+//! first, whose values are then only a start too.
 
 use super::formulation::Formulation;
 use super::{SolverChoice, SolverStatus};
@@ -29,23 +29,6 @@ use good_lp::{
     Variable, VariableDefinition,
 };
 use std::time::Instant;
-
-/// Values of the decision variables the caller needs, and how the solve went.
-#[derive(Debug, Clone)]
-pub(crate) struct RawSolution {
-    pub shifts: Vec<f64>,
-    pub breaks: Vec<Vec<f64>>,
-    pub objective: f64,
-    pub lp_bound: f64,
-    pub status: SolverStatus,
-    pub variables: usize,
-    pub integer_variables: usize,
-    pub constraints: usize,
-    /// Rows per constraint family.
-    pub families: Vec<(Family, usize)>,
-    pub build_seconds: f64,
-    pub solve_seconds: f64,
-}
 
 /// A built program: variables, objective, rows, and the handles the caller reads back.
 struct Built {
@@ -66,9 +49,8 @@ struct Built {
 enum ShiftVars<'a> {
     Integer,
     Relaxed,
-    Fixed(&'a [f64]),
-    /// Shifts fixed, break slots whole: places every break of a given plan.
-    FixedWholeBreaks(&'a [f64]),
+    /// Relaxed, each between the given whole numbers of agents (a dive's fixings).
+    Between(&'a [(f64, f64)]),
 }
 
 /// Variables, objective and rows as they are added, each row tagged with its family.
@@ -114,8 +96,9 @@ fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>
             bld.add(match shift_vars {
                 ShiftVars::Integer => variable().integer().min(0).max(upper),
                 ShiftVars::Relaxed => variable().min(0).max(upper),
-                ShiftVars::Fixed(values) | ShiftVars::FixedWholeBreaks(values) => {
-                    variable().min(values[j]).max(values[j])
+                ShiftVars::Between(bounds) => {
+                    let (lo, hi) = bounds[j];
+                    variable().min(lo).max(hi.min(upper).max(lo))
                 }
             })
         })
@@ -438,11 +421,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         families: Vec::new(),
     };
     let x = shift_variables(&mut bld, f, shift_vars);
-    let b = break_variables(
-        &mut bld,
-        f,
-        matches!(shift_vars, ShiftVars::FixedWholeBreaks(_)),
-    );
+    let b = break_variables(&mut bld, f, false);
     for (j, c) in f.candidates.iter().enumerate() {
         bld.objective += f.templates[c.template].cost * x[j];
     }
@@ -592,109 +571,136 @@ fn run(
     }
 }
 
-/// The better of branch and bound's plan and the rounded LP (the incumbent it started from).
-fn better(
-    mip: Result<(Values, Vec<f64>), String>,
-    rounded: Option<(Values, Vec<f64>)>,
-    progress: &mut dyn FnMut(&str),
-) -> Result<Values, String> {
-    match (mip, rounded) {
-        (Ok((values, _)), None) => Ok(values),
-        (Ok((values, _)), Some(((_, _, r_objective, _), _))) if values.2 <= r_objective + 1e-9 => {
-            Ok(values)
-        }
-        (Ok(_), Some(((rx, rb, r_objective, _), _)))
-        | (Err(_), Some(((rx, rb, r_objective, _), _))) => {
-            progress(
-                "branch and bound found no better plan in time; keeping the LP solution rounded up",
-            );
-            Ok((rx, rb, r_objective, SolverStatus::RoundedRelaxation))
-        }
-        (Err(e), None) => Err(format!("no feasible plan found: {e}")),
-    }
+/// The LP relaxation: every candidate's fractional value, and the bound no integer plan can beat.
+#[derive(Debug, Clone)]
+pub(crate) struct Relaxation {
+    pub shifts: Vec<f64>,
+    /// Agents of each break set per slot (fractional).
+    pub breaks: Vec<Vec<f64>>,
+    pub bound: f64,
+    pub variables: usize,
+    pub constraints: usize,
+    /// Rows per constraint family.
+    pub families: Vec<(Family, usize)>,
+    pub build_seconds: f64,
 }
 
-/// Break counts from the program may be fractional where breaks of different rules overlap in time;
-/// they are placed in whole agents with the shifts fixed (a small, nearly unimodular program).
-fn whole_breaks(
+/// Builds and solves the LP relaxation (deterministic: simplex with no time limit), with each
+/// candidate within `bounds` (whole agents) if given.
+pub(crate) fn relaxation(
     f: &Formulation,
     choice: &SolverChoice,
-    shifts: &[f64],
-    breaks: Vec<Vec<f64>>,
-) -> Vec<Vec<f64>> {
-    if breaks
-        .iter()
-        .flatten()
-        .all(|v| (v - v.round()).abs() <= 1e-6)
-    {
-        return breaks;
-    }
-    let whole: Vec<f64> = shifts.iter().map(|v| v.round().max(0.0)).collect();
-    let placement = SolverChoice {
-        time_limit_s: (choice.time_limit_s / 4.0).clamp(1.0, 10.0),
-        mip_gap: 0.0,
-        ..choice.clone()
-    };
-    match run(
-        build(f, ShiftVars::FixedWholeBreaks(&whole)),
-        &placement,
-        true,
-        None,
-    ) {
-        Ok(((_, b, _, _), _)) => b,
-        Err(_) => breaks,
-    }
-}
-
-/// Builds and solves the program: LP relaxation, then branch and bound, with the rounding fallback.
-pub(crate) fn solve(
-    f: &Formulation,
-    choice: &SolverChoice,
-    progress: &mut dyn FnMut(&str),
-) -> Result<RawSolution, String> {
+    bounds: Option<&[(f64, f64)]>,
+) -> Result<Relaxation, String> {
     let started = Instant::now();
-    let relaxed = build(f, ShiftVars::Relaxed);
-    let (variables, rows) = (relaxed.count, relaxed.rows.len());
+    let relaxed = build(f, bounds.map_or(ShiftVars::Relaxed, ShiftVars::Between));
+    let (variables, constraints) = (relaxed.count, relaxed.rows.len());
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
-    progress(&format!(
-        "model: {variables} variables ({} integer), {rows} constraints; solving the LP relaxation",
-        f.candidates.len()
-    ));
-    let solve_started = Instant::now();
-    let ((lp_x, _, lp_bound, _), _) = run(relaxed, choice, false, None)?;
-    progress(&format!(
-        "LP bound {lp_bound:.2} after {:.1} s; branch and bound (gap {:.2} %, limit {:.0} s)",
-        solve_started.elapsed().as_secs_f64(),
-        100.0 * choice.mip_gap,
-        choice.time_limit_s
-    ));
-    // Rounding the LP up keeps every coverage row feasible; with the shifts fixed, the breaks and the
-    // allocation are re-solved. That plan is the incumbent branch and bound starts from, and the answer
-    // if it finds nothing better in time. (Rounding up can break a per-day maximum; then there is no
-    // incumbent and branch and bound alone must find the plan.)
-    let rounded: Vec<f64> = lp_x.iter().map(|v| (v - 1e-6).ceil().max(0.0)).collect();
-    let rounded_plan = run(build(f, ShiftVars::Fixed(&rounded)), choice, false, None).ok();
-    // The time limit covers the whole solve: branch and bound gets what is left.
-    let remaining = SolverChoice {
-        time_limit_s: (choice.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
-        ..choice.clone()
-    };
-    let incumbent = rounded_plan.as_ref().map(|(_, all)| all.as_slice());
-    let mip = run(build(f, ShiftVars::Integer), &remaining, true, incumbent);
-    let (shifts, breaks, objective, status) = better(mip, rounded_plan, progress)?;
-    let breaks = whole_breaks(f, choice, &shifts, breaks);
-    Ok(RawSolution {
+    let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
+    Ok(Relaxation {
         shifts,
         breaks,
-        objective,
-        lp_bound,
-        status,
+        bound,
         variables,
-        integer_variables: f.candidates.len(),
-        constraints: rows,
+        constraints,
         families,
         build_seconds,
-        solve_seconds: solve_started.elapsed().as_secs_f64(),
     })
+}
+
+/// Branch and bound of an external back end (CBC, HiGHS) with its gap and time limit: the shift values
+/// it ends with, and how it ended. These may be a relaxation's when it found nothing in time, so the
+/// caller rounds, repairs and verifies them like any other start; they are never reported as a plan.
+#[cfg_attr(not(any(feature = "cbc", feature = "highs")), allow(dead_code))]
+pub(crate) fn branch_and_bound(
+    f: &Formulation,
+    choice: &SolverChoice,
+) -> Result<(Vec<f64>, SolverStatus), String> {
+    let ((shifts, _, _, status), _) = run(build(f, ShiftVars::Integer), choice, true, None)?;
+    Ok((shifts, status))
+}
+
+/// Whole shifts, break-slot counts, and how branch and bound ended.
+pub(crate) type IntegerPlan = (Vec<f64>, Vec<Vec<f64>>, SolverStatus);
+
+/// microlp's branch and bound with a node limit — deterministic, unlike a time limit (which stays as
+/// the safety stop) — from the program `f`: whole shifts and break-slot counts of its best plan, and how
+/// it ended; `None` when it found no plan within the nodes.
+///
+/// `incumbent` (whole agents per candidate) seeds the search: the program with those shifts fixed is
+/// solved as an LP, and all its values are the warm start, so branch and bound prunes against that plan
+/// from the first node.
+pub(crate) fn node_limited(
+    f: &Formulation,
+    choice: &SolverChoice,
+    nodes: u64,
+    incumbent: Option<&[f64]>,
+) -> Result<Option<IntegerPlan>, String> {
+    let warm_start = match incumbent {
+        Some(x) => {
+            let fixed: Vec<(f64, f64)> = x.iter().map(|&v| (v, v)).collect();
+            let Built {
+                vars,
+                objective,
+                rows,
+                ..
+            } = build(f, ShiftVars::Between(&fixed));
+            let mut lp = vars.minimise(objective).using(good_lp::microlp);
+            for row in rows {
+                lp.add_constraint(row);
+            }
+            lp.as_inner()
+                .solve()
+                .ok()
+                .and_then(|o| o.into_solution().ok())
+                .map(|s| s.iter().collect::<Vec<_>>())
+        }
+        None => None,
+    };
+    let Built {
+        vars,
+        objective,
+        rows,
+        ..
+    } = build(f, ShiftVars::Integer);
+    let mut model = vars.minimise(objective).using(good_lp::microlp);
+    for row in rows {
+        model.add_constraint(row);
+    }
+    let mut options = microlp::SolveOptions::default();
+    options.node_limit = Some(nodes);
+    options.warm_start = warm_start;
+    options.mip_gap = choice.mip_gap;
+    options.time_limit = Some(std::time::Duration::from_secs_f64(
+        choice.time_limit_s.clamp(0.001, 1e6),
+    ));
+    let outcome = model
+        .as_inner()
+        .solve_with(options)
+        .map_err(|e| e.to_string())?;
+    let status = match outcome.termination_reason() {
+        microlp::TerminationReason::ProvenOptimal => SolverStatus::Optimal,
+        microlp::TerminationReason::MipGap => SolverStatus::WithinGap,
+        microlp::TerminationReason::TimeLimit => SolverStatus::TimeLimit,
+        _ => SolverStatus::NodeLimit,
+    };
+    let Some(solution) = outcome.solution() else {
+        return Ok(None);
+    };
+    // good_lp creates microlp's variables in its own order: the shifts first, then the break slots.
+    let values: Vec<f64> = solution.iter().map(|(_, v)| v).collect();
+    let n = f.candidates.len();
+    let shifts = values[..n].to_vec();
+    let mut at = n;
+    let breaks = f
+        .break_sets
+        .iter()
+        .map(|set| {
+            let slots = values[at..at + set.slots.len()].to_vec();
+            at += set.slots.len();
+            slots
+        })
+        .collect();
+    Ok(Some((shifts, breaks, status)))
 }

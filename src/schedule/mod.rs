@@ -2,15 +2,21 @@
 //! the requirement at least cost — or to meet a daily/weekly service-level goal with fewer agents.
 //!
 //! The program itself lives in [`ilp`] (the only module that names `good_lp`); [`formulation`] prepares it
-//! in planner's terms (candidate shifts, break slots, channel groups, service-level curves), [`extract`]
-//! turns the solver's numbers back into anonymous [`Span`]s, and the plan is then measured by the
-//! evaluator like any other staffing; [`shortfall`] explains what stays short, in words.
+//! in planner's terms (candidate shifts, break slots, channel groups, service-level curves). [`solve`]
+//! runs the LP relaxation and the primal heuristics around branch and bound: an LP dive, rounding, and
+//! the local search of [`improve`] judged by the true objective ([`score`]) within deterministic budgets
+//! ([`budget`]). [`extract`] turns the integer plan into anonymous [`Span`]s, the plan is then measured
+//! by the evaluator like any other staffing, and [`shortfall`] explains what stays short, in words.
 
+mod budget;
 mod candidates;
 mod extract;
 mod formulation;
 mod ilp;
+mod improve;
+mod score;
 pub mod shortfall;
+mod solve;
 pub mod workforce;
 
 use crate::evaluate::{evaluate, Evaluation, Miss, Scope};
@@ -71,20 +77,28 @@ impl fmt::Display for Backend {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverChoice {
     pub backend: Backend,
+    /// Wall-clock safety stop; the deterministic limit is [`SolverChoice::move_budget`].
     pub time_limit_s: f64,
     /// Relative MIP gap at which branch and bound may stop.
     pub mip_gap: f64,
     /// Threads (HiGHS and CBC; microlp is single-threaded).
     pub threads: u32,
+    /// Trial evaluations the local search may spend (0: in proportion to the candidate shifts). The
+    /// deterministic budget: the time limit is only a safety stop.
+    pub move_budget: u64,
+    /// Branch-and-bound nodes microlp may spend (0: the default); deterministic, unlike the time limit.
+    pub node_limit: u64,
 }
 
 impl Default for SolverChoice {
     fn default() -> Self {
         SolverChoice {
             backend: Backend::default(),
-            time_limit_s: 30.0,
+            time_limit_s: 300.0,
             mip_gap: 0.005,
             threads: 1,
+            move_budget: 0,
+            node_limit: 0,
         }
     }
 }
@@ -99,6 +113,12 @@ pub enum SolverStatus {
     TimeLimit,
     /// Branch and bound found no plan in time; the LP solution rounded up.
     RoundedRelaxation,
+    /// Branch and bound stopped at its node limit (deterministic) with a plan.
+    NodeLimit,
+    /// LP rounding and local search: no move improves the plan.
+    LocalOptimum,
+    /// LP rounding and local search: the move budget is spent.
+    MoveBudget,
 }
 
 impl fmt::Display for SolverStatus {
@@ -106,8 +126,13 @@ impl fmt::Display for SolverStatus {
         f.write_str(match self {
             SolverStatus::Optimal => "optimal",
             SolverStatus::WithinGap => "stopped within the requested gap",
-            SolverStatus::TimeLimit => "time limit reached",
+            SolverStatus::TimeLimit => {
+                "time limit reached (safety stop: the plan may depend on machine load)"
+            }
             SolverStatus::RoundedRelaxation => "LP rounded up (no branch-and-bound plan in time)",
+            SolverStatus::NodeLimit => "node limit reached",
+            SolverStatus::LocalOptimum => "LP rounding and local search, no move improves",
+            SolverStatus::MoveBudget => "LP rounding and local search, move budget spent",
         })
     }
 }
@@ -129,6 +154,9 @@ pub struct SolverReport {
     pub families: Vec<(Family, usize)>,
     pub build_seconds: f64,
     pub solve_seconds: f64,
+    /// Trial evaluations the local search spent, and its budget.
+    pub evaluations: u64,
+    pub move_budget: u64,
 }
 
 /// The result of scheduling: anonymous spans, measured by the evaluator.
@@ -143,6 +171,8 @@ pub struct ShiftPlan {
     /// Stretches below that minimum.
     pub shortfalls: Vec<Shortfall>,
     pub solver: SolverReport,
+    /// Under a daily/weekly goal: paid hours of the interval-goal plan the goal started from.
+    pub interval_goal_paid_hours: Option<f64>,
 }
 
 impl ShiftPlan {
@@ -264,7 +294,8 @@ pub fn schedule_for(
     if !conflicts.is_empty() {
         return Err(ScheduleError::Infeasible(conflicts));
     }
-    let raw = ilp::solve(&f, choice, progress).map_err(ScheduleError::Solver)?;
+    let raw =
+        solve::solve(model, demand, &f, goal, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
     let shortfalls = shortfall::shortfalls(model, &f, &staffing, &evaluation);
@@ -296,6 +327,9 @@ pub fn schedule_for(
             families: raw.families,
             build_seconds: raw.build_seconds,
             solve_seconds: raw.solve_seconds,
+            evaluations: raw.evaluations,
+            move_budget: raw.budget,
         },
+        interval_goal_paid_hours: raw.interval_paid_hours,
     })
 }
