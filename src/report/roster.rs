@@ -43,9 +43,15 @@ pub fn plan_summary(
         } else {
             "their floor"
         };
+        // Short because of open shifts, or because the plan itself leaves the interval short.
+        let why = if roster.open.is_empty() {
+            "every shift is filled: the shift plan leaves them short; see coverage.csv"
+        } else {
+            "see coverage.csv and the open shifts below"
+        };
         let _ = writeln!(
             out,
-            "\n{} channel-intervals are below {what} (see coverage.csv and the open shifts below)",
+            "\n{} channel-intervals are below {what} ({why})",
             unmet.below_minimum
         );
     }
