@@ -119,6 +119,28 @@ struct Agent {
     version: u64,
 }
 
+impl super::capacity::Seat for Agent {
+    fn present(&self) -> bool {
+        self.present
+    }
+
+    fn leaving(&self) -> bool {
+        self.leaving
+    }
+
+    fn idle(&self) -> bool {
+        self.open == 0
+    }
+
+    fn set_present(&mut self, present: bool) {
+        self.present = present;
+    }
+
+    fn set_leaving(&mut self, leaving: bool) {
+        self.leaving = leaving;
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Waiting {
     arrived: f64,
@@ -184,47 +206,9 @@ impl Sim<'_> {
         }
     }
 
-    /// Changes the staffing. A drop takes idle agents first; if that is not enough, the next agents to
-    /// finish a contact leave then (whoever they are: the staffing drops as soon as it can without cutting
-    /// a contact short, as a drop of ⌈p⌉ to ⌊p⌋ inside an interval must, to count as the evaluator does).
+    /// Changes the staffing (see [`super::capacity`]), then hands waiting contacts to free agents.
     fn set_capacity(&mut self, target: u32) {
-        let working = (self
-            .agents
-            .iter()
-            .filter(|a| a.present && !a.leaving)
-            .count() as u32)
-            .saturating_sub(self.to_leave);
-        if working > target {
-            let mut excess = working - target;
-            for a in self.agents.iter_mut().rev() {
-                if excess > 0 && a.present && !a.leaving && a.open == 0 {
-                    a.present = false;
-                    excess -= 1;
-                }
-            }
-            self.to_leave += excess;
-        } else {
-            let mut missing = target - working;
-            let cancelled = missing.min(self.to_leave);
-            self.to_leave -= cancelled;
-            missing -= cancelled;
-            for a in self.agents.iter_mut() {
-                if missing > 0 && a.present && a.leaving {
-                    a.leaving = false;
-                    missing -= 1;
-                }
-            }
-            for _ in 0..missing {
-                let fresh = Agent {
-                    present: true,
-                    ..Agent::default()
-                };
-                match self.agents.iter().position(|a| !a.present) {
-                    Some(i) => self.agents[i] = fresh,
-                    None => self.agents.push(fresh),
-                }
-            }
-        }
+        super::capacity::set_capacity(&mut self.agents, &mut self.to_leave, target);
         self.dispatch();
     }
 

@@ -26,6 +26,7 @@
 //! of threads. Each figure is the mean over replications with a 95 % confidence interval (normal
 //! approximation, `mean ± 1.96 s / √n` over the replications' own ratios).
 
+mod capacity;
 mod immediate;
 mod pool;
 mod rng;
