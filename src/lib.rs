@@ -17,6 +17,7 @@ pub mod evaluate;
 pub mod export;
 pub mod forecast;
 pub mod grid;
+pub mod leave;
 pub mod model;
 pub mod queueing;
 pub mod report;

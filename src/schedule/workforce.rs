@@ -9,8 +9,8 @@
 //! * [`Family::WorkforceDays`]: a group works at most one shift per present agent a day;
 //! * [`Family::WorkforceHours`]: in each whole week, the group's shifts of each paid length are what
 //!   its agents' weeks hold, each agent working one *pattern* — so many shifts of each length, at most
-//!   `max_days`, paid hours within `[min_hours, max_hours]` — or idle at [`SHORT_HOUR_PRICE`] per hour of
-//!   its minimum, so an impossible minimum still gives a plan, and a report. Patterns make lengths count:
+//!   `max_days`, paid hours at most `max_hours` — at [`SHORT_HOUR_PRICE`] per hour below its minimum
+//!   (leave credited), so an impossible minimum still gives a plan, and a report. Patterns make lengths count:
 //!   29.5 h cannot be 4 h shifts on 5 days.
 //!
 //! This is the aggregate (group-level) relaxation of the per-agent tour assignment, as in the
@@ -21,8 +21,9 @@
 //! [`Family::WorkforceDays`]: crate::rules::family::Family::WorkforceDays
 //! [`Family::WorkforceHours`]: crate::rules::family::Family::WorkforceHours
 
-use crate::agents::{Agent, When, Window};
+use crate::agents::{Agent, Window};
 use crate::grid::{iso_week, IsoWeek};
+use crate::leave::{days_away, weekdays_off};
 use crate::model::Model;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
@@ -44,10 +45,15 @@ pub struct Group {
     pub min_hours: f64,
     pub max_hours: f64,
     pub max_days: u32,
+    /// Hours a day of leave is credited (the contract's daily share).
+    pub daily_hours: f64,
     /// Agents of the group on leave all day, per date.
     pub away: BTreeMap<NaiveDate, u32>,
     /// Agents of the group off all day every week on a weekday (Monday first).
     pub weekday_off: [u32; 7],
+    /// Days of leave each agent of the group takes per ISO week (parallel to `agents`): leave is
+    /// credited toward the week's minimum hours ([`crate::leave`]).
+    pub leave: Vec<BTreeMap<IsoWeek, u32>>,
 }
 
 impl Group {
@@ -56,6 +62,22 @@ impl Group {
         let away = self.away.get(&date).copied().unwrap_or(0)
             + self.weekday_off[date.weekday().num_days_from_monday() as usize];
         (self.agents.len() as u32).saturating_sub(away)
+    }
+
+    /// The minimum hours in a week of `leave` days of leave, leave credited.
+    pub fn min_hours_with_leave(&self, leave: u32) -> f64 {
+        let credited = f64::from(leave.min(self.max_days)) * self.daily_hours;
+        (self.min_hours - credited).max(0.0)
+    }
+
+    /// How many of the group's agents take each number of leave days in `week`.
+    pub fn by_leave(&self, week: IsoWeek) -> BTreeMap<u32, u32> {
+        let mut out = BTreeMap::new();
+        for leave in &self.leave {
+            *out.entry(leave.get(&week).copied().unwrap_or(0))
+                .or_default() += 1;
+        }
+        out
     }
 }
 
@@ -78,10 +100,20 @@ impl Workforce {
                         && model.shifts[t].channels.iter().all(|c| agent.has_skill(*c))
                 })
                 .collect();
+            let off = weekdays_off(windows, a);
+            let away: Vec<NaiveDate> = days_away(windows, a)
+                .into_iter()
+                .filter(|d| !off[d.weekday().num_days_from_monday() as usize])
+                .collect();
+            let mut leave: BTreeMap<IsoWeek, u32> = BTreeMap::new();
+            for d in &away {
+                *leave.entry(iso_week(*d)).or_default() += 1;
+            }
             let alike = |g: &Group| {
                 g.templates == templates
                     && g.min_hours.to_bits() == agent.min_hours.to_bits()
                     && g.max_hours.to_bits() == agent.max_hours.to_bits()
+                    && g.daily_hours.to_bits() == agent.daily_hours().to_bits()
                     && g.max_days == agent.max_days
             };
             let i = match groups.iter().position(alike) {
@@ -93,22 +125,22 @@ impl Workforce {
                         min_hours: agent.min_hours,
                         max_hours: agent.max_hours,
                         max_days: agent.max_days,
+                        daily_hours: agent.daily_hours(),
                         away: BTreeMap::new(),
                         weekday_off: [0; 7],
+                        leave: Vec::new(),
                     });
                     groups.len() - 1
                 }
             };
             let g = &mut groups[i];
             g.agents.push(a);
-            let off = weekdays_off(windows, a);
+            g.leave.push(leave);
             for (day, is_off) in g.weekday_off.iter_mut().zip(off) {
                 *day += u32::from(is_off);
             }
-            for date in days_away(windows, a) {
-                if !off[date.weekday().num_days_from_monday() as usize] {
-                    *g.away.entry(date).or_default() += 1;
-                }
+            for date in away {
+                *g.away.entry(date).or_default() += 1;
             }
         }
         Workforce {
@@ -137,10 +169,13 @@ impl Group {
     }
 
     /// Every week one agent of the group may work: how many shifts of each of `lengths`, at most
-    /// `max_days` in all, paid hours within the band (from 0 when the minimum is soft).
-    pub fn patterns(&self, lengths: &[u32], min_hard: bool) -> Vec<Vec<u32>> {
+    /// `max_days` in all and at most `max_hours` paid, each with the hours it leaves below the week's
+    /// minimum with `leave` days of leave (none when the minimum is soft). An idle week stays possible
+    /// at the price of its whole minimum; weeks between idle and the minimum only when no week reaches
+    /// it, so a contract whose minimum the templates cannot reach still works the most it can.
+    pub fn patterns(&self, lengths: &[u32], leave: u32, min_hard: bool) -> Vec<(Vec<u32>, f64)> {
         let min = if min_hard {
-            self.min_hours * 60.0 - 1e-6
+            self.min_hours_with_leave(leave)
         } else {
             0.0
         };
@@ -154,11 +189,19 @@ impl Group {
             &mut counts,
             &mut |c: &[u32]| {
                 let minutes: f64 = c.iter().zip(lengths).map(|(n, l)| f64::from(n * l)).sum();
-                if minutes >= min && minutes <= max {
-                    out.push(c.to_vec());
+                if minutes <= max {
+                    out.push((c.to_vec(), (min - minutes / 60.0 - 1e-9).max(0.0)));
                 }
             },
         );
+        // When the minimum can be met, a week is at least the minimum or idle (priced whole), which
+        // keeps the relaxation tight: partial weeks are only for a minimum no week can reach.
+        if out
+            .iter()
+            .any(|(c, short)| *short == 0.0 && c.iter().any(|n| *n > 0))
+        {
+            out.retain(|(c, short)| *short == 0.0 || c.iter().all(|n| *n == 0));
+        }
         out
     }
 }
@@ -180,34 +223,6 @@ fn fill(
         fill(lengths, k + 1, left - n, counts, visit);
     }
     counts[k] = 0;
-}
-
-/// Dates on which the agent is unavailable all day (a dated `00:00–24:00` window).
-fn days_away(windows: &[Window], a: usize) -> Vec<NaiveDate> {
-    let mut out: Vec<NaiveDate> = windows
-        .iter()
-        .filter(|w| w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60)
-        .filter_map(|w| match w.when {
-            When::Date(d) => Some(d),
-            When::Weekday(_) => None,
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The weekdays (Monday first) on which the agent is off all day every week (a fixed day off).
-fn weekdays_off(windows: &[Window], a: usize) -> [bool; 7] {
-    let mut off = [false; 7];
-    for w in windows {
-        if let When::Weekday(wd) = w.when {
-            if w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60 {
-                off[wd.num_days_from_monday() as usize] = true;
-            }
-        }
-    }
-    off
 }
 
 /// The ISO weeks of `dates` that lie whole among them.
