@@ -237,3 +237,61 @@ pub fn whole_weeks(dates: &[NaiveDate]) -> Vec<IsoWeek> {
         .map(|(w, _)| w)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part_timers(min_hours: f64) -> Group {
+        Group {
+            agents: vec![0, 1],
+            templates: vec![0],
+            min_hours,
+            max_hours: 27.0,
+            max_days: 4,
+            daily_hours: 25.0 / 4.0,
+            away: BTreeMap::new(),
+            weekday_off: [0; 7],
+            leave: vec![BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    #[test]
+    fn a_reachable_minimum_allows_only_weeks_at_the_minimum_or_idle() {
+        // 4 h and 6 h shifts, at most 4 days, 17–27 h: listed by hand, the weeks of at least 17 h are
+        // (4,4,4,6) … and every 0 4 h / n 6 h mix; below 17 h only the idle week, at 17 h short.
+        let weeks = part_timers(17.0).patterns(&[240, 360], 0, true);
+        for (counts, short) in &weeks {
+            let hours = f64::from(counts[0] * 4 + counts[1] * 6);
+            assert!(hours <= 27.0 && counts[0] + counts[1] <= 4);
+            if hours == 0.0 {
+                assert!((short - 17.0).abs() < 1e-6);
+            } else {
+                assert!(hours >= 17.0 && *short == 0.0, "{counts:?}");
+            }
+        }
+        // Brute force over every mix: (a, b) with a + b ≤ 4, 17 ≤ 4a + 6b ≤ 27, plus idle.
+        let expected = (0..=4u32)
+            .flat_map(|a| (0..=4 - a).map(move |b| (a, b)))
+            .filter(|(a, b)| (17..=27).contains(&(4 * a + 6 * b)))
+            .count()
+            + 1;
+        assert_eq!(weeks.len(), expected);
+    }
+
+    #[test]
+    fn an_unreachable_minimum_still_works_the_most_it_can_at_a_price_per_hour_short() {
+        // Only 4 h shifts and 4 days: 16 h at most against a 17 h minimum.
+        let weeks = part_timers(17.0).patterns(&[240], 0, true);
+        let shorts: Vec<(u32, f64)> = weeks.iter().map(|(c, s)| (c[0], *s)).collect();
+        assert_eq!(shorts.len(), 5);
+        for (n, short) in shorts {
+            assert!((short - (17.0 - 4.0 * f64::from(n))).abs() < 1e-6);
+        }
+        // Two days of leave (6.25 h each) leave 4.5 h owed: two 4 h shifts or more meet it.
+        let with_leave = part_timers(17.0).patterns(&[240], 2, true);
+        assert!(with_leave
+            .iter()
+            .all(|(c, s)| (c[0] >= 2 && *s == 0.0) || c[0] == 0));
+    }
+}
