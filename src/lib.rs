@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod grid;
 pub mod leave;
 pub mod model;
+pub mod pipeline;
 pub mod queueing;
 pub mod report;
 pub mod requirements;

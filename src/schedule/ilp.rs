@@ -338,6 +338,10 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
         // the roster reports them as open.
         let unworked = bld.add(variable().min(0));
         bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+        if let Some(cap) = w.workforce.caps.get(&(*t, *date)) {
+            let most = f64::from(*cap);
+            bld.row(Family::WorkforceCover, constraint!(worked.clone() <= most));
+        }
         let shifts = sum(js.iter().map(|&j| x[j]));
         bld.row(
             Family::WorkforceCover,

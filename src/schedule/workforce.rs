@@ -87,6 +87,10 @@ pub struct Workforce {
     pub groups: Vec<Group>,
     /// Whether `min_hours` is a hard rule (the model may list it in `[rules] soft`).
     pub min_hours_hard: bool,
+    /// Shifts of a template on a date the agents can work at most, learnt from a roster that left
+    /// some of them open (rest rules and availability the aggregate rows do not see): (template,
+    /// date) → shifts. Shifts beyond a cap are priced as no agent's ([`UNWORKED_SHIFT_PRICE`]).
+    pub caps: BTreeMap<(usize, NaiveDate), u32>,
 }
 
 impl Workforce {
@@ -146,6 +150,7 @@ impl Workforce {
         Workforce {
             groups,
             min_hours_hard: model.rules.is_hard(crate::rules::Rule::MinHours),
+            caps: BTreeMap::new(),
         }
     }
 
