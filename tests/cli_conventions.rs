@@ -154,8 +154,10 @@ fn schedule_and_simulate_json_carry_the_table_figures() {
         "2026-11-24",
         "--to",
         "2026-11-24",
+        // The table and the JSON come from two runs: the deterministic budget must decide, not the
+        // wall-clock safety stop on a loaded machine.
         "--time-limit",
-        "20",
+        "3600",
         "--out",
         &out,
     ];
@@ -245,8 +247,10 @@ fn plan_json_carries_the_roster_figures() {
         "2026-11-24",
         "--to",
         "2026-11-24",
+        // The table and the JSON come from two runs: the deterministic budget must decide, not the
+        // wall-clock safety stop on a loaded machine.
         "--time-limit",
-        "20",
+        "3600",
         "--export",
         "csv",
         "--plot-format",

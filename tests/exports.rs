@@ -336,6 +336,12 @@ fn xlsx_cells_are_typed_and_read_back_by_calamine() {
             "More than one shift a day (one_shift_per_day): 2".into()
         ))
     );
+    assert_eq!(
+        open.get((1, 7)),
+        Some(&Data::String(
+            "2 agents skilled; A1 already working that day, A2 already working that day".into()
+        ))
+    );
 
     // Every sheet: frozen header, an autofilter over its table, fitted widths (read from the sheet XML).
     let mut zip = zip::ZipArchive::new(Cursor::new(book.clone())).expect("zip");
@@ -343,7 +349,7 @@ fn xlsx_cells_are_typed_and_read_back_by_calamine() {
         ("3", "A1:G3"),
         ("2", "A1:K16"),
         ("2", "A1:G2"),
-        ("1", "A1:G2"),
+        ("1", "A1:H2"),
     ]
     .into_iter()
     .enumerate()

@@ -62,6 +62,8 @@ struct JsonOpen {
     end: String,
     missing: u32,
     turned_away: Vec<JsonTurnedAway>,
+    /// The agents whose skills and contract fit, and what kept each, in planner's words.
+    blocked: String,
 }
 
 /// A rule by its stable code and the planner's words for it.
@@ -113,6 +115,7 @@ pub fn roster_json_with(model: &Model, roster: &Roster, sequences: &Sequences) -
                     agents: *n,
                 })
                 .collect(),
+            blocked: o.blocked.clone(),
         })
         .collect();
     let violations = roster

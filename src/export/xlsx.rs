@@ -311,6 +311,7 @@ fn write_open_shifts(
         "channels",
         "missing",
         "turned away",
+        "who and why",
     ];
     let width = header(sheet, &names, f)?;
     for (i, o) in roster.open.iter().enumerate() {
@@ -338,6 +339,7 @@ fn write_open_shifts(
             .map(|(r, n)| format!("{} ({}): {n}", r.words(), r.code()))
             .collect();
         sheet.write_string(row, 6, reasons.join("; "))?;
+        sheet.write_string(row, 7, &o.blocked)?;
     }
     finish_sheet(sheet, width, roster.open.len() as u32, 1)
 }

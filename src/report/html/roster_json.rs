@@ -43,6 +43,9 @@ struct JsonOpen {
     missing: u32,
     #[serde(default)]
     turned_away: TurnedAway,
+    /// Absent before vuoro wrote it.
+    #[serde(default)]
+    blocked: String,
 }
 
 /// `[{ "rule": code, "agents": n }]` (schema 2), or `{ code: n }` (the first roster.json).
@@ -211,7 +214,6 @@ fn open_shift(model: &Model, o: &JsonOpen) -> Result<OpenShift, String> {
             cost: t.cost,
         },
         turned_away,
-        // The explanation in words is the summary's; roster.json keeps the counts by rule.
-        blocked: String::new(),
+        blocked: o.blocked.clone(),
     })
 }
