@@ -228,21 +228,14 @@ pub fn assign_with(
         || Budget::for_shifts(shifts.len()),
         |moves| Budget { moves },
     );
-    let mut search = Search::new(&cx, &agents, shifts, owner, kept.as_ref());
+    let mut search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     search.run(budget, SEED);
     let report = SearchReport {
         moves: search.tried,
         accepted: search.accepted,
         changed_days: kept.as_ref().map(|k| changed_days(k, &search.weeks)),
     };
-    finish(
-        &cx,
-        &agents,
-        &search.shifts,
-        &search.owner,
-        &search.weeks,
-        report,
-    )
+    finish(&cx, &agents, &shifts, &search.owner, &search.weeks, report)
 }
 
 /// Each agent's earlier agent-days, by agent id.
@@ -375,12 +368,8 @@ fn explained(
     shifts: &[Span],
 ) -> Vec<Violation> {
     let mut violations = rules::violations(cx, agents, weeks);
-    let mut period_weeks: Vec<crate::grid::IsoWeek> = cx
-        .period_dates()
-        .into_iter()
-        .map(crate::grid::iso_week)
-        .collect();
-    period_weeks.dedup();
+    let period_weeks: Vec<crate::grid::IsoWeek> =
+        cx.period_weeks().iter().map(|(w, _, _)| *w).collect();
     for v in violations.iter_mut().filter(|v| v.rule == Rule::MinHours) {
         let Some(a) = v.agent else { continue };
         let Some(week) = period_weeks

@@ -19,7 +19,6 @@
 //! rostering", *J. Scheduling* 7).
 
 use crate::agents::Agent;
-use crate::model::Model;
 use crate::rules::{self, AgentWeek, Context, Offer, Who};
 use crate::staffing::Span;
 use chrono::NaiveDate;
@@ -59,16 +58,19 @@ pub type Kept = Vec<Vec<(NaiveDate, Span)>>;
 /// A roster under search: each agent-shift of the plan and who has it.
 pub(crate) struct Search<'a> {
     pub cx: &'a Context<'a>,
-    pub model: &'a Model,
     pub agents: &'a [Agent],
-    /// Every agent-shift of the plan (count 1).
-    pub shifts: Vec<Span>,
+    /// Every agent-shift of the plan (count 1), in start order.
+    shifts: &'a [Span],
+    /// The facts the rules read of each agent-shift, computed once.
+    offers: Vec<Offer<'a>>,
     pub owner: Vec<Option<usize>>,
     pub weeks: Vec<AgentWeek>,
     /// Agent-shifts of each agent.
     held: Vec<Vec<usize>>,
     cost: Vec<f64>,
-    /// Agents whose skills and contract fit each agent-shift.
+    /// Each agent-shift's kind (template and channels): agents fit all shifts of a kind alike.
+    kind: Vec<usize>,
+    /// Agents whose skills and contract fit each kind of shift.
     fit: Vec<Vec<usize>>,
     /// Agent-shifts of each date.
     by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>>,
@@ -78,6 +80,11 @@ pub(crate) struct Search<'a> {
     /// Moves tried and accepted.
     pub tried: u64,
     pub accepted: u64,
+}
+
+/// Whether the agent holds the shift's skills and its contract allows the template.
+fn fits(agent: &Agent, s: &Span) -> bool {
+    s.channels.iter().all(|c| agent.has_skill(c.0)) && agent.may_work(s.template.0)
 }
 
 /// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014).
@@ -98,26 +105,30 @@ impl<'a> Search<'a> {
     pub fn new(
         cx: &'a Context<'a>,
         agents: &'a [Agent],
-        shifts: Vec<Span>,
+        shifts: &'a [Span],
         owner: Vec<Option<usize>>,
         kept: Option<&'a Kept>,
     ) -> Search<'a> {
-        let model = cx.model;
         let mut held = vec![Vec::new(); agents.len()];
         for (i, o) in owner.iter().enumerate() {
             if let Some(a) = o {
                 held[*a].push(i);
             }
         }
-        let fit = shifts
+        let offers = shifts
+            .iter()
+            .map(|s| Offer::new(cx.model, cx.rules.late_after_h, s))
+            .collect();
+        let mut kinds: std::collections::HashMap<(usize, Vec<usize>), usize> = Default::default();
+        let mut fit: Vec<Vec<usize>> = Vec::new();
+        let kind = shifts
             .iter()
             .map(|s| {
-                (0..agents.len())
-                    .filter(|&a| {
-                        s.channels.iter().all(|c| agents[a].has_skill(c.0))
-                            && agents[a].may_work(s.template.0)
-                    })
-                    .collect()
+                let key = (s.template.0, s.channels.iter().map(|c| c.0).collect());
+                *kinds.entry(key).or_insert_with(|| {
+                    fit.push((0..agents.len()).filter(|&a| fits(&agents[a], s)).collect());
+                    fit.len() - 1
+                })
             })
             .collect();
         let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
@@ -127,13 +138,14 @@ impl<'a> Search<'a> {
         let mut search = Search {
             by_date,
             cx,
-            model,
             agents,
             shifts,
+            offers,
             owner,
             weeks: Vec::new(),
             held,
             cost: Vec::new(),
+            kind,
             fit,
             kept,
             tried: 0,
@@ -152,13 +164,19 @@ impl<'a> Search<'a> {
 
     /// Agent `a`'s week without agent-shift `out` and with `inn`.
     fn week_with(&self, a: usize, out: Option<usize>, inn: Option<usize>) -> AgentWeek {
-        let spans = self.held[a]
+        let mut held: Vec<usize> = self.held[a]
             .iter()
             .copied()
             .filter(|i| Some(*i) != out)
             .chain(inn)
-            .map(|i| &self.shifts[i]);
-        AgentWeek::of(self.model, self.cx.rules.late_after_h, spans)
+            .collect();
+        // Agent-shifts are numbered in start order: the order `AgentWeek::of` takes them in.
+        held.sort_unstable();
+        let mut week = AgentWeek::default();
+        for i in held {
+            week.take(&self.offers[i]);
+        }
+        week
     }
 
     /// Agent `a`'s cost with its current week.
@@ -188,13 +206,12 @@ impl<'a> Search<'a> {
     }
 
     fn admits(&self, a: usize, week: &AgentWeek, i: usize) -> bool {
-        let offer = Offer::new(self.model, self.cx.rules.late_after_h, &self.shifts[i]);
         let who = Who {
             index: a,
             agent: &self.agents[a],
             week,
         };
-        rules::admits(self.cx, who, &offer)
+        rules::admits(self.cx, who, &self.offers[i])
     }
 
     /// Tries `budget` moves, drawn by a generator seeded with `seed`.
@@ -207,7 +224,7 @@ impl<'a> Search<'a> {
         for _ in 0..budget.moves {
             self.tried += 1;
             let i = rng.below(n);
-            let fit = &self.fit[i];
+            let fit = &self.fit[self.kind[i]];
             if fit.is_empty() {
                 continue;
             }
@@ -288,8 +305,7 @@ impl<'a> Search<'a> {
         }
         let a_without = self.week_with(a, Some(i), None);
         let b_without = self.week_with(b, Some(j), None);
-        if !self.agents[a].may_work(sj.template.0)
-            || !sj.channels.iter().all(|c| self.agents[a].has_skill(c.0))
+        if !fits(&self.agents[a], sj)
             || !self.admits(a, &a_without, j)
             || !self.admits(b, &b_without, i)
         {
@@ -314,7 +330,7 @@ impl<'a> Search<'a> {
     /// Gives `i` (of `a`) to `b`, free that day, and `j` (of the same day; a third agent's or open) to `a`.
     fn try_chain(&mut self, i: usize, a: usize, b: usize, j: usize) -> bool {
         let c = self.owner[j];
-        if j == i || c == Some(a) || c == Some(b) || !self.fit[j].contains(&a) {
+        if j == i || c == Some(a) || c == Some(b) || !fits(&self.agents[a], &self.shifts[j]) {
             return false;
         }
         let on_j = self.shifts[j].date;

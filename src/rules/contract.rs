@@ -17,11 +17,19 @@ impl Constraint for MinRest {
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
         let min = cx.rules.min_rest_h;
-        !who.week.spans.iter().any(|(s, e)| {
-            let before = (offer.span.start - *e).num_minutes() as f64 / 60.0;
-            let after = (*s - offer.span.end).num_minutes() as f64 / 60.0;
-            (0.0..min).contains(&before) || (0.0..min).contains(&after)
-        })
+        // Only shifts ending within `min` (and a day's margin) of the offer's start, or starting
+        // as near its end, can be too close; the spans are sorted by start.
+        let margin = chrono::Duration::minutes((min * 60.0).ceil() as i64 + 24 * 60);
+        let (from, to) = (offer.span.start - margin, offer.span.end + margin);
+        !who.week
+            .spans
+            .iter()
+            .filter(|(s, e)| *e > from && *s < to)
+            .any(|(s, e)| {
+                let before = (offer.span.start - *e).num_minutes() as f64 / 60.0;
+                let after = (*s - offer.span.end).num_minutes() as f64 / 60.0;
+                (0.0..min).contains(&before) || (0.0..min).contains(&after)
+            })
     }
 
     fn breaches(
@@ -55,12 +63,14 @@ impl Constraint for WeeklyRest {
     }
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        let mut spans = who.week.spans.clone();
-        spans.push((offer.span.start, offer.span.end));
-        spans.sort();
-        [offer.week, offer.end_week]
-            .iter()
-            .all(|w| weekly_rest(&spans, cx.week_window(*w)) >= cx.rules.weekly_rest_h)
+        let span = (offer.span.start, offer.span.end);
+        let mut spans = Vec::with_capacity(who.week.spans.len() + 1);
+        let at = who.week.spans.partition_point(|s| *s <= span);
+        spans.extend_from_slice(&who.week.spans[..at]);
+        spans.push(span);
+        spans.extend_from_slice(&who.week.spans[at..]);
+        let ok = |w: IsoWeek| weekly_rest(&spans, cx.week_window(w)) >= cx.rules.weekly_rest_h;
+        ok(offer.week) && (offer.end_week == offer.week || ok(offer.end_week))
     }
 
     fn breaches(

@@ -27,7 +27,7 @@ use crate::model::Model;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
-pub use week::{AgentWeek, Offer};
+pub use week::{AgentWeek, Offer, Taken};
 
 /// What every rule may consult: the model, its rules, the agents' availability, the rostered period.
 #[derive(Debug)]
@@ -38,6 +38,10 @@ pub struct Context<'a> {
     /// The rostered time: weeks it covers whole are held to the agents' minimum hours.
     pub period: (DateTime<Utc>, DateTime<Utc>),
     week_windows: HashMap<IsoWeek, (DateTime<Utc>, DateTime<Utc>)>,
+    /// The period's local dates, and its ISO weeks with how many of their days it holds and whether
+    /// it covers them whole: computed once, read by every penalty call of the roster search.
+    dates: Vec<NaiveDate>,
+    weeks: Vec<(IsoWeek, usize, bool)>,
 }
 
 impl<'a> Context<'a> {
@@ -55,13 +59,26 @@ impl<'a> Context<'a> {
             windows,
             period,
             week_windows: HashMap::new(),
+            dates: local_dates(model, period),
+            weeks: Vec::new(),
         };
-        let all: Vec<NaiveDate> = dates.into_iter().chain(cx.period_dates()).collect();
+        let all: Vec<NaiveDate> = dates.into_iter().chain(cx.dates.clone()).collect();
         for d in all {
             let week = iso_week(d);
             cx.week_windows
                 .entry(week)
                 .or_insert_with(|| week_window(model, week));
+        }
+        for d in &cx.dates {
+            let week = iso_week(*d);
+            match cx.weeks.last_mut() {
+                Some((w, n, _)) if *w == week => *n += 1,
+                _ => {
+                    let window = cx.week_window(week);
+                    let whole = window.0 >= period.0 && window.1 <= period.1;
+                    cx.weeks.push((week, 1, whole));
+                }
+            }
         }
         cx
     }
@@ -75,19 +92,35 @@ impl<'a> Context<'a> {
     }
 
     /// The local dates of the period.
-    pub fn period_dates(&self) -> Vec<NaiveDate> {
-        let tz = self.model.time_zone;
-        let first = self.period.0.with_timezone(&tz).date_naive();
-        let last = (self.period.1 - Duration::minutes(1))
-            .with_timezone(&tz)
-            .date_naive();
-        first.iter_days().take_while(|d| *d <= last).collect()
+    pub fn period_dates(&self) -> &[NaiveDate] {
+        &self.dates
+    }
+
+    /// The ISO weeks the period touches, in order, with the number of its dates in each and whether
+    /// it covers the week whole (only whole weeks are held to the minimum hours).
+    pub fn period_weeks(&self) -> &[(IsoWeek, usize, bool)] {
+        &self.weeks
+    }
+
+    /// Whether a date lies in the period.
+    pub fn in_period(&self, d: NaiveDate) -> bool {
+        self.dates.first().is_some_and(|f| d >= *f) && self.dates.last().is_some_and(|l| d <= *l)
     }
 
     /// Whether a rule is enforced under this model.
     pub fn is_hard(&self, rule: Rule) -> bool {
         self.rules.is_hard(rule)
     }
+}
+
+/// The local dates of a period.
+fn local_dates(model: &Model, period: (DateTime<Utc>, DateTime<Utc>)) -> Vec<NaiveDate> {
+    let tz = model.time_zone;
+    let first = period.0.with_timezone(&tz).date_naive();
+    let last = (period.1 - Duration::minutes(1))
+        .with_timezone(&tz)
+        .date_naive();
+    first.iter_days().take_while(|d| *d <= last).collect()
 }
 
 fn week_window(model: &Model, week: IsoWeek) -> (DateTime<Utc>, DateTime<Utc>) {

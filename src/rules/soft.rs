@@ -4,7 +4,7 @@
 use super::week::overlaps;
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::{Agent, Window};
-use crate::grid::{iso_week, IsoWeek};
+use crate::grid::IsoWeek;
 use chrono::{Datelike, NaiveDate};
 
 fn day_label(d: NaiveDate) -> String {
@@ -31,21 +31,14 @@ impl Constraint for MinHours {
     /// go where contracts want them.
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
         let agent = &agents[a];
-        let whole = whole_weeks(cx);
-        let mut days: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
         let mut out = 0.0;
-        for week in whole.iter() {
-            let short = (agent.min_hours - weeks[a].hours_in(*week)).max(0.0);
-            out += super::BREACH * short;
-        }
-        days.sort_unstable();
-        let mut start = 0;
-        while start < days.len() {
-            let week = days[start];
-            let n = days[start..].iter().take_while(|w| **w == week).count();
-            start += n;
+        for &(week, n, whole) in cx.period_weeks() {
+            let hours = weeks[a].hours_in(week);
+            if whole {
+                out += super::BREACH * (agent.min_hours - hours).max(0.0);
+            }
             let contract = agent.contract_hours * n as f64 / 7.0;
-            let below = (contract - weeks[a].hours_in(week)).max(0.0);
+            let below = (contract - hours).max(0.0);
             // Squared and relative to the contract, so hours below contract are shared in
             // proportion to contracts rather than piled on whoever the search met first.
             out += cx.rules.penalties.below_contract_hour * below * below / contract.max(1.0);
@@ -77,13 +70,11 @@ impl Constraint for MinHours {
 
 /// The ISO weeks the rostered period covers whole (only they are held to the minimum hours).
 fn whole_weeks(cx: &Context<'_>) -> Vec<IsoWeek> {
-    let mut whole: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
-    whole.dedup();
-    whole.retain(|week| {
-        let window = cx.week_window(*week);
-        window.0 >= cx.period.0 && window.1 <= cx.period.1
-    });
-    whole
+    cx.period_weeks()
+        .iter()
+        .filter(|(_, _, whole)| *whole)
+        .map(|(week, _, _)| *week)
+        .collect()
 }
 
 /// Start times of an agent's week within `start_spread`.
@@ -275,9 +266,8 @@ fn lone_days_off(cx: &Context<'_>, a: usize, weeks: &[AgentWeek]) -> Vec<NaiveDa
     if !cx.rules.paired_days_off || days.is_empty() {
         return Vec::new();
     }
-    let period = cx.period_dates();
-    let inside = |d: Option<NaiveDate>| d.is_some_and(|d| period.contains(&d) && days.contains(&d));
-    period
+    let inside = |d: Option<NaiveDate>| d.is_some_and(|d| cx.in_period(d) && days.contains(&d));
+    cx.period_dates()
         .iter()
         .copied()
         .filter(|d| !days.contains(d) && inside(d.pred_opt()) && inside(d.succ_opt()))
@@ -334,7 +324,7 @@ impl Constraint for PreferredHours {
         weeks: &[AgentWeek],
     ) -> Vec<String> {
         let wishes: Vec<&Window> = Self::wishes(cx, a).collect();
-        let mut taken: Vec<&crate::staffing::Span> = weeks[a].taken.iter().collect();
+        let mut taken: Vec<&super::week::Taken> = weeks[a].taken.iter().collect();
         taken.sort_by_key(|s| s.start);
         taken
             .into_iter()

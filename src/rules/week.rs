@@ -3,7 +3,7 @@
 use crate::agents::{When, Window};
 use crate::grid::{iso_week, IsoWeek};
 use crate::model::Model;
-use crate::staffing::Span;
+use crate::staffing::{Span, TemplateId};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +20,29 @@ pub struct AgentWeek {
     pub weekends: u32,
     pub lates: u32,
     /// The shifts themselves, in the order taken.
-    pub taken: Vec<Span>,
+    pub taken: Vec<Taken>,
+}
+
+/// What the rules read of a shift an agent has (a copy without the shift's breaks and channels, so
+/// the roster search can rebuild weeks without allocating).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    pub template: TemplateId,
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// A late shift (see [`Offer::late`]).
+    pub late: bool,
+}
+
+impl Taken {
+    /// The template's name in the model.
+    pub fn template_name<'m>(&self, model: &'m Model) -> &'m str {
+        model
+            .shifts
+            .get(self.template.0)
+            .map_or("", |t| t.name.as_str())
+    }
 }
 
 impl AgentWeek {
@@ -36,12 +58,19 @@ impl AgentWeek {
     pub fn take(&mut self, shift: &Offer<'_>) {
         *self.hours.entry(shift.week).or_default() += shift.span.paid_hours();
         self.days.insert(shift.span.date);
-        self.spans.push((shift.span.start, shift.span.end));
-        self.spans.sort();
+        let span = (shift.span.start, shift.span.end);
+        let at = self.spans.partition_point(|s| *s <= span);
+        self.spans.insert(at, span);
         self.start_minutes.push(shift.start_minute);
         self.weekends += u32::from(shift.weekend);
         self.lates += u32::from(shift.late);
-        self.taken.push(shift.span.anonymous(1));
+        self.taken.push(Taken {
+            template: shift.span.template,
+            date: shift.span.date,
+            start: shift.span.start,
+            end: shift.span.end,
+            late: shift.late,
+        });
     }
 
     /// The week of an agent who works `spans`, taken in start order.
