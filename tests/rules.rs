@@ -553,3 +553,46 @@ fn min_hours_is_hard_by_default_and_may_be_made_soft() {
     let soft = model("[rules]\nsoft = [\"min_hours\"]\n");
     assert!(!soft.rules.is_hard(Rule::MinHours));
 }
+
+/// The look-ups admission uses in place of a scan (days of an ISO week by range, the run through a new
+/// day), against brute force on every subset of a fortnight's days: counting the week's dates one by one,
+/// and the longest run of the set with the day inserted.
+#[test]
+fn week_look_ups_match_brute_force_on_every_set_of_days() {
+    let first = NaiveDate::from_ymd_opt(2026, 11, 16).expect("date");
+    let dates: Vec<NaiveDate> = (0..14).map(|d| first + chrono::Duration::days(d)).collect();
+    let brute_run = |days: &std::collections::BTreeSet<NaiveDate>| {
+        let (mut best, mut run, mut prev): (u32, u32, Option<NaiveDate>) = (0, 0, None);
+        for d in days {
+            run = if prev.and_then(|p| p.succ_opt()) == Some(*d) {
+                run + 1
+            } else {
+                1
+            };
+            best = best.max(run);
+            prev = Some(*d);
+        }
+        best
+    };
+    for mask in 0u32..(1 << 14) {
+        let week = AgentWeek {
+            days: dates
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| mask & (1 << k) != 0)
+                .map(|(_, d)| *d)
+                .collect(),
+            ..AgentWeek::default()
+        };
+        for d in &dates {
+            assert_eq!(
+                week.days_in_week_of(*d),
+                week.days_in(vuoro::grid::iso_week(*d)),
+                "{mask:b} {d}"
+            );
+            let mut with = week.days.clone();
+            with.insert(*d);
+            assert_eq!(week.run_with(*d), brute_run(&with), "{mask:b} {d}");
+        }
+    }
+}

@@ -172,7 +172,8 @@ const SEED: u64 = 0x5EED_F0E5_7E55_0000;
 /// How the roster is built beyond the rules: the search budget and an earlier roster to keep.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Moves the search may try; `None`: [`Budget::PER_SHIFT`] per agent-shift of the plan.
+    /// Moves the search may try; `None`: [`Budget::PER_SHIFT`] per agent-shift of the plan, at most
+    /// [`Budget::CAP`].
     pub moves: Option<u64>,
     /// An earlier roster: agent ids and their spans. Agent-days it gave that stay valid are kept.
     pub previous: Option<(Vec<String>, Staffing)>,

@@ -45,9 +45,14 @@ impl Budget {
     /// Moves per agent-shift of the plan by default.
     pub const PER_SHIFT: u64 = 300;
 
+    /// At most this many moves by default: on the large case (17 052 agent-shifts, 1 026 agents
+    /// over four weeks) three million moves left as many shifts open as one million (23 against 24:
+    /// what remains needs longer ejection chains than these moves make) at three times the time.
+    pub const CAP: u64 = 1_000_000;
+
     pub fn for_shifts(shifts: usize) -> Budget {
         Budget {
-            moves: Budget::PER_SHIFT * shifts as u64,
+            moves: (Budget::PER_SHIFT * shifts as u64).min(Budget::CAP),
         }
     }
 }
@@ -77,6 +82,9 @@ pub(crate) struct Search<'a> {
     kept: Option<&'a Kept>,
     /// Agent-shifts nobody has.
     open: Vec<usize>,
+    /// Agents below their minimum hours in some whole week, and each agent's place in that list.
+    short: Vec<usize>,
+    short_at: Vec<Option<usize>>,
     /// Moves tried and accepted.
     pub tried: u64,
     pub accepted: u64,
@@ -151,6 +159,8 @@ impl<'a> Search<'a> {
             tried: 0,
             accepted: 0,
             open: Vec::new(),
+            short: Vec::new(),
+            short_at: vec![None; agents.len()],
         };
         search.open = (0..search.owner.len())
             .filter(|&i| search.owner[i].is_none())
@@ -159,7 +169,44 @@ impl<'a> Search<'a> {
             .map(|a| search.week_with(a, None, None))
             .collect();
         search.cost = (0..agents.len()).map(|a| search.agent_cost(a)).collect();
+        for a in 0..agents.len() {
+            search.note_short(a);
+        }
         search
+    }
+
+    /// Whether agent `a` is below the minimum hours in a whole week of the period.
+    fn is_short(&self, a: usize) -> bool {
+        let min = self.agents[a].min_hours;
+        self.cx
+            .period_weeks()
+            .iter()
+            .any(|&(w, _, whole)| whole && self.weeks[a].hours_in(w) + 1e-9 < min)
+    }
+
+    /// Keeps [`Search::short`] in step with agent `a`'s week.
+    fn note_short(&mut self, a: usize) {
+        match (self.is_short(a), self.short_at[a]) {
+            (true, None) => {
+                self.short_at[a] = Some(self.short.len());
+                self.short.push(a);
+            }
+            (false, Some(at)) => {
+                self.short.swap_remove(at);
+                if let Some(&moved) = self.short.get(at) {
+                    self.short_at[moved] = Some(at);
+                }
+                self.short_at[a] = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Agent `a` now has `week`, at `cost`.
+    fn set(&mut self, a: usize, week: AgentWeek, cost: f64) {
+        self.weeks[a] = week;
+        self.cost[a] = cost;
+        self.note_short(a);
     }
 
     /// Agent `a`'s week without agent-shift `out` and with `inn`.
@@ -214,7 +261,8 @@ impl<'a> Search<'a> {
         rules::admits(self.cx, who, &self.offers[i])
     }
 
-    /// Tries `budget` moves, drawn by a generator seeded with `seed`.
+    /// Tries `budget` moves, drawn by a generator seeded with `seed`: a quarter aimed at an open
+    /// shift, a quarter at an agent below the minimum hours (while there are any), the rest at random.
     pub fn run(&mut self, budget: Budget, seed: u64) {
         let n = self.shifts.len();
         if n == 0 || self.agents.is_empty() {
@@ -223,38 +271,93 @@ impl<'a> Search<'a> {
         let mut rng = SplitMix(seed);
         for _ in 0..budget.moves {
             self.tried += 1;
-            let i = rng.below(n);
-            let fit = &self.fit[self.kind[i]];
-            if fit.is_empty() {
-                continue;
-            }
-            let b = fit[rng.below(fit.len())];
-            if self.owner[i] == Some(b) {
-                continue;
-            }
-            let date = self.shifts[i].date;
-            let same_day = self.held[b]
-                .iter()
-                .copied()
-                .find(|&j| self.shifts[j].date == date);
-            let accepted = match (same_day, self.owner[i]) {
-                (None, None) => self.try_give(i, None, b),
-                (None, Some(a)) => {
-                    self.try_give(i, Some(a), b) || {
-                        // A chain hands back a shift of the same day, of any day, or an open one.
-                        let day = &self.by_date[&date];
-                        let j = match rng.below(3) {
-                            0 => day[rng.below(day.len())],
-                            1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
-                            _ => rng.below(n),
-                        };
-                        self.try_chain(i, a, b, j)
-                    }
-                }
-                (Some(j), Some(a)) => self.try_swap(i, a, j, b),
-                (Some(_), None) => false,
+            let accepted = match rng.below(4) {
+                0 if !self.open.is_empty() => self.fill_open(&mut rng),
+                1 if !self.short.is_empty() => self.feed_short(&mut rng),
+                _ => self.random_move(&mut rng),
             };
             self.accepted += u64::from(accepted);
+        }
+    }
+
+    /// The agent's shift on a date, if any.
+    fn on(&self, a: usize, date: NaiveDate) -> Option<usize> {
+        self.held[a]
+            .iter()
+            .copied()
+            .find(|&j| self.shifts[j].date == date)
+    }
+
+    /// A random agent who fits agent-shift `i`, if any.
+    fn fitting(&self, i: usize, rng: &mut SplitMix) -> Option<usize> {
+        let fit = &self.fit[self.kind[i]];
+        (!fit.is_empty()).then(|| fit[rng.below(fit.len())])
+    }
+
+    /// An open shift to an agent who fits it: given outright, or the agent hands one of its shifts
+    /// (that day's, or another day's when a weekly limit blocks it) to a third agent first.
+    fn fill_open(&mut self, rng: &mut SplitMix) -> bool {
+        let j = self.open[rng.below(self.open.len())];
+        let Some(b) = self.fitting(j, rng) else {
+            return false;
+        };
+        let k = match self.on(b, self.shifts[j].date) {
+            Some(k) => k,
+            None if self.try_give(j, None, b) => return true,
+            None if self.held[b].is_empty() => return false,
+            None => self.held[b][rng.below(self.held[b].len())],
+        };
+        let Some(c) = self.fitting(k, rng).filter(|&c| c != b) else {
+            return false;
+        };
+        self.try_chain(k, b, c, j)
+    }
+
+    /// A shift of a day an agent below the minimum hours is off, to that agent (from its holder or open).
+    fn feed_short(&mut self, rng: &mut SplitMix) -> bool {
+        let a = self.short[rng.below(self.short.len())];
+        let dates = self.cx.period_dates();
+        let date = dates[rng.below(dates.len())];
+        if self.on(a, date).is_some() {
+            return false;
+        }
+        let Some(day) = self.by_date.get(&date) else {
+            return false;
+        };
+        let j = day[rng.below(day.len())];
+        if !fits(&self.agents[a], &self.shifts[j]) {
+            return false;
+        }
+        self.try_give(j, self.owner[j], a)
+    }
+
+    /// A random agent-shift to a random agent who fits it: given, swapped or chained.
+    fn random_move(&mut self, rng: &mut SplitMix) -> bool {
+        let n = self.shifts.len();
+        let i = rng.below(n);
+        let Some(b) = self.fitting(i, rng) else {
+            return false;
+        };
+        if self.owner[i] == Some(b) {
+            return false;
+        }
+        let date = self.shifts[i].date;
+        match (self.on(b, date), self.owner[i]) {
+            (None, None) => self.try_give(i, None, b),
+            (None, Some(a)) => {
+                self.try_give(i, Some(a), b) || {
+                    // A chain hands back a shift of the same day, of any day, or an open one.
+                    let day = &self.by_date[&date];
+                    let j = match rng.below(3) {
+                        0 => day[rng.below(day.len())],
+                        1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
+                        _ => rng.below(n),
+                    };
+                    self.try_chain(i, a, b, j)
+                }
+            }
+            (Some(j), Some(a)) => self.try_swap(i, a, j, b),
+            (Some(_), None) => false,
         }
     }
 
@@ -284,15 +387,13 @@ impl<'a> Search<'a> {
         }
         if let Some((a, cost_a, week_a)) = new_a {
             self.held[a].retain(|&x| x != i);
-            self.weeks[a] = week_a;
-            self.cost[a] = cost_a;
+            self.set(a, week_a, cost_a);
         }
         if from.is_none() {
             self.filled(i);
         }
         self.held[b].push(i);
-        self.weeks[b] = week_b;
-        self.cost[b] = cost_b;
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         true
     }
@@ -320,8 +421,8 @@ impl<'a> Search<'a> {
         self.held[a].push(j);
         self.held[b].retain(|&x| x != j);
         self.held[b].push(i);
-        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
-        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.set(a, week_a, cost_a);
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         self.owner[j] = Some(a);
         true
@@ -359,8 +460,7 @@ impl<'a> Search<'a> {
         }
         if let Some((c, cost_c, week_c)) = new_c {
             self.held[c].retain(|&x| x != j);
-            self.weeks[c] = week_c;
-            self.cost[c] = cost_c;
+            self.set(c, week_c, cost_c);
         }
         if c.is_none() {
             self.filled(j);
@@ -368,8 +468,8 @@ impl<'a> Search<'a> {
         self.held[a].retain(|&x| x != i);
         self.held[a].push(j);
         self.held[b].push(i);
-        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
-        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.set(a, week_a, cost_a);
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         self.owner[j] = Some(a);
         true

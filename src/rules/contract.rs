@@ -1,7 +1,7 @@
 //! Rules of the labour contract, hard unless the model lists them in `[rules] soft`: rest between
 //! shifts, weekly rest, consecutive days, weekly hours and days.
 
-use super::week::{longest_run, rests, weekly_rest};
+use super::week::{longest_run, rests, weekly_rest, weekly_rest_of};
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::Agent;
 use crate::grid::{iso_week, IsoWeek};
@@ -64,12 +64,16 @@ impl Constraint for WeeklyRest {
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
         let span = (offer.span.start, offer.span.end);
-        let mut spans = Vec::with_capacity(who.week.spans.len() + 1);
-        let at = who.week.spans.partition_point(|s| *s <= span);
-        spans.extend_from_slice(&who.week.spans[..at]);
-        spans.push(span);
-        spans.extend_from_slice(&who.week.spans[at..]);
-        let ok = |w: IsoWeek| weekly_rest(&spans, cx.week_window(w)) >= cx.rules.weekly_rest_h;
+        let spans = &who.week.spans;
+        let at = spans.partition_point(|s| *s <= span);
+        let with = || {
+            spans[..at]
+                .iter()
+                .copied()
+                .chain(std::iter::once(span))
+                .chain(spans[at..].iter().copied())
+        };
+        let ok = |w: IsoWeek| weekly_rest_of(with(), cx.week_window(w)) >= cx.rules.weekly_rest_h;
         ok(offer.week) && (offer.end_week == offer.week || ok(offer.end_week))
     }
 
@@ -114,9 +118,7 @@ impl Constraint for MaxConsecutiveDays {
     }
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        let mut days = who.week.days.clone();
-        days.insert(offer.span.date);
-        longest_run(&days) <= cx.rules.max_consecutive_days
+        who.week.run_with(offer.span.date) <= cx.rules.max_consecutive_days
     }
 
     fn breaches(
@@ -174,7 +176,7 @@ impl Constraint for MaxDays {
     }
 
     fn admits(&self, _: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        who.week.days_in(offer.week) < who.agent.max_days
+        who.week.days_in_week_of(offer.span.date) < who.agent.max_days
     }
 
     fn breaches(

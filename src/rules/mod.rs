@@ -216,9 +216,35 @@ pub fn constraint(rule: Rule) -> &'static dyn Constraint {
         .unwrap_or(&Skills)
 }
 
+/// The catalogue in the order admission tests it: the cheap tests that turn most agents away (skills,
+/// a shift that day, days and hours of the week) before the rest scans. The answer is the same in any
+/// order; [`refusing`] keeps the catalogue's order for explanations.
+static ADMISSION: [&dyn Constraint; 20] = [
+    &Skills,
+    &OneShiftPerDay,
+    &MaxDays,
+    &MaxHours,
+    &ContractShifts,
+    &NoOverlap,
+    &MinRest,
+    &MaxConsecutiveDays,
+    &Availability,
+    &MaxTemplateShifts,
+    &MaxWeekends,
+    &MaxLateShifts,
+    &WeeklyRest,
+    &MinHours,
+    &StartSpread,
+    &WEEKEND_FAIRNESS,
+    &PairedDaysOff,
+    &LATE_FAIRNESS,
+    &PreferredHours,
+    &MinConsecutiveDays,
+];
+
 /// Whether every rule enforced under the model admits the agent for the shift.
 pub fn admits(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-    CATALOGUE
+    ADMISSION
         .iter()
         .all(|c| !cx.is_hard(c.rule()) || c.admits(cx, who, offer))
 }
@@ -263,4 +289,20 @@ pub fn violations(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> Ve
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Admission may test in any order, but it must test every rule of the catalogue once.
+    #[test]
+    fn admission_order_holds_the_whole_catalogue() {
+        let mut seen: Vec<Rule> = ADMISSION.iter().map(|c| c.rule()).collect();
+        seen.sort();
+        let mut all: Vec<Rule> = CATALOGUE.iter().map(|c| c.rule()).collect();
+        all.sort();
+        assert_eq!(seen, all);
+        assert_eq!(all, Rule::ALL.to_vec());
+    }
 }
