@@ -717,8 +717,11 @@ fn the_search_repairs_what_the_greedy_construction_cannot_see() {
         1,
         "the construction alone leaves Thursday open"
     );
+    // The objective's parts, worked by hand: B (minimum 8 h) gets nothing, A has its 24 h.
+    assert!((greedy.search.short_hours - 8.0).abs() < 1e-9);
     let searched = run(None);
     assert_eq!(searched.open_count(), 0);
+    assert!(searched.search.short_hours.abs() < 1e-12);
     assert_eq!(
         who(&searched),
         vec![

@@ -42,12 +42,17 @@ pub struct Roster {
     pub search: SearchReport,
 }
 
-/// What the roster search did: moves tried and kept, and agent-days changed against an earlier roster.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the roster search did: moves tried and kept, agent-days changed against an earlier roster, and
+/// the roster's objective split into the parts a planner weighs.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchReport {
     pub moves: u64,
     pub accepted: u64,
     pub changed_days: Option<usize>,
+    /// Hours below the agents' minimum, summed over agents and whole weeks.
+    pub short_hours: f64,
+    /// The soft rules' penalty at the model's weights (0 is its lower bound).
+    pub soft_penalty: f64,
 }
 
 /// A shift of the plan nobody could take, and why, rule by rule.
@@ -231,12 +236,32 @@ pub fn assign_with(
     );
     let mut search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     search.run(budget, SEED);
+    let weeks = &search.weeks;
     let report = SearchReport {
         moves: search.tried,
         accepted: search.accepted,
-        changed_days: kept.as_ref().map(|k| changed_days(k, &search.weeks)),
+        changed_days: kept.as_ref().map(|k| changed_days(k, weeks)),
+        short_hours: short_hours(&cx, &agents, weeks),
+        soft_penalty: (0..agents.len())
+            .map(|a| rules::soft_penalty(&cx, a, &agents, weeks))
+            .sum(),
     };
     finish(&cx, &agents, &shifts, &search.owner, &search.weeks, report)
+}
+
+/// Hours below the minimum, over every agent and every week the period covers whole.
+fn short_hours(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+    agents
+        .iter()
+        .zip(weeks)
+        .map(|(agent, week)| {
+            cx.period_weeks()
+                .iter()
+                .filter(|(_, _, whole)| *whole)
+                .map(|(w, _, _)| (agent.min_hours - week.hours_in(*w)).max(0.0))
+                .sum::<f64>()
+        })
+        .sum()
 }
 
 /// Each agent's earlier agent-days, by agent id.

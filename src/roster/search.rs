@@ -313,22 +313,22 @@ impl<'a> Search<'a> {
         self.try_chain(k, b, c, j)
     }
 
-    /// A shift of a day an agent below the minimum hours is off, to that agent (from its holder or open).
+    /// For an agent below the minimum hours: a shift of a day it is off (from its holder, or open), or
+    /// on a day it works, its shift swapped for another agent's.
     fn feed_short(&mut self, rng: &mut SplitMix) -> bool {
         let a = self.short[rng.below(self.short.len())];
         let dates = self.cx.period_dates();
         let date = dates[rng.below(dates.len())];
-        if self.on(a, date).is_some() {
-            return false;
-        }
         let Some(day) = self.by_date.get(&date) else {
             return false;
         };
         let j = day[rng.below(day.len())];
-        if !fits(&self.agents[a], &self.shifts[j]) {
-            return false;
+        match (self.on(a, date), self.owner[j]) {
+            // A day the agent works: trade its shift for another agent's (a longer one lifts it).
+            (Some(k), Some(c)) if c != a => self.try_swap(k, a, j, c),
+            (Some(_), _) => false,
+            (None, from) => fits(&self.agents[a], &self.shifts[j]) && self.try_give(j, from, a),
         }
-        self.try_give(j, self.owner[j], a)
     }
 
     /// A random agent-shift to a random agent who fits it: given, swapped or chained.

@@ -272,6 +272,17 @@ pub fn penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]
         .sum()
 }
 
+/// Agent `a`'s cost under the soft rules alone (and hard rules the model makes soft, but not the minimum
+/// hours), at the model's weights: the part of the roster's objective the roster summary reports as
+/// the soft-rule penalty.
+pub fn soft_penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+    CATALOGUE
+        .iter()
+        .filter(|c| !c.rule().is_global() && !cx.is_hard(c.rule()))
+        .map(|c| c.penalty(cx, a, agents, weeks))
+        .sum()
+}
+
 /// Every breach of every rule in a finished roster, by agent, then in catalogue order.
 pub fn violations(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> Vec<Violation> {
     let mut out = Vec::new();

@@ -2,6 +2,7 @@
 //! late shifts, paired days off, preferred hours.
 
 use super::week::overlaps;
+use super::week::Taken;
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::{Agent, Window};
 use crate::grid::IsoWeek;
@@ -141,13 +142,20 @@ impl Constraint for StartSpread {
     }
 }
 
-/// A kind of shift shared fairly: no agent more than one above the average of agents who work. One
-/// definition serves weekend and late shifts.
+/// A kind of shift shared fairly: no agent more than one above the average of the agents who could
+/// have taken those shifts — who work in the period and whose skills and contract allow a template and
+/// channels of the agent's shifts of the kind. Among all agents the average is unattainable when only
+/// some may work the kind (in the shipped model only the 20 part-timers may take the late part-time
+/// phone shifts, so "4 against an average of 1.1" over all 114 agents flagged every part-timer); a
+/// planner compares an agent with the colleagues who could have relieved them. One definition serves
+/// weekend and late shifts.
 #[derive(Debug)]
 pub struct SharedFairly {
     rule: Rule,
     /// Whether a shift on offer is of the kind.
     is: fn(&Offer<'_>) -> bool,
+    /// Whether a shift an agent has is of the kind.
+    taken_is: fn(&Taken) -> bool,
     /// How many of the kind an agent has.
     count: fn(&AgentWeek) -> u32,
     /// The weight per shift of the kind the agent already has.
@@ -158,6 +166,12 @@ pub struct SharedFairly {
 pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::WeekendFairness,
     is: |o| o.weekend,
+    taken_is: |t| {
+        matches!(
+            t.date.weekday(),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        )
+    },
     count: |w| w.weekends,
     weight: |p| p.weekend_shift,
 };
@@ -166,6 +180,7 @@ pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
 pub static LATE_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::LateFairness,
     is: |o| o.late,
+    taken_is: |t| t.late,
     count: |w| w.lates,
     weight: |p| p.late_shift,
 };
@@ -190,25 +205,54 @@ impl Constraint for SharedFairly {
         (self.weight)(&cx.rules.penalties) * n * (n - 1.0).max(0.0) / 2.0
     }
 
-    fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
-        unfair(a, weeks, self.count)
+    fn breaches(
+        &self,
+        _: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let mine = (self.count)(&weeks[a]);
+        if mine <= 1 {
+            return Vec::new(); // one above any average of counts ≥ 0
+        }
+        // The templates and channels of the agent's shifts of the kind: peers may work one of them.
+        let mut kinds: Vec<(usize, u128)> = weeks[a]
+            .taken
+            .iter()
+            .filter(|t| (self.taken_is)(t))
+            .map(|t| (t.template.0, t.channels))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let may = |p: &Agent| {
+            kinds.iter().any(|&(t, channels)| {
+                p.may_work(t) && (0..128).all(|c| channels & (1 << c) == 0 || p.has_skill(c))
+            })
+        };
+        let peers: Vec<u32> = agents
+            .iter()
+            .zip(weeks)
+            .filter(|(p, w)| !w.days.is_empty() && may(p))
+            .map(|(_, w)| (self.count)(w))
+            .collect();
+        unfair(mine, &peers)
     }
 }
 
-/// A count above the average of the agents who work by more than one.
-fn unfair(a: usize, weeks: &[AgentWeek], count: fn(&AgentWeek) -> u32) -> Vec<String> {
-    let working: Vec<u32> = weeks
-        .iter()
-        .filter(|w| !w.days.is_empty())
-        .map(count)
-        .collect();
-    if working.is_empty() {
+/// A count above the average of its peers' (the agent among them) by more than one.
+fn unfair(mine: u32, peers: &[u32]) -> Vec<String> {
+    if peers.is_empty() {
         return Vec::new();
     }
-    let mean = working.iter().map(|&x| f64::from(x)).sum::<f64>() / working.len() as f64;
-    let mine = count(&weeks[a]);
+    let mean = peers.iter().map(|&x| f64::from(x)).sum::<f64>() / peers.len() as f64;
     (f64::from(mine) > mean + 1.0 + 1e-9)
-        .then(|| format!("{mine} against an average of {mean:.1}"))
+        .then(|| {
+            format!(
+                "{mine} against an average of {mean:.1} among the {} agents who may work them",
+                peers.len()
+            )
+        })
         .into_iter()
         .collect()
 }

@@ -33,6 +33,8 @@ pub struct Taken {
     pub end: DateTime<Utc>,
     /// A late shift (see [`Offer::late`]).
     pub late: bool,
+    /// The channels of the shift, as bits of their indices (channels past the 128th are left out).
+    pub channels: u128,
 }
 
 impl Taken {
@@ -92,6 +94,12 @@ impl AgentWeek {
             start: shift.span.start,
             end: shift.span.end,
             late: shift.late,
+            channels: shift
+                .span
+                .channels
+                .iter()
+                .filter(|c| c.0 < 128)
+                .fold(0, |bits, c| bits | 1u128 << c.0),
         });
     }
 
