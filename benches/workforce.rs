@@ -110,6 +110,14 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, f64
         roster.open_count(),
         roster.search.moves
     );
+    println!(
+        "  objective  plan cost {:.1} against its LP bound {:.1}; roster {} open, {:.1} h below minimum, soft-rule penalty {:.1} (bound 0)",
+        plan.solver.objective,
+        plan.solver.lp_bound,
+        roster.open_count(),
+        roster.search.short_hours,
+        roster.search.soft_penalty
+    );
 }
 
 fn main() {

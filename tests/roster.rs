@@ -717,8 +717,12 @@ fn the_search_repairs_what_the_greedy_construction_cannot_see() {
         1,
         "the construction alone leaves Thursday open"
     );
+    // The objective's parts, worked by hand: B gets nothing, A has its 24 h. B's three days of leave
+    // each credit 8 h / 5 days = 1.6 h toward its 8 h minimum, so 8 − 4.8 = 3.2 h are short.
+    assert!((greedy.search.short_hours - 3.2).abs() < 1e-9);
     let searched = run(None);
     assert_eq!(searched.open_count(), 0);
+    assert!(searched.search.short_hours.abs() < 1e-12);
     assert_eq!(
         who(&searched),
         vec![

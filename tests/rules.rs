@@ -116,8 +116,13 @@ fn cost(case: &Case, rule: Rule, had: &[Span], next: &Span) -> f64 {
 
 /// Breaches of `rule` for agent 0 whose roster is `weeks[0]`.
 fn breaches(case: &Case, rule: Rule, weeks: &[Vec<Span>]) -> Vec<String> {
+    breaches_of(case, rule, weeks, 0)
+}
+
+/// What the rule reports for agent `a`.
+fn breaches_of(case: &Case, rule: Rule, weeks: &[Vec<Span>], a: usize) -> Vec<String> {
     let weeks: Vec<AgentWeek> = weeks.iter().map(|w| case.week(w)).collect();
-    constraint(rule).breaches(&case.cx(), 0, &case.agents, &weeks)
+    constraint(rule).breaches(&case.cx(), a, &case.agents, &weeks)
 }
 
 #[test]
@@ -294,11 +299,11 @@ fn weekend_and_late_shifts_are_shared() {
     ];
     assert_eq!(
         breaches(&case, Rule::WeekendFairness, &weeks),
-        vec!["2 against an average of 0.7"]
+        vec!["2 against an average of 0.7 among the 3 agents who may work them"]
     );
     assert_eq!(
         breaches(&case, Rule::LateFairness, &weeks),
-        vec!["2 against an average of 0.7"]
+        vec!["2 against an average of 0.7 among the 3 agents who may work them"]
     );
 }
 
@@ -573,4 +578,83 @@ fn min_hours_is_hard_by_default_and_may_be_made_soft() {
     assert!(hard.rules.is_hard(Rule::MinHours));
     let soft = model("[rules]\nsoft = [\"min_hours\"]\n");
     assert!(!soft.rules.is_hard(Rule::MinHours));
+}
+
+/// The look-ups admission uses in place of a scan (days of an ISO week by range, the run through a new
+/// day), against brute force on every subset of a fortnight's days: counting the week's dates one by one,
+/// and the longest run of the set with the day inserted.
+#[test]
+fn week_look_ups_match_brute_force_on_every_set_of_days() {
+    let first = NaiveDate::from_ymd_opt(2026, 11, 16).expect("date");
+    let dates: Vec<NaiveDate> = (0..14).map(|d| first + chrono::Duration::days(d)).collect();
+    let brute_run = |days: &std::collections::BTreeSet<NaiveDate>| {
+        let (mut best, mut run, mut prev): (u32, u32, Option<NaiveDate>) = (0, 0, None);
+        for d in days {
+            run = if prev.and_then(|p| p.succ_opt()) == Some(*d) {
+                run + 1
+            } else {
+                1
+            };
+            best = best.max(run);
+            prev = Some(*d);
+        }
+        best
+    };
+    for mask in 0u32..(1 << 14) {
+        let week = AgentWeek {
+            days: dates
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| mask & (1 << k) != 0)
+                .map(|(_, d)| *d)
+                .collect(),
+            ..AgentWeek::default()
+        };
+        for d in &dates {
+            assert_eq!(
+                week.days_in_week_of(*d),
+                week.days_in(vuoro::grid::iso_week(*d)),
+                "{mask:b} {d}"
+            );
+            let mut with = week.days.clone();
+            with.insert(*d);
+            assert_eq!(week.run_with(*d), brute_run(&with), "{mask:b} {d}");
+        }
+    }
+}
+
+/// Late shifts are shared fairly among the agents who may work them: here only the part-timers may take
+/// the 4-hour template, so a part-timer's late shifts are compared with the part-timers' average, not
+/// with that of the full-timers who could not have relieved them (worked by hand below).
+#[test]
+fn late_shifts_are_compared_among_the_agents_who_may_work_them() {
+    let agents = "id,name,skills,contract\nF1,Fia,voice,full-time\nF2,Fea,voice,full-time\n\
+                  F3,Foa,voice,full-time\nF4,Fua,voice,full-time\nP1,Pia,voice,part-time\nP2,Poa,voice,part-time\n";
+    let case = Case::new(CONTRACTS, agents, "");
+    let days = |hour: u32| -> Vec<Span> { (23..27).map(|d| shift(d, hour, 8)).collect() };
+    let lates = |n: u32| -> Vec<Span> { (23..23 + n).map(|d| short(d, 16)).collect() };
+    // P1 3 late, P2 2 late, the full-timers none: among all six the average is 0.8 and both
+    // part-timers would be "unfair"; among the two who may work the 4-hour shifts it is 2.5.
+    let even = vec![days(8), days(8), days(8), days(8), lates(3), lates(2)];
+    assert!(breaches_of(&case, Rule::LateFairness, &even, 4).is_empty());
+    assert!(breaches_of(&case, Rule::LateFairness, &even, 5).is_empty());
+    // P1 4, P2 1: 4 > 2.5 + 1.
+    let uneven = vec![days(8), days(8), days(8), days(8), lates(4), lates(1)];
+    assert_eq!(
+        breaches_of(&case, Rule::LateFairness, &uneven, 4),
+        vec!["4 against an average of 2.5 among the 2 agents who may work them"]
+    );
+    // A full-timer's late 8-hour shifts: everyone may work the 8-hour template (the part-time
+    // contract lists no templates), so all six are peers: 4 against (4 + 0 + 0 + 0 + 0 + 0) / 6.
+    let full = vec![days(14), days(8), days(8), days(8), lates(0), lates(0)];
+    let full: Vec<Vec<Span>> = full
+        .into_iter()
+        .enumerate()
+        .map(|(k, w)| if k >= 4 { vec![shift(27, 8, 8)] } else { w })
+        .collect();
+    let got = breaches(&case, Rule::LateFairness, &full);
+    assert_eq!(
+        got,
+        vec!["4 against an average of 0.7 among the 6 agents who may work them"]
+    );
 }

@@ -33,6 +33,16 @@ pub fn plan_summary(
         roster.staffing.paid_hours(),
         roster.open_count()
     );
+    let _ = writeln!(
+        out,
+        "objective: the plan's shifts cost {:.1} against its LP bound {:.1} (gap {:.2} %); the roster adds {} open agent-shift(s), {:.1} h below minimum and a soft-rule penalty of {:.1} (bound 0)",
+        s.objective,
+        s.lp_bound,
+        100.0 * s.gap,
+        roster.open_count(),
+        roster.search.short_hours,
+        roster.search.soft_penalty
+    );
     let _ = writeln!(out, "\nservice of the roster:");
     out.push_str(&service_table(model, evaluation));
     out.push_str(&goal_report(model, plan.goal, evaluation, &plan.minimum));
@@ -112,6 +122,13 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
         out,
         "\nroster search: {} moves tried, {} kept (a fixed budget: the same inputs give the same roster)",
         search.moves, search.accepted
+    );
+    let _ = writeln!(
+        out,
+        "roster cost: {} open agent-shift(s), {:.1} h below minimum, soft-rule penalty {:.1} at the model's weights (bound 0)",
+        roster.open_count(),
+        search.short_hours,
+        search.soft_penalty
     );
     if let Some(changed) = search.changed_days {
         let _ = writeln!(

@@ -322,6 +322,8 @@ fn roster_figures(model: &Model, roster: &Roster) -> Value {
             "moves": search.moves,
             "accepted": search.accepted,
             "changed_days": search.changed_days,
+            "short_hours": search.short_hours,
+            "soft_penalty": search.soft_penalty,
         },
     })
 }

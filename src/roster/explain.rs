@@ -92,7 +92,8 @@ pub fn short_week(
     let mut parts = Vec::new();
     for date in cx
         .period_dates()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|d| iso_week(*d) == week)
     {
         if weeks[a].days.contains(&date) {

@@ -42,12 +42,17 @@ pub struct Roster {
     pub search: SearchReport,
 }
 
-/// What the roster search did: moves tried and kept, and agent-days changed against an earlier roster.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the roster search did: moves tried and kept, agent-days changed against an earlier roster, and
+/// the roster's objective split into the parts a planner weighs.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchReport {
     pub moves: u64,
     pub accepted: u64,
     pub changed_days: Option<usize>,
+    /// Hours below the agents' minimum, summed over agents and whole weeks.
+    pub short_hours: f64,
+    /// The soft rules' penalty at the model's weights (0 is its lower bound).
+    pub soft_penalty: f64,
 }
 
 /// A shift of the plan nobody could take, and why, rule by rule.
@@ -172,7 +177,8 @@ const SEED: u64 = 0x5EED_F0E5_7E55_0000;
 /// How the roster is built beyond the rules: the search budget and an earlier roster to keep.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Moves the search may try; `None`: [`Budget::PER_SHIFT`] per agent-shift of the plan.
+    /// Moves the search may try; `None`: [`Budget::PER_SHIFT`] per agent-shift of the plan, at most
+    /// [`Budget::CAP`].
     pub moves: Option<u64>,
     /// An earlier roster: agent ids and their spans. Agent-days it gave that stay valid are kept.
     pub previous: Option<(Vec<String>, Staffing)>,
@@ -228,21 +234,35 @@ pub fn assign_with(
         || Budget::for_shifts(shifts.len()),
         |moves| Budget { moves },
     );
-    let mut search = Search::new(&cx, &agents, shifts, owner, kept.as_ref());
+    let mut search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     search.run(budget, SEED);
+    let weeks = &search.weeks;
     let report = SearchReport {
         moves: search.tried,
         accepted: search.accepted,
-        changed_days: kept.as_ref().map(|k| changed_days(k, &search.weeks)),
+        changed_days: kept.as_ref().map(|k| changed_days(k, weeks)),
+        short_hours: short_hours(&cx, &agents, weeks),
+        soft_penalty: (0..agents.len())
+            .map(|a| rules::soft_penalty(&cx, a, &agents, weeks))
+            .sum(),
     };
-    finish(
-        &cx,
-        &agents,
-        &search.shifts,
-        &search.owner,
-        &search.weeks,
-        report,
-    )
+    finish(&cx, &agents, &shifts, &search.owner, &search.weeks, report)
+}
+
+/// Hours below the minimum, over every agent and every week the period covers whole.
+fn short_hours(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+    agents
+        .iter()
+        .zip(weeks)
+        .enumerate()
+        .map(|(a, (agent, week))| {
+            cx.period_weeks()
+                .iter()
+                .filter(|(_, _, whole)| *whole)
+                .map(|(w, _, _)| (cx.min_hours(a, agent, *w) - week.hours_in(*w)).max(0.0))
+                .sum::<f64>()
+        })
+        .sum()
 }
 
 /// Each agent's earlier agent-days, by agent id.
@@ -375,12 +395,8 @@ fn explained(
     shifts: &[Span],
 ) -> Vec<Violation> {
     let mut violations = rules::violations(cx, agents, weeks);
-    let mut period_weeks: Vec<crate::grid::IsoWeek> = cx
-        .period_dates()
-        .into_iter()
-        .map(crate::grid::iso_week)
-        .collect();
-    period_weeks.dedup();
+    let period_weeks: Vec<crate::grid::IsoWeek> =
+        cx.period_weeks().iter().map(|(w, _, _)| *w).collect();
     for v in violations.iter_mut().filter(|v| v.rule == Rule::MinHours) {
         let Some(a) = v.agent else { continue };
         let Some(week) = period_weeks

@@ -19,7 +19,6 @@
 //! rostering", *J. Scheduling* 7).
 
 use crate::agents::Agent;
-use crate::model::Model;
 use crate::rules::{self, AgentWeek, Context, Offer, Who};
 use crate::staffing::Span;
 use chrono::NaiveDate;
@@ -46,9 +45,14 @@ impl Budget {
     /// Moves per agent-shift of the plan by default.
     pub const PER_SHIFT: u64 = 300;
 
+    /// At most this many moves by default: on the issue's large case (17 052 agent-shifts, 1 026 agents
+    /// over four weeks) three million moves left as many shifts open as one million (23 against 24:
+    /// what remains needs longer ejection chains than these moves make) at three times the time.
+    pub const CAP: u64 = 1_000_000;
+
     pub fn for_shifts(shifts: usize) -> Budget {
         Budget {
-            moves: Budget::PER_SHIFT * shifts as u64,
+            moves: (Budget::PER_SHIFT * shifts as u64).min(Budget::CAP),
         }
     }
 }
@@ -59,25 +63,36 @@ pub type Kept = Vec<Vec<(NaiveDate, Span)>>;
 /// A roster under search: each agent-shift of the plan and who has it.
 pub(crate) struct Search<'a> {
     pub cx: &'a Context<'a>,
-    pub model: &'a Model,
     pub agents: &'a [Agent],
-    /// Every agent-shift of the plan (count 1).
-    pub shifts: Vec<Span>,
+    /// Every agent-shift of the plan (count 1), in start order.
+    shifts: &'a [Span],
+    /// The facts the rules read of each agent-shift, computed once.
+    offers: Vec<Offer<'a>>,
     pub owner: Vec<Option<usize>>,
     pub weeks: Vec<AgentWeek>,
     /// Agent-shifts of each agent.
     held: Vec<Vec<usize>>,
     cost: Vec<f64>,
-    /// Agents whose skills and contract fit each agent-shift.
+    /// Each agent-shift's kind (template and channels): agents fit all shifts of a kind alike.
+    kind: Vec<usize>,
+    /// Agents whose skills and contract fit each kind of shift.
     fit: Vec<Vec<usize>>,
     /// Agent-shifts of each date.
     by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>>,
     kept: Option<&'a Kept>,
     /// Agent-shifts nobody has.
     open: Vec<usize>,
+    /// Agents below their minimum hours in some whole week, and each agent's place in that list.
+    short: Vec<usize>,
+    short_at: Vec<Option<usize>>,
     /// Moves tried and accepted.
     pub tried: u64,
     pub accepted: u64,
+}
+
+/// Whether the agent holds the shift's skills and its contract allows the template.
+fn fits(agent: &Agent, s: &Span) -> bool {
+    s.channels.iter().all(|c| agent.has_skill(c.0)) && agent.may_work(s.template.0)
 }
 
 /// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014).
@@ -98,26 +113,30 @@ impl<'a> Search<'a> {
     pub fn new(
         cx: &'a Context<'a>,
         agents: &'a [Agent],
-        shifts: Vec<Span>,
+        shifts: &'a [Span],
         owner: Vec<Option<usize>>,
         kept: Option<&'a Kept>,
     ) -> Search<'a> {
-        let model = cx.model;
         let mut held = vec![Vec::new(); agents.len()];
         for (i, o) in owner.iter().enumerate() {
             if let Some(a) = o {
                 held[*a].push(i);
             }
         }
-        let fit = shifts
+        let offers = shifts
+            .iter()
+            .map(|s| Offer::new(cx.model, cx.rules.late_after_h, s))
+            .collect();
+        let mut kinds: std::collections::HashMap<(usize, Vec<usize>), usize> = Default::default();
+        let mut fit: Vec<Vec<usize>> = Vec::new();
+        let kind = shifts
             .iter()
             .map(|s| {
-                (0..agents.len())
-                    .filter(|&a| {
-                        s.channels.iter().all(|c| agents[a].has_skill(c.0))
-                            && agents[a].may_work(s.template.0)
-                    })
-                    .collect()
+                let key = (s.template.0, s.channels.iter().map(|c| c.0).collect());
+                *kinds.entry(key).or_insert_with(|| {
+                    fit.push((0..agents.len()).filter(|&a| fits(&agents[a], s)).collect());
+                    fit.len() - 1
+                })
             })
             .collect();
         let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
@@ -127,18 +146,21 @@ impl<'a> Search<'a> {
         let mut search = Search {
             by_date,
             cx,
-            model,
             agents,
             shifts,
+            offers,
             owner,
             weeks: Vec::new(),
             held,
             cost: Vec::new(),
+            kind,
             fit,
             kept,
             tried: 0,
             accepted: 0,
             open: Vec::new(),
+            short: Vec::new(),
+            short_at: vec![None; agents.len()],
         };
         search.open = (0..search.owner.len())
             .filter(|&i| search.owner[i].is_none())
@@ -147,18 +169,60 @@ impl<'a> Search<'a> {
             .map(|a| search.week_with(a, None, None))
             .collect();
         search.cost = (0..agents.len()).map(|a| search.agent_cost(a)).collect();
+        for a in 0..agents.len() {
+            search.note_short(a);
+        }
         search
+    }
+
+    /// Whether agent `a` is below the minimum hours in a whole week of the period.
+    fn is_short(&self, a: usize) -> bool {
+        let agent = &self.agents[a];
+        self.cx.period_weeks().iter().any(|&(w, _, whole)| {
+            whole && self.weeks[a].hours_in(w) + 1e-9 < self.cx.min_hours(a, agent, w)
+        })
+    }
+
+    /// Keeps [`Search::short`] in step with agent `a`'s week.
+    fn note_short(&mut self, a: usize) {
+        match (self.is_short(a), self.short_at[a]) {
+            (true, None) => {
+                self.short_at[a] = Some(self.short.len());
+                self.short.push(a);
+            }
+            (false, Some(at)) => {
+                self.short.swap_remove(at);
+                if let Some(&moved) = self.short.get(at) {
+                    self.short_at[moved] = Some(at);
+                }
+                self.short_at[a] = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Agent `a` now has `week`, at `cost`.
+    fn set(&mut self, a: usize, week: AgentWeek, cost: f64) {
+        self.weeks[a] = week;
+        self.cost[a] = cost;
+        self.note_short(a);
     }
 
     /// Agent `a`'s week without agent-shift `out` and with `inn`.
     fn week_with(&self, a: usize, out: Option<usize>, inn: Option<usize>) -> AgentWeek {
-        let spans = self.held[a]
+        let mut held: Vec<usize> = self.held[a]
             .iter()
             .copied()
             .filter(|i| Some(*i) != out)
             .chain(inn)
-            .map(|i| &self.shifts[i]);
-        AgentWeek::of(self.model, self.cx.rules.late_after_h, spans)
+            .collect();
+        // Agent-shifts are numbered in start order: the order `AgentWeek::of` takes them in.
+        held.sort_unstable();
+        let mut week = AgentWeek::default();
+        for i in held {
+            week.take(&self.offers[i]);
+        }
+        week
     }
 
     /// Agent `a`'s cost with its current week.
@@ -188,16 +252,16 @@ impl<'a> Search<'a> {
     }
 
     fn admits(&self, a: usize, week: &AgentWeek, i: usize) -> bool {
-        let offer = Offer::new(self.model, self.cx.rules.late_after_h, &self.shifts[i]);
         let who = Who {
             index: a,
             agent: &self.agents[a],
             week,
         };
-        rules::admits(self.cx, who, &offer)
+        rules::admits(self.cx, who, &self.offers[i])
     }
 
-    /// Tries `budget` moves, drawn by a generator seeded with `seed`.
+    /// Tries `budget` moves, drawn by a generator seeded with `seed`: a quarter aimed at an open
+    /// shift, a quarter at an agent below the minimum hours (while there are any), the rest at random.
     pub fn run(&mut self, budget: Budget, seed: u64) {
         let n = self.shifts.len();
         if n == 0 || self.agents.is_empty() {
@@ -206,38 +270,93 @@ impl<'a> Search<'a> {
         let mut rng = SplitMix(seed);
         for _ in 0..budget.moves {
             self.tried += 1;
-            let i = rng.below(n);
-            let fit = &self.fit[i];
-            if fit.is_empty() {
-                continue;
-            }
-            let b = fit[rng.below(fit.len())];
-            if self.owner[i] == Some(b) {
-                continue;
-            }
-            let date = self.shifts[i].date;
-            let same_day = self.held[b]
-                .iter()
-                .copied()
-                .find(|&j| self.shifts[j].date == date);
-            let accepted = match (same_day, self.owner[i]) {
-                (None, None) => self.try_give(i, None, b),
-                (None, Some(a)) => {
-                    self.try_give(i, Some(a), b) || {
-                        // A chain hands back a shift of the same day, of any day, or an open one.
-                        let day = &self.by_date[&date];
-                        let j = match rng.below(3) {
-                            0 => day[rng.below(day.len())],
-                            1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
-                            _ => rng.below(n),
-                        };
-                        self.try_chain(i, a, b, j)
-                    }
-                }
-                (Some(j), Some(a)) => self.try_swap(i, a, j, b),
-                (Some(_), None) => false,
+            let accepted = match rng.below(4) {
+                0 if !self.open.is_empty() => self.fill_open(&mut rng),
+                1 if !self.short.is_empty() => self.feed_short(&mut rng),
+                _ => self.random_move(&mut rng),
             };
             self.accepted += u64::from(accepted);
+        }
+    }
+
+    /// The agent's shift on a date, if any.
+    fn on(&self, a: usize, date: NaiveDate) -> Option<usize> {
+        self.held[a]
+            .iter()
+            .copied()
+            .find(|&j| self.shifts[j].date == date)
+    }
+
+    /// A random agent who fits agent-shift `i`, if any.
+    fn fitting(&self, i: usize, rng: &mut SplitMix) -> Option<usize> {
+        let fit = &self.fit[self.kind[i]];
+        (!fit.is_empty()).then(|| fit[rng.below(fit.len())])
+    }
+
+    /// An open shift to an agent who fits it: given outright, or the agent hands one of its shifts
+    /// (that day's, or another day's when a weekly limit blocks it) to a third agent first.
+    fn fill_open(&mut self, rng: &mut SplitMix) -> bool {
+        let j = self.open[rng.below(self.open.len())];
+        let Some(b) = self.fitting(j, rng) else {
+            return false;
+        };
+        let k = match self.on(b, self.shifts[j].date) {
+            Some(k) => k,
+            None if self.try_give(j, None, b) => return true,
+            None if self.held[b].is_empty() => return false,
+            None => self.held[b][rng.below(self.held[b].len())],
+        };
+        let Some(c) = self.fitting(k, rng).filter(|&c| c != b) else {
+            return false;
+        };
+        self.try_chain(k, b, c, j)
+    }
+
+    /// For an agent below the minimum hours: a shift of a day it is off (from its holder, or open), or
+    /// on a day it works, its shift swapped for another agent's.
+    fn feed_short(&mut self, rng: &mut SplitMix) -> bool {
+        let a = self.short[rng.below(self.short.len())];
+        let dates = self.cx.period_dates();
+        let date = dates[rng.below(dates.len())];
+        let Some(day) = self.by_date.get(&date) else {
+            return false;
+        };
+        let j = day[rng.below(day.len())];
+        match (self.on(a, date), self.owner[j]) {
+            // A day the agent works: trade its shift for another agent's (a longer one lifts it).
+            (Some(k), Some(c)) if c != a => self.try_swap(k, a, j, c),
+            (Some(_), _) => false,
+            (None, from) => fits(&self.agents[a], &self.shifts[j]) && self.try_give(j, from, a),
+        }
+    }
+
+    /// A random agent-shift to a random agent who fits it: given, swapped or chained.
+    fn random_move(&mut self, rng: &mut SplitMix) -> bool {
+        let n = self.shifts.len();
+        let i = rng.below(n);
+        let Some(b) = self.fitting(i, rng) else {
+            return false;
+        };
+        if self.owner[i] == Some(b) {
+            return false;
+        }
+        let date = self.shifts[i].date;
+        match (self.on(b, date), self.owner[i]) {
+            (None, None) => self.try_give(i, None, b),
+            (None, Some(a)) => {
+                self.try_give(i, Some(a), b) || {
+                    // A chain hands back a shift of the same day, of any day, or an open one.
+                    let day = &self.by_date[&date];
+                    let j = match rng.below(3) {
+                        0 => day[rng.below(day.len())],
+                        1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
+                        _ => rng.below(n),
+                    };
+                    self.try_chain(i, a, b, j)
+                }
+            }
+            (Some(j), Some(a)) => self.try_swap(i, a, j, b),
+            (Some(_), None) => false,
         }
     }
 
@@ -267,15 +386,13 @@ impl<'a> Search<'a> {
         }
         if let Some((a, cost_a, week_a)) = new_a {
             self.held[a].retain(|&x| x != i);
-            self.weeks[a] = week_a;
-            self.cost[a] = cost_a;
+            self.set(a, week_a, cost_a);
         }
         if from.is_none() {
             self.filled(i);
         }
         self.held[b].push(i);
-        self.weeks[b] = week_b;
-        self.cost[b] = cost_b;
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         true
     }
@@ -288,8 +405,7 @@ impl<'a> Search<'a> {
         }
         let a_without = self.week_with(a, Some(i), None);
         let b_without = self.week_with(b, Some(j), None);
-        if !self.agents[a].may_work(sj.template.0)
-            || !sj.channels.iter().all(|c| self.agents[a].has_skill(c.0))
+        if !fits(&self.agents[a], sj)
             || !self.admits(a, &a_without, j)
             || !self.admits(b, &b_without, i)
         {
@@ -304,8 +420,8 @@ impl<'a> Search<'a> {
         self.held[a].push(j);
         self.held[b].retain(|&x| x != j);
         self.held[b].push(i);
-        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
-        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.set(a, week_a, cost_a);
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         self.owner[j] = Some(a);
         true
@@ -314,7 +430,7 @@ impl<'a> Search<'a> {
     /// Gives `i` (of `a`) to `b`, free that day, and `j` (of the same day; a third agent's or open) to `a`.
     fn try_chain(&mut self, i: usize, a: usize, b: usize, j: usize) -> bool {
         let c = self.owner[j];
-        if j == i || c == Some(a) || c == Some(b) || !self.fit[j].contains(&a) {
+        if j == i || c == Some(a) || c == Some(b) || !fits(&self.agents[a], &self.shifts[j]) {
             return false;
         }
         let on_j = self.shifts[j].date;
@@ -343,8 +459,7 @@ impl<'a> Search<'a> {
         }
         if let Some((c, cost_c, week_c)) = new_c {
             self.held[c].retain(|&x| x != j);
-            self.weeks[c] = week_c;
-            self.cost[c] = cost_c;
+            self.set(c, week_c, cost_c);
         }
         if c.is_none() {
             self.filled(j);
@@ -352,8 +467,8 @@ impl<'a> Search<'a> {
         self.held[a].retain(|&x| x != i);
         self.held[a].push(j);
         self.held[b].push(i);
-        (self.weeks[a], self.weeks[b]) = (week_a, week_b);
-        (self.cost[a], self.cost[b]) = (cost_a, cost_b);
+        self.set(a, week_a, cost_a);
+        self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
         self.owner[j] = Some(a);
         true

@@ -1,7 +1,7 @@
 //! Rules of the labour contract, hard unless the model lists them in `[rules] soft`: rest between
 //! shifts, weekly rest, consecutive days, weekly hours and days.
 
-use super::week::{longest_run, rests, weekly_rest};
+use super::week::{longest_run, rests, weekly_rest, weekly_rest_of};
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::Agent;
 use crate::grid::{iso_week, IsoWeek};
@@ -17,11 +17,19 @@ impl Constraint for MinRest {
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
         let min = cx.rules.min_rest_h;
-        !who.week.spans.iter().any(|(s, e)| {
-            let before = (offer.span.start - *e).num_minutes() as f64 / 60.0;
-            let after = (*s - offer.span.end).num_minutes() as f64 / 60.0;
-            (0.0..min).contains(&before) || (0.0..min).contains(&after)
-        })
+        // Only shifts ending within `min` (and a day's margin) of the offer's start, or starting
+        // as near its end, can be too close; the spans are sorted by start.
+        let margin = chrono::Duration::minutes((min * 60.0).ceil() as i64 + 24 * 60);
+        let (from, to) = (offer.span.start - margin, offer.span.end + margin);
+        !who.week
+            .spans
+            .iter()
+            .filter(|(s, e)| *e > from && *s < to)
+            .any(|(s, e)| {
+                let before = (offer.span.start - *e).num_minutes() as f64 / 60.0;
+                let after = (*s - offer.span.end).num_minutes() as f64 / 60.0;
+                (0.0..min).contains(&before) || (0.0..min).contains(&after)
+            })
     }
 
     fn breaches(
@@ -55,12 +63,18 @@ impl Constraint for WeeklyRest {
     }
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        let mut spans = who.week.spans.clone();
-        spans.push((offer.span.start, offer.span.end));
-        spans.sort();
-        [offer.week, offer.end_week]
-            .iter()
-            .all(|w| weekly_rest(&spans, cx.week_window(*w)) >= cx.rules.weekly_rest_h)
+        let span = (offer.span.start, offer.span.end);
+        let spans = &who.week.spans;
+        let at = spans.partition_point(|s| *s <= span);
+        let with = || {
+            spans[..at]
+                .iter()
+                .copied()
+                .chain(std::iter::once(span))
+                .chain(spans[at..].iter().copied())
+        };
+        let ok = |w: IsoWeek| weekly_rest_of(with(), cx.week_window(w)) >= cx.rules.weekly_rest_h;
+        ok(offer.week) && (offer.end_week == offer.week || ok(offer.end_week))
     }
 
     fn breaches(
@@ -104,9 +118,7 @@ impl Constraint for MaxConsecutiveDays {
     }
 
     fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        let mut days = who.week.days.clone();
-        days.insert(offer.span.date);
-        longest_run(&days) <= cx.rules.max_consecutive_days
+        who.week.run_with(offer.span.date) <= cx.rules.max_consecutive_days
     }
 
     fn breaches(
@@ -164,7 +176,7 @@ impl Constraint for MaxDays {
     }
 
     fn admits(&self, _: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-        who.week.days_in(offer.week) < who.agent.max_days
+        who.week.days_in_week_of(offer.span.date) < who.agent.max_days
     }
 
     fn breaches(

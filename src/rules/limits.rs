@@ -151,10 +151,10 @@ impl Constraint for MaxWeekends {
 #[derive(Debug)]
 pub struct MaxLateShifts;
 
-fn lates_in(cx: &Context<'_>, week: &AgentWeek, iso: IsoWeek) -> u32 {
+fn lates_in(week: &AgentWeek, iso: IsoWeek) -> u32 {
     week.taken
         .iter()
-        .filter(|s| iso_week(s.date) == iso && Offer::new(cx.model, cx.rules.late_after_h, s).late)
+        .filter(|s| iso_week(s.date) == iso && s.late)
         .count() as u32
 }
 
@@ -163,16 +163,16 @@ impl Constraint for MaxLateShifts {
         Rule::MaxLateShifts
     }
 
-    fn admits(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
+    fn admits(&self, _: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
         match who.agent.max_late_shifts {
-            Some(max) if offer.late => lates_in(cx, who.week, offer.week) < max,
+            Some(max) if offer.late => lates_in(who.week, offer.week) < max,
             _ => true,
         }
     }
 
     fn breaches(
         &self,
-        cx: &Context<'_>,
+        _: &Context<'_>,
         a: usize,
         agents: &[Agent],
         weeks: &[AgentWeek],
@@ -184,7 +184,7 @@ impl Constraint for MaxLateShifts {
             .weeks()
             .into_iter()
             .filter_map(|iso| {
-                let n = lates_in(cx, &weeks[a], iso);
+                let n = lates_in(&weeks[a], iso);
                 (n > max).then(|| format!("week {}: {n} late shifts, at most {max}", iso.1))
             })
             .collect()

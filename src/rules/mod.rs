@@ -27,7 +27,7 @@ use crate::model::Model;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
-pub use week::{AgentWeek, Offer};
+pub use week::{AgentWeek, Offer, Taken};
 
 /// What every rule may consult: the model, its rules, the agents' availability, the rostered period.
 #[derive(Debug)]
@@ -40,6 +40,10 @@ pub struct Context<'a> {
     week_windows: HashMap<IsoWeek, (DateTime<Utc>, DateTime<Utc>)>,
     /// Days of leave per (agent, ISO week), fixed days off not counted ([`crate::leave`]).
     leave: HashMap<(usize, IsoWeek), u32>,
+    /// The period's local dates, and its ISO weeks with how many of their days it holds and whether
+    /// it covers them whole: computed once, read by every penalty call of the roster search.
+    dates: Vec<NaiveDate>,
+    weeks: Vec<(IsoWeek, usize, bool)>,
 }
 
 impl<'a> Context<'a> {
@@ -58,6 +62,8 @@ impl<'a> Context<'a> {
             period,
             week_windows: HashMap::new(),
             leave: HashMap::new(),
+            dates: local_dates(model, period),
+            weeks: Vec::new(),
         };
         let mut on_leave: Vec<usize> = windows.iter().map(|w| w.agent).collect();
         on_leave.sort_unstable();
@@ -69,12 +75,23 @@ impl<'a> Context<'a> {
                 cx.leave.insert((a, week), days);
             }
         }
-        let all: Vec<NaiveDate> = dates.into_iter().chain(cx.period_dates()).collect();
+        let all: Vec<NaiveDate> = dates.into_iter().chain(cx.dates.clone()).collect();
         for d in all {
             let week = iso_week(d);
             cx.week_windows
                 .entry(week)
                 .or_insert_with(|| week_window(model, week));
+        }
+        for d in &cx.dates {
+            let week = iso_week(*d);
+            match cx.weeks.last_mut() {
+                Some((w, n, _)) if *w == week => *n += 1,
+                _ => {
+                    let window = cx.week_window(week);
+                    let whole = window.0 >= period.0 && window.1 <= period.1;
+                    cx.weeks.push((week, 1, whole));
+                }
+            }
         }
         cx
     }
@@ -88,13 +105,19 @@ impl<'a> Context<'a> {
     }
 
     /// The local dates of the period.
-    pub fn period_dates(&self) -> Vec<NaiveDate> {
-        let tz = self.model.time_zone;
-        let first = self.period.0.with_timezone(&tz).date_naive();
-        let last = (self.period.1 - Duration::minutes(1))
-            .with_timezone(&tz)
-            .date_naive();
-        first.iter_days().take_while(|d| *d <= last).collect()
+    pub fn period_dates(&self) -> &[NaiveDate] {
+        &self.dates
+    }
+
+    /// The ISO weeks the period touches, in order, with the number of its dates in each and whether
+    /// it covers the week whole (only whole weeks are held to the minimum hours).
+    pub fn period_weeks(&self) -> &[(IsoWeek, usize, bool)] {
+        &self.weeks
+    }
+
+    /// Whether a date lies in the period.
+    pub fn in_period(&self, d: NaiveDate) -> bool {
+        self.dates.first().is_some_and(|f| d >= *f) && self.dates.last().is_some_and(|l| d <= *l)
     }
 
     /// Days of leave agent `a` takes in `week`.
@@ -111,6 +134,16 @@ impl<'a> Context<'a> {
     pub fn is_hard(&self, rule: Rule) -> bool {
         self.rules.is_hard(rule)
     }
+}
+
+/// The local dates of a period.
+fn local_dates(model: &Model, period: (DateTime<Utc>, DateTime<Utc>)) -> Vec<NaiveDate> {
+    let tz = model.time_zone;
+    let first = period.0.with_timezone(&tz).date_naive();
+    let last = (period.1 - Duration::minutes(1))
+        .with_timezone(&tz)
+        .date_naive();
+    first.iter_days().take_while(|d| *d <= last).collect()
 }
 
 fn week_window(model: &Model, week: IsoWeek) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -206,9 +239,35 @@ pub fn constraint(rule: Rule) -> &'static dyn Constraint {
         .unwrap_or(&Skills)
 }
 
+/// The catalogue in the order admission tests it: the cheap tests that turn most agents away (skills,
+/// a shift that day, days and hours of the week) before the rest scans. The answer is the same in any
+/// order; [`refusing`] keeps the catalogue's order for explanations.
+static ADMISSION: [&dyn Constraint; 20] = [
+    &Skills,
+    &OneShiftPerDay,
+    &MaxDays,
+    &MaxHours,
+    &ContractShifts,
+    &NoOverlap,
+    &MinRest,
+    &MaxConsecutiveDays,
+    &Availability,
+    &MaxTemplateShifts,
+    &MaxWeekends,
+    &MaxLateShifts,
+    &WeeklyRest,
+    &MinHours,
+    &StartSpread,
+    &WEEKEND_FAIRNESS,
+    &PairedDaysOff,
+    &LATE_FAIRNESS,
+    &PreferredHours,
+    &MinConsecutiveDays,
+];
+
 /// Whether every rule enforced under the model admits the agent for the shift.
 pub fn admits(cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> bool {
-    CATALOGUE
+    ADMISSION
         .iter()
         .all(|c| !cx.is_hard(c.rule()) || c.admits(cx, who, offer))
 }
@@ -236,6 +295,17 @@ pub fn penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]
         .sum()
 }
 
+/// Agent `a`'s cost under the soft rules alone (and hard rules the model makes soft, but not the minimum
+/// hours), at the model's weights: the part of the roster's objective the roster summary reports as
+/// the soft-rule penalty.
+pub fn soft_penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+    CATALOGUE
+        .iter()
+        .filter(|c| !c.rule().is_global() && !cx.is_hard(c.rule()))
+        .map(|c| c.penalty(cx, a, agents, weeks))
+        .sum()
+}
+
 /// Every breach of every rule in a finished roster, by agent, then in catalogue order.
 pub fn violations(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> Vec<Violation> {
     let mut out = Vec::new();
@@ -253,4 +323,20 @@ pub fn violations(cx: &Context<'_>, agents: &[Agent], weeks: &[AgentWeek]) -> Ve
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Admission may test in any order, but it must test every rule of the catalogue once.
+    #[test]
+    fn admission_order_holds_the_whole_catalogue() {
+        let mut seen: Vec<Rule> = ADMISSION.iter().map(|c| c.rule()).collect();
+        seen.sort();
+        let mut all: Vec<Rule> = CATALOGUE.iter().map(|c| c.rule()).collect();
+        all.sort();
+        assert_eq!(seen, all);
+        assert_eq!(all, Rule::ALL.to_vec());
+    }
 }

@@ -2,9 +2,10 @@
 //! late shifts, paired days off, preferred hours.
 
 use super::week::overlaps;
+use super::week::Taken;
 use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
 use crate::agents::{Agent, Window};
-use crate::grid::{iso_week, IsoWeek};
+use crate::grid::IsoWeek;
 use chrono::{Datelike, NaiveDate};
 
 fn day_label(d: NaiveDate) -> String {
@@ -34,21 +35,14 @@ impl Constraint for MinHours {
     /// go where contracts want them.
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
         let agent = &agents[a];
-        let whole = whole_weeks(cx);
-        let mut days: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
         let mut out = 0.0;
-        for week in whole.iter() {
-            let short = (cx.min_hours(a, agent, *week) - weeks[a].hours_in(*week)).max(0.0);
-            out += super::BREACH * short;
-        }
-        days.sort_unstable();
-        let mut start = 0;
-        while start < days.len() {
-            let week = days[start];
-            let n = days[start..].iter().take_while(|w| **w == week).count();
-            start += n;
+        for &(week, n, whole) in cx.period_weeks() {
+            let hours = weeks[a].hours_in(week);
+            if whole {
+                out += super::BREACH * (cx.min_hours(a, agent, week) - hours).max(0.0);
+            }
             let contract = agent.contract_hours_with_leave(cx.leave_days(a, week)) * n as f64 / 7.0;
-            let below = (contract - weeks[a].hours_in(week)).max(0.0);
+            let below = (contract - hours).max(0.0);
             // Squared and relative to the contract, so hours below contract are shared in
             // proportion to contracts rather than piled on whoever the search met first.
             out += cx.rules.penalties.below_contract_hour * below * below / contract.max(1.0);
@@ -87,13 +81,11 @@ impl Constraint for MinHours {
 
 /// The ISO weeks the rostered period covers whole (only they are held to the minimum hours).
 fn whole_weeks(cx: &Context<'_>) -> Vec<IsoWeek> {
-    let mut whole: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
-    whole.dedup();
-    whole.retain(|week| {
-        let window = cx.week_window(*week);
-        window.0 >= cx.period.0 && window.1 <= cx.period.1
-    });
-    whole
+    cx.period_weeks()
+        .iter()
+        .filter(|(_, _, whole)| *whole)
+        .map(|(week, _, _)| *week)
+        .collect()
 }
 
 /// Start times of an agent's week within `start_spread`.
@@ -160,13 +152,20 @@ impl Constraint for StartSpread {
     }
 }
 
-/// A kind of shift shared fairly: no agent more than one above the average of agents who work. One
-/// definition serves weekend and late shifts.
+/// A kind of shift shared fairly: no agent more than one above the average of the agents who could
+/// have taken those shifts — who work in the period and whose skills and contract allow a template and
+/// channels of the agent's shifts of the kind. Among all agents the average is unattainable when only
+/// some may work the kind (in the shipped model only the 20 part-timers may take the late part-time
+/// phone shifts, so "4 against an average of 1.1" over all 114 agents flagged every part-timer); a
+/// planner compares an agent with the colleagues who could have relieved them. One definition serves
+/// weekend and late shifts.
 #[derive(Debug)]
 pub struct SharedFairly {
     rule: Rule,
     /// Whether a shift on offer is of the kind.
     is: fn(&Offer<'_>) -> bool,
+    /// Whether a shift an agent has is of the kind.
+    taken_is: fn(&Taken) -> bool,
     /// How many of the kind an agent has.
     count: fn(&AgentWeek) -> u32,
     /// The weight per shift of the kind the agent already has.
@@ -177,6 +176,12 @@ pub struct SharedFairly {
 pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::WeekendFairness,
     is: |o| o.weekend,
+    taken_is: |t| {
+        matches!(
+            t.date.weekday(),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        )
+    },
     count: |w| w.weekends,
     weight: |p| p.weekend_shift,
 };
@@ -185,6 +190,7 @@ pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
 pub static LATE_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::LateFairness,
     is: |o| o.late,
+    taken_is: |t| t.late,
     count: |w| w.lates,
     weight: |p| p.late_shift,
 };
@@ -209,25 +215,54 @@ impl Constraint for SharedFairly {
         (self.weight)(&cx.rules.penalties) * n * (n - 1.0).max(0.0) / 2.0
     }
 
-    fn breaches(&self, _: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> Vec<String> {
-        unfair(a, weeks, self.count)
+    fn breaches(
+        &self,
+        _: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Vec<String> {
+        let mine = (self.count)(&weeks[a]);
+        if mine <= 1 {
+            return Vec::new(); // one above any average of counts ≥ 0
+        }
+        // The templates and channels of the agent's shifts of the kind: peers may work one of them.
+        let mut kinds: Vec<(usize, u128)> = weeks[a]
+            .taken
+            .iter()
+            .filter(|t| (self.taken_is)(t))
+            .map(|t| (t.template.0, t.channels))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let may = |p: &Agent| {
+            kinds.iter().any(|&(t, channels)| {
+                p.may_work(t) && (0..128).all(|c| channels & (1 << c) == 0 || p.has_skill(c))
+            })
+        };
+        let peers: Vec<u32> = agents
+            .iter()
+            .zip(weeks)
+            .filter(|(p, w)| !w.days.is_empty() && may(p))
+            .map(|(_, w)| (self.count)(w))
+            .collect();
+        unfair(mine, &peers)
     }
 }
 
-/// A count above the average of the agents who work by more than one.
-fn unfair(a: usize, weeks: &[AgentWeek], count: fn(&AgentWeek) -> u32) -> Vec<String> {
-    let working: Vec<u32> = weeks
-        .iter()
-        .filter(|w| !w.days.is_empty())
-        .map(count)
-        .collect();
-    if working.is_empty() {
+/// A count above the average of its peers' (the agent among them) by more than one.
+fn unfair(mine: u32, peers: &[u32]) -> Vec<String> {
+    if peers.is_empty() {
         return Vec::new();
     }
-    let mean = working.iter().map(|&x| f64::from(x)).sum::<f64>() / working.len() as f64;
-    let mine = count(&weeks[a]);
+    let mean = peers.iter().map(|&x| f64::from(x)).sum::<f64>() / peers.len() as f64;
     (f64::from(mine) > mean + 1.0 + 1e-9)
-        .then(|| format!("{mine} against an average of {mean:.1}"))
+        .then(|| {
+            format!(
+                "{mine} against an average of {mean:.1} among the {} agents who may work them",
+                peers.len()
+            )
+        })
         .into_iter()
         .collect()
 }
@@ -285,9 +320,8 @@ fn lone_days_off(cx: &Context<'_>, a: usize, weeks: &[AgentWeek]) -> Vec<NaiveDa
     if !cx.rules.paired_days_off || days.is_empty() {
         return Vec::new();
     }
-    let period = cx.period_dates();
-    let inside = |d: Option<NaiveDate>| d.is_some_and(|d| period.contains(&d) && days.contains(&d));
-    period
+    let inside = |d: Option<NaiveDate>| d.is_some_and(|d| cx.in_period(d) && days.contains(&d));
+    cx.period_dates()
         .iter()
         .copied()
         .filter(|d| !days.contains(d) && inside(d.pred_opt()) && inside(d.succ_opt()))
@@ -344,7 +378,7 @@ impl Constraint for PreferredHours {
         weeks: &[AgentWeek],
     ) -> Vec<String> {
         let wishes: Vec<&Window> = Self::wishes(cx, a).collect();
-        let mut taken: Vec<&crate::staffing::Span> = weeks[a].taken.iter().collect();
+        let mut taken: Vec<&super::week::Taken> = weeks[a].taken.iter().collect();
         taken.sort_by_key(|s| s.start);
         taken
             .into_iter()

@@ -3,7 +3,7 @@
 use crate::agents::{When, Window};
 use crate::grid::{iso_week, IsoWeek};
 use crate::model::Model;
-use crate::staffing::Span;
+use crate::staffing::{Span, TemplateId};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +20,31 @@ pub struct AgentWeek {
     pub weekends: u32,
     pub lates: u32,
     /// The shifts themselves, in the order taken.
-    pub taken: Vec<Span>,
+    pub taken: Vec<Taken>,
+}
+
+/// What the rules read of a shift an agent has (a copy without the shift's breaks and channels, so
+/// the roster search can rebuild weeks without allocating).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    pub template: TemplateId,
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// A late shift (see [`Offer::late`]).
+    pub late: bool,
+    /// The channels of the shift, as bits of their indices (channels past the 128th are left out).
+    pub channels: u128,
+}
+
+impl Taken {
+    /// The template's name in the model.
+    pub fn template_name<'m>(&self, model: &'m Model) -> &'m str {
+        model
+            .shifts
+            .get(self.template.0)
+            .map_or("", |t| t.name.as_str())
+    }
 }
 
 impl AgentWeek {
@@ -32,16 +56,51 @@ impl AgentWeek {
         self.days.iter().filter(|d| iso_week(**d) == week).count() as u32
     }
 
+    /// Working days in the ISO week of `date` (as [`days_in`](Self::days_in), by a range look-up).
+    pub fn days_in_week_of(&self, date: NaiveDate) -> u32 {
+        let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+        self.days.range(monday..monday + Duration::days(7)).count() as u32
+    }
+
+    /// The longest run of consecutive working days if the agent also worked `date`.
+    pub fn run_with(&self, date: NaiveDate) -> u32 {
+        let mut through = 1;
+        let mut d = date;
+        while let Some(p) = d.pred_opt().filter(|p| self.days.contains(p)) {
+            through += 1;
+            d = p;
+        }
+        d = date;
+        while let Some(n) = d.succ_opt().filter(|n| self.days.contains(n)) {
+            through += 1;
+            d = n;
+        }
+        through.max(longest_run(&self.days))
+    }
+
     /// Records a shift the agent takes.
     pub fn take(&mut self, shift: &Offer<'_>) {
         *self.hours.entry(shift.week).or_default() += shift.span.paid_hours();
         self.days.insert(shift.span.date);
-        self.spans.push((shift.span.start, shift.span.end));
-        self.spans.sort();
+        let span = (shift.span.start, shift.span.end);
+        let at = self.spans.partition_point(|s| *s <= span);
+        self.spans.insert(at, span);
         self.start_minutes.push(shift.start_minute);
         self.weekends += u32::from(shift.weekend);
         self.lates += u32::from(shift.late);
-        self.taken.push(shift.span.anonymous(1));
+        self.taken.push(Taken {
+            template: shift.span.template,
+            date: shift.span.date,
+            start: shift.span.start,
+            end: shift.span.end,
+            late: shift.late,
+            channels: shift
+                .span
+                .channels
+                .iter()
+                .filter(|c| c.0 < 128)
+                .fold(0, |bits, c| bits | 1u128 << c.0),
+        });
     }
 
     /// The week of an agent who works `spans`, taken in start order.
@@ -127,33 +186,29 @@ pub fn overlaps(model: &Model, w: &Window, start: DateTime<Utc>, end: DateTime<U
     false
 }
 
-/// Longest gap between shifts (including from `from` and to `to`), hours.
-pub fn longest_rest(
-    spans: &[(DateTime<Utc>, DateTime<Utc>)],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> f64 {
-    let mut edge = from;
-    let mut longest = 0.0f64;
-    for (s, e) in spans {
-        longest = longest.max((*s - edge).num_minutes() as f64 / 60.0);
-        edge = edge.max(*e);
-    }
-    longest.max((to - edge).num_minutes() as f64 / 60.0)
-}
-
 /// Longest rest inside a week's window, with the shifts clipped to it (time outside the plan counts as
 /// rest: nothing is known of it).
 pub fn weekly_rest(
     spans: &[(DateTime<Utc>, DateTime<Utc>)],
     window: (DateTime<Utc>, DateTime<Utc>),
 ) -> f64 {
-    let inside: Vec<(DateTime<Utc>, DateTime<Utc>)> = spans
-        .iter()
-        .filter(|(s, e)| *s < window.1 && *e > window.0)
-        .map(|(s, e)| ((*s).max(window.0), (*e).min(window.1)))
-        .collect();
-    longest_rest(&inside, window.0, window.1)
+    weekly_rest_of(spans.iter().copied(), window)
+}
+
+/// [`weekly_rest`] of shifts given in start order, without gathering them.
+pub fn weekly_rest_of(
+    spans: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> f64 {
+    let mut edge = window.0;
+    let mut longest = 0i64;
+    for (s, e) in spans.filter(|(s, e)| *s < window.1 && *e > window.0) {
+        let s = s.max(window.0);
+        longest = longest.max((s - edge).num_minutes());
+        edge = edge.max(e.min(window.1));
+    }
+    longest = longest.max((window.1 - edge).num_minutes());
+    longest as f64 / 60.0
 }
 
 /// Longest run of consecutive dates.
