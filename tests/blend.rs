@@ -398,6 +398,12 @@ fn plan_compare_prints_separate_and_blended_side_by_side() {
         "{stdout}"
     );
     assert!(stdout.contains("blending saves"), "{stdout}");
+    // Both plans are for the same agents; one day is no whole week, so their minimum hours do not bind.
+    assert!(
+        stdout.contains("both plans are for the agents of --agents: their contracts' minimum hours add up to 1280.0 h a week"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("the contracts bind"), "{stdout}");
     // Without pools there is nothing to compare.
     let run = assert_cmd::Command::cargo_bin("vuoro")
         .expect("binary")
