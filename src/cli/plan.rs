@@ -409,7 +409,7 @@ fn compare_separate(
     for c in &comparisons {
         out.push_str(&blend_summary(c));
     }
-    out.push_str(&contract_note(workforce, &plan, &blended.1));
+    out.push_str(&contract_note(workforce, &plan, blended.1));
     Ok(out)
 }
 
