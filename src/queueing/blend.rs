@@ -10,7 +10,7 @@
 //! every state gives a birth–death chain: `i` idle agents (`1 ≤ i ≤ r`) has mass `ρ^{−i}` relative to
 //! "all busy, nobody waiting", `ρ = λ/M`, and the waiting states are those of Erlang A (Erlang C without
 //! patience) with full-capacity service rate `M`. The figures are therefore Erlang A's with the idle mass
-//! `s = Σ_{i=1..r} ρ^{−i}` ([`super::erlang_a`]), as in Koole's *Call Center Optimization* (2013, on
+//! `s = Σ_{i=1..r} ρ^{−i}` (`queueing/erlang_a.rs`), as in Koole's *Call Center Optimization* (2013, on
 //! blending), with the abandoning waiting room that keeps the chain's normalisation right.
 //!
 //! # Accuracy

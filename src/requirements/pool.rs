@@ -2,30 +2,26 @@
 //!
 //! # Live side: the threshold policy with a backlog
 //! While deferred work waits, the pool's agents are busy except for at most `r = reserve` idle ones (an
-//! agent freed above the reserve starts a deferred item). Counting `j = r − idle` while some agents are
-//! idle and `j = r + queue` once all are busy, live arrivals (rate `λ`) raise `j` and completions lower it.
-//! With every agent busy the next completion comes at rate `M = a·μ_live + (n − a)·μ_deferred` (`a` live
-//! Erlangs, the other agents on deferred items: the non-preemptive residual of deferred work is what a
-//! waiting caller waits for). Taking `M` for every state gives a geometric chain,
-//! `P(j) = (1 − ρ) ρ^j` with `ρ = λ / M`, hence
+//! agent freed above the reserve starts a deferred item). The live channel's figures in that regime come
+//! from the backlog chain of [`crate::queueing::blend`] (Bhulai & Koole 2003, "A queueing model for call
+//! blending in call centers", IEEE TAC 48(8); Koole, *Call Center Optimization*, 2013): idle states below
+//! an Erlang A waiting room served at the all-busy completion rate, and the agents it leaves for deferred
+//! work. When the backlog runs dry the pool is the live channel's own queue at `n` agents (Erlang A/C).
 //!
-//! * `P(wait) = ρ^r` (all busy at arrival, PASTA),
-//! * a waiting caller's wait `≈ Exp(γ)`, `γ = M − λ`, and with patience `Exp(θ)`:
-//!   `P(abandon) = ρ^r · θ / (γ + θ)`, `SL(T) = 1 − ρ^r + ρ^r · γ / (γ + θ) · (1 − e^{−(γ + θ) T})`,
-//! * idle agents `E[I] = r − ρ (1 − ρ^r) / (1 − ρ)`, so deferred work gets `n − a (1 − P(abandon)) − E[I]`
-//!   agents.
+//! * **Reserve by load** (the default): each interval's reserve is the smallest, at least the pool's,
+//!   whose backlog chain meets every live target with the model-error allowances ([`SL_ALLOWANCE`]). The
+//!   live targets then hold whether or not deferred work waits, and an interval at `n` agents takes
+//!   `x(n) = 0.85 · c(n)` of deferred work, `c(n)` the chain's deferred agents (0.85 keeps the backlog
+//!   stable). A busy interval gets a high reserve and little deferred work: e-mail waits, within its
+//!   window, for quieter intervals.
+//! * **Fixed reserve**: if deferred work keeps the spare capacity `c(n)` busy a share `p` of the time, the
+//!   live figures are the mixture `p^κ · backlog + (1 − p^κ) · plain` (regimes weighted by time as in Gans
+//!   & Zhou 2003, Oper. Res. 51(2); κ = [`CALIBRATION`] for arrivals meeting the backlog less often than
+//!   its time share), so `x(n) = c(n) · min(0.85, s^{1/κ})`, `s` the largest mixture share that meets
+//!   the targets.
 //!
-//! This is the infinite-backlog regime of Bhulai & Koole (2003, "A queueing model for call blending in
-//! call centers", IEEE TAC 48(8)), simplified to one completion rate as in Koole's *Call Center
-//! Optimization* (2013, on blending). When the backlog runs dry the pool is the live channel's own queue
-//! at `n` agents (Erlang A/C). If deferred work keeps the pool's spare capacity `c(n)` busy a share
-//! `p = x / c(n)` of the time, the live figures are taken as the mixture `p · backlog + (1 − p) · plain`
-//! (the regimes weighted by time, as in Gans & Zhou 2003, "A call-routing problem with service-level
-//! constraints", Oper. Res. 51(2), where the deferred class fills the idle time left by the live one).
-//! The most deferred work an interval takes at `n` agents is therefore
-//! `x(n) = c(n) · min(1, (SL_plain − target) / (SL_plain − SL_backlog))` (likewise for the abandonment
-//! cap), and never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the
-//! policy exactly and is the check (README, "Blended pools").
+//! Never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the policy
+//! exactly and is the check (README, "Blended pools").
 //!
 //! # Deferred side: a cumulative check across intervals
 //! With `U(k)` the deferred work released by boundary `k` and `D(k)` the work due by then (each channel's
