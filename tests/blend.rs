@@ -403,6 +403,10 @@ fn plan_compare_prints_separate_and_blended_side_by_side() {
         stdout.contains("both plans are for the agents of --agents: their contracts' minimum hours add up to 1280.0 h a week"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("(0 whole week(s) in the period)"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("the contracts bind"), "{stdout}");
     // Without pools there is nothing to compare.
     let run = assert_cmd::Command::cargo_bin("vuoro")

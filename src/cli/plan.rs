@@ -448,17 +448,34 @@ fn contract_note(workforce: &Workforce, separate: &ShiftPlan, blended: &ShiftPla
             .map(|c| c.period.over * hours)
             .sum::<f64>()
     };
-    let binds = workforce.min_hours_hard
-        && weeks > 0.0
-        && minimum * weeks + 0.5 >= separate.paid_hours().min(blended.paid_hours());
-    format!(
-        "both plans are for the agents of --agents: their contracts' minimum hours add up to {minimum:.1} h a week; agent-hours on shift beyond the requirement: separate {:.1}, blended {:.1}{}\n",
+    // What the agents are paid at least: the plan's hours, or their contracts' minimum in whole weeks.
+    let floor = if workforce.min_hours_hard {
+        minimum * weeks
+    } else {
+        0.0
+    };
+    let paid = |p: &ShiftPlan| p.paid_hours().max(floor);
+    let (apart, pooled) = (paid(separate), paid(blended));
+    let saving = if apart > 0.0 {
+        100.0 * (1.0 - pooled / apart)
+    } else {
+        0.0
+    };
+    let bound: Vec<&str> = [("separate", separate), ("blended", blended)]
+        .into_iter()
+        .filter(|(_, p)| p.paid_hours() < floor - 0.5)
+        .map(|(name, _)| name)
+        .collect();
+    let mut out = format!(
+        "both plans are for the agents of --agents: their contracts' minimum hours add up to {minimum:.1} h a week ({weeks} whole week(s) in the period); paid at least (plan or contracts' minimum): separate {apart:.1} h, blended {pooled:.1} h — blending saves {saving:.1} % of pay; agent-hours on shift beyond the requirement: separate {:.1}, blended {:.1}\n",
         beyond(separate),
         beyond(blended),
-        if binds {
-            " — the contracts bind: both plans pay at least the contracts' minimum, so blending frees agents' time more than it saves pay (`vuoro schedule` and `vuoro schedule --separate` on the same model and forecast give the hours demand alone needs)"
-        } else {
-            ""
-        }
-    )
+    );
+    if !bound.is_empty() {
+        out.push_str(&format!(
+            "the contracts bind the {} plan: it plans fewer hours than the agents' minimum, so agents are left below it (the roster lists them) or paid for time without work\n",
+            bound.join(" and ")
+        ));
+    }
+    out
 }
