@@ -547,6 +547,27 @@ fn a_day_of_approved_leave_is_not_a_lone_day_off() {
 }
 
 #[test]
+fn leave_counts_toward_the_weeks_minimum_hours() {
+    // ONE: 37.5 h over max_days 5 = 7.5 h a day of leave; minimum 29.5 h. Two days of leave (Tue, Wed)
+    // leave 29.5 − 15 = 14.5 h owed: 16 h worked meets it, 8 h does not. A fixed day off (every
+    // Thursday) is off anyway and credits nothing, nor does leave for part of a day.
+    let leave = "A1,2026-11-24,00:00,24:00,unavailable\nA1,2026-11-25,00:00,24:00,unavailable\n\
+                 A1,thu,00:00,24:00,unavailable\nA1,2026-11-26,00:00,24:00,unavailable\n\
+                 A1,2026-11-27,08:00,12:00,unavailable\n";
+    let case = Case::new("", ONE, leave);
+    assert!(breaches(
+        &case,
+        Rule::MinHours,
+        &[vec![shift(23, 8, 8), shift(28, 8, 8)]]
+    )
+    .is_empty());
+    assert_eq!(
+        breaches(&case, Rule::MinHours, &[vec![shift(23, 8, 8)]]),
+        vec!["week 48: 8.0 h rostered, minimum 14.5 h (2 days of leave credited)"]
+    );
+}
+
+#[test]
 fn min_hours_is_hard_by_default_and_may_be_made_soft() {
     let hard = model("");
     assert!(hard.rules.is_hard(Rule::MinHours));

@@ -12,8 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
-use vuoro::blend::plan_with_pools;
-use vuoro::evaluate::{evaluate, Evaluation};
+use vuoro::evaluate::Evaluation;
 use vuoro::export::csv::{encode, first_unwritable};
 use vuoro::export::{
     calendars_after, roster_csv, roster_daily_csv, roster_json_with, roster_xlsx, sequences,
@@ -21,6 +20,7 @@ use vuoro::export::{
 };
 use vuoro::forecast::Period;
 use vuoro::model::Model;
+use vuoro::pipeline::{plan_and_roster, Planned};
 use vuoro::report::blend::{blend_summary, compare_pools, pool_plan_notes};
 use vuoro::report::html::ReportInput;
 use vuoro::report::plot::{coverage_chart, ImageFormat};
@@ -28,7 +28,7 @@ use vuoro::report::roster::plan_summary;
 use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
-use vuoro::roster::{assign_with, Options, Roster};
+use vuoro::roster::{Options, Roster};
 use vuoro::schedule::{schedule_for, Goal, ShiftPlan, Workforce};
 use vuoro::simulate::SimOptions;
 
@@ -167,42 +167,39 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         to: args.to,
     };
     let req = requirements_of(&model, &args.forecast, period)?;
-    let workforce = Workforce::new(&model, &agents, &windows);
     warn_pool_goal(&model, goal);
-    let (demand, plan) = plan_with_pools(&model, &req, goal, &choice, Some(&workforce), &mut |m| {
-        progress.stage(m)
-    })
+    let options = Options {
+        moves: None,
+        previous: earlier,
+    };
+    let planned = plan_and_roster(
+        &model,
+        &req,
+        goal,
+        &choice,
+        &agents,
+        &windows,
+        &options,
+        &mut |m| progress.stage(m),
+    )
     .map_err(|e| Failure::schedule(&args.model, e))?;
-    progress.stage(&format!(
-        "rostering {} agents to {} shifts",
-        agents.len(),
-        plan.staffing.shift_count()
-    ));
+    let replan_note = planned.replan_note();
+    let Planned {
+        demand,
+        plan,
+        roster,
+        evaluation,
+        ..
+    } = planned;
     let (Some(first), Some(period_end)) = (demand.grid.first(), demand.grid.end()) else {
         return Err(Failure::input("the planning period is empty"));
     };
-    let rules = &model.rules;
     warn_availability(
         args.availability.as_deref(),
         &windows,
         &model,
         (first, period_end),
     );
-    let options = Options {
-        moves: None,
-        previous: earlier,
-    };
-    let roster = assign_with(
-        &model,
-        rules,
-        &plan.staffing,
-        agents,
-        &windows,
-        (first, period_end),
-        &options,
-    );
-    // What ships is the roster: coverage.csv, the chart and the summary all measure it.
-    let evaluation = evaluate(&model, &demand, &roster.staffing);
     progress.detail("writing");
     let mut files = plan_files(&model, &plan, &evaluation, (image, &extension))?;
     files.extend(roster_files(
@@ -226,7 +223,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
             &args,
             &model,
             (&demand, &plan),
-            &workforce,
+            &Workforce::new(&model, &agents, &windows),
             replications,
         )?),
         None => None,
@@ -235,6 +232,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
         || {
             let mut text = plan_summary(&model, &plan, &roster, &evaluation);
             text.push_str(&pool_plan_notes(&model));
+            text.push_str(&replan_note);
             text.push_str(compared.as_deref().unwrap_or_default());
             text
         },

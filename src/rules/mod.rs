@@ -38,6 +38,8 @@ pub struct Context<'a> {
     /// The rostered time: weeks it covers whole are held to the agents' minimum hours.
     pub period: (DateTime<Utc>, DateTime<Utc>),
     week_windows: HashMap<IsoWeek, (DateTime<Utc>, DateTime<Utc>)>,
+    /// Days of leave per (agent, ISO week), fixed days off not counted ([`crate::leave`]).
+    leave: HashMap<(usize, IsoWeek), u32>,
 }
 
 impl<'a> Context<'a> {
@@ -55,7 +57,18 @@ impl<'a> Context<'a> {
             windows,
             period,
             week_windows: HashMap::new(),
+            leave: HashMap::new(),
         };
+        let mut on_leave: Vec<usize> = windows.iter().map(|w| w.agent).collect();
+        on_leave.sort_unstable();
+        on_leave.dedup();
+        for a in on_leave {
+            for d in crate::leave::days_away(windows, a) {
+                let week = iso_week(d);
+                let days = crate::leave::leave_days(windows, a, week);
+                cx.leave.insert((a, week), days);
+            }
+        }
         let all: Vec<NaiveDate> = dates.into_iter().chain(cx.period_dates()).collect();
         for d in all {
             let week = iso_week(d);
@@ -82,6 +95,16 @@ impl<'a> Context<'a> {
             .with_timezone(&tz)
             .date_naive();
         first.iter_days().take_while(|d| *d <= last).collect()
+    }
+
+    /// Days of leave agent `a` takes in `week`.
+    pub fn leave_days(&self, a: usize, week: IsoWeek) -> u32 {
+        self.leave.get(&(a, week)).copied().unwrap_or(0)
+    }
+
+    /// Agent `a`'s minimum hours in `week`, its leave credited ([`crate::leave`]).
+    pub fn min_hours(&self, a: usize, agent: &Agent, week: IsoWeek) -> f64 {
+        agent.min_hours_with_leave(self.leave_days(a, week))
     }
 
     /// Whether a rule is enforced under this model.

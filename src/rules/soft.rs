@@ -22,7 +22,10 @@ impl Constraint for MinHours {
     }
 
     fn cost(&self, cx: &Context<'_>, who: Who<'_>, offer: &Offer<'_>) -> f64 {
-        let deficit = (who.agent.contract_hours - who.week.hours_in(offer.week)).max(0.0);
+        let contract = who
+            .agent
+            .contract_hours_with_leave(cx.leave_days(who.index, offer.week));
+        let deficit = (contract - who.week.hours_in(offer.week)).max(0.0);
         -deficit * cx.rules.penalties.below_contract_hour
     }
 
@@ -35,7 +38,7 @@ impl Constraint for MinHours {
         let mut days: Vec<IsoWeek> = cx.period_dates().into_iter().map(iso_week).collect();
         let mut out = 0.0;
         for week in whole.iter() {
-            let short = (agent.min_hours - weeks[a].hours_in(*week)).max(0.0);
+            let short = (cx.min_hours(a, agent, *week) - weeks[a].hours_in(*week)).max(0.0);
             out += super::BREACH * short;
         }
         days.sort_unstable();
@@ -44,7 +47,7 @@ impl Constraint for MinHours {
             let week = days[start];
             let n = days[start..].iter().take_while(|w| **w == week).count();
             start += n;
-            let contract = agent.contract_hours * n as f64 / 7.0;
+            let contract = agent.contract_hours_with_leave(cx.leave_days(a, week)) * n as f64 / 7.0;
             let below = (contract - weeks[a].hours_in(week)).max(0.0);
             // Squared and relative to the contract, so hours below contract are shared in
             // proportion to contracts rather than piled on whoever the search met first.
@@ -64,10 +67,17 @@ impl Constraint for MinHours {
             .into_iter()
             .filter_map(|week| {
                 let hours = weeks[a].hours_in(week);
-                (hours + 1e-9 < agents[a].min_hours).then(|| {
+                let leave = cx.leave_days(a, week);
+                let min = cx.min_hours(a, &agents[a], week);
+                let credited = if leave > 0 {
+                    format!(" ({leave} days of leave credited)")
+                } else {
+                    String::new()
+                };
+                (hours + 1e-9 < min).then(|| {
                     format!(
-                        "week {}: {hours:.1} h rostered, minimum {:.1} h",
-                        week.1, agents[a].min_hours
+                        "week {}: {hours:.1} h rostered, minimum {min:.1} h{credited}",
+                        week.1
                     )
                 })
             })

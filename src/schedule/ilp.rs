@@ -338,6 +338,10 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
         // the roster reports them as open.
         let unworked = bld.add(variable().min(0));
         bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+        if let Some(cap) = w.workforce.caps.get(&(*t, *date)) {
+            let most = f64::from(*cap);
+            bld.row(Family::WorkforceCover, constraint!(worked.clone() <= most));
+        }
         let shifts = sum(js.iter().map(|&j| x[j]));
         bld.row(
             Family::WorkforceCover,
@@ -362,8 +366,8 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
 }
 
 /// One group's week as agents' weeks: `n_p ≥ 0` agents work pattern `p` (so many shifts of each paid
-/// length, within the contract band and `max_days`), agents left idle at a high price when the minimum
-/// binds, and the group's shifts of each length equal to what its patterns hold.
+/// length, within `max_days` and `max_hours`, each hour below the minimum at a high price), and the
+/// group's shifts of each length equal to what its patterns hold.
 fn weekly_patterns(
     bld: &mut Builder,
     f: &Formulation,
@@ -382,20 +386,23 @@ fn weekly_patterns(
         l.dedup();
         l
     };
-    let patterns = group.patterns(&model_lengths, min_hard);
-    let n: Vec<Variable> = patterns
-        .iter()
-        .map(|_| bld.add(variable().min(0)))
-        .collect();
-    let idle = bld.add(variable().min(0));
-    if min_hard {
-        bld.objective += super::workforce::SHORT_HOUR_PRICE * group.min_hours.max(1.0) * idle;
+    // Agents alike but for their leave this week: each number of leave days has its own minimum.
+    let mut patterns: Vec<(Vec<u32>, f64)> = Vec::new();
+    let mut n: Vec<Variable> = Vec::new();
+    for (leave, agents) in group.by_leave(week) {
+        let mut these = Expression::from(0.0);
+        for (p, short) in group.patterns(&model_lengths, leave, min_hard) {
+            let v = bld.add(variable().min(0));
+            bld.objective += super::workforce::SHORT_HOUR_PRICE * short * v;
+            these += v;
+            n.push(v);
+            patterns.push((p, short));
+        }
+        bld.row(
+            Family::WorkforceHours,
+            constraint!(these == f64::from(agents)),
+        );
     }
-    let agents = group.agents.len() as f64;
-    bld.row(
-        Family::WorkforceHours,
-        constraint!(sum(n.iter().copied()) + idle == agents),
-    );
     for (k, len) in model_lengths.iter().enumerate() {
         let shifts = sum(y
             .iter()
@@ -404,7 +411,7 @@ fn weekly_patterns(
             })
             .map(|(_, _, v)| *v));
         let mut held = Expression::from(0.0);
-        for (p, v) in patterns.iter().zip(&n) {
+        for ((p, _), v) in patterns.iter().zip(&n) {
             held += f64::from(p[k]) * *v;
         }
         bld.row(Family::WorkforceHours, constraint!(shifts - held == 0.0));

@@ -9,8 +9,8 @@
 //! * [`Family::WorkforceDays`]: a group works at most one shift per present agent a day;
 //! * [`Family::WorkforceHours`]: in each whole week, the group's shifts of each paid length are what
 //!   its agents' weeks hold, each agent working one *pattern* — so many shifts of each length, at most
-//!   `max_days`, paid hours within `[min_hours, max_hours]` — or idle at [`SHORT_HOUR_PRICE`] per hour of
-//!   its minimum, so an impossible minimum still gives a plan, and a report. Patterns make lengths count:
+//!   `max_days`, paid hours at most `max_hours` — at [`SHORT_HOUR_PRICE`] per hour below its minimum
+//!   (leave credited), so an impossible minimum still gives a plan, and a report. Patterns make lengths count:
 //!   29.5 h cannot be 4 h shifts on 5 days.
 //!
 //! This is the aggregate (group-level) relaxation of the per-agent tour assignment, as in the
@@ -21,8 +21,9 @@
 //! [`Family::WorkforceDays`]: crate::rules::family::Family::WorkforceDays
 //! [`Family::WorkforceHours`]: crate::rules::family::Family::WorkforceHours
 
-use crate::agents::{Agent, When, Window};
+use crate::agents::{Agent, Window};
 use crate::grid::{iso_week, IsoWeek};
+use crate::leave::{days_away, weekdays_off};
 use crate::model::Model;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
@@ -44,10 +45,15 @@ pub struct Group {
     pub min_hours: f64,
     pub max_hours: f64,
     pub max_days: u32,
+    /// Hours a day of leave is credited (the contract's daily share).
+    pub daily_hours: f64,
     /// Agents of the group on leave all day, per date.
     pub away: BTreeMap<NaiveDate, u32>,
     /// Agents of the group off all day every week on a weekday (Monday first).
     pub weekday_off: [u32; 7],
+    /// Days of leave each agent of the group takes per ISO week (parallel to `agents`): leave is
+    /// credited toward the week's minimum hours ([`crate::leave`]).
+    pub leave: Vec<BTreeMap<IsoWeek, u32>>,
 }
 
 impl Group {
@@ -57,6 +63,22 @@ impl Group {
             + self.weekday_off[date.weekday().num_days_from_monday() as usize];
         (self.agents.len() as u32).saturating_sub(away)
     }
+
+    /// The minimum hours in a week of `leave` days of leave, leave credited.
+    pub fn min_hours_with_leave(&self, leave: u32) -> f64 {
+        let credited = f64::from(leave.min(self.max_days)) * self.daily_hours;
+        (self.min_hours - credited).max(0.0)
+    }
+
+    /// How many of the group's agents take each number of leave days in `week`.
+    pub fn by_leave(&self, week: IsoWeek) -> BTreeMap<u32, u32> {
+        let mut out = BTreeMap::new();
+        for leave in &self.leave {
+            *out.entry(leave.get(&week).copied().unwrap_or(0))
+                .or_default() += 1;
+        }
+        out
+    }
 }
 
 /// The workforce in groups, and whether its minimum hours bind.
@@ -65,6 +87,10 @@ pub struct Workforce {
     pub groups: Vec<Group>,
     /// Whether `min_hours` is a hard rule (the model may list it in `[rules] soft`).
     pub min_hours_hard: bool,
+    /// Shifts of a template on a date the agents can work at most, learnt from a roster that left
+    /// some of them open (rest rules and availability the aggregate rows do not see): (template,
+    /// date) → shifts. Shifts beyond a cap are priced as no agent's ([`UNWORKED_SHIFT_PRICE`]).
+    pub caps: BTreeMap<(usize, NaiveDate), u32>,
 }
 
 impl Workforce {
@@ -78,10 +104,20 @@ impl Workforce {
                         && model.shifts[t].channels.iter().all(|c| agent.has_skill(*c))
                 })
                 .collect();
+            let off = weekdays_off(windows, a);
+            let away: Vec<NaiveDate> = days_away(windows, a)
+                .into_iter()
+                .filter(|d| !off[d.weekday().num_days_from_monday() as usize])
+                .collect();
+            let mut leave: BTreeMap<IsoWeek, u32> = BTreeMap::new();
+            for d in &away {
+                *leave.entry(iso_week(*d)).or_default() += 1;
+            }
             let alike = |g: &Group| {
                 g.templates == templates
                     && g.min_hours.to_bits() == agent.min_hours.to_bits()
                     && g.max_hours.to_bits() == agent.max_hours.to_bits()
+                    && g.daily_hours.to_bits() == agent.daily_hours().to_bits()
                     && g.max_days == agent.max_days
             };
             let i = match groups.iter().position(alike) {
@@ -93,27 +129,28 @@ impl Workforce {
                         min_hours: agent.min_hours,
                         max_hours: agent.max_hours,
                         max_days: agent.max_days,
+                        daily_hours: agent.daily_hours(),
                         away: BTreeMap::new(),
                         weekday_off: [0; 7],
+                        leave: Vec::new(),
                     });
                     groups.len() - 1
                 }
             };
             let g = &mut groups[i];
             g.agents.push(a);
-            let off = weekdays_off(windows, a);
+            g.leave.push(leave);
             for (day, is_off) in g.weekday_off.iter_mut().zip(off) {
                 *day += u32::from(is_off);
             }
-            for date in days_away(windows, a) {
-                if !off[date.weekday().num_days_from_monday() as usize] {
-                    *g.away.entry(date).or_default() += 1;
-                }
+            for date in away {
+                *g.away.entry(date).or_default() += 1;
             }
         }
         Workforce {
             groups,
             min_hours_hard: model.rules.is_hard(crate::rules::Rule::MinHours),
+            caps: BTreeMap::new(),
         }
     }
 
@@ -137,10 +174,13 @@ impl Group {
     }
 
     /// Every week one agent of the group may work: how many shifts of each of `lengths`, at most
-    /// `max_days` in all, paid hours within the band (from 0 when the minimum is soft).
-    pub fn patterns(&self, lengths: &[u32], min_hard: bool) -> Vec<Vec<u32>> {
+    /// `max_days` in all and at most `max_hours` paid, each with the hours it leaves below the week's
+    /// minimum with `leave` days of leave (none when the minimum is soft). An idle week stays possible
+    /// at the price of its whole minimum; weeks between idle and the minimum only when no week reaches
+    /// it, so a contract whose minimum the templates cannot reach still works the most it can.
+    pub fn patterns(&self, lengths: &[u32], leave: u32, min_hard: bool) -> Vec<(Vec<u32>, f64)> {
         let min = if min_hard {
-            self.min_hours * 60.0 - 1e-6
+            self.min_hours_with_leave(leave)
         } else {
             0.0
         };
@@ -154,11 +194,19 @@ impl Group {
             &mut counts,
             &mut |c: &[u32]| {
                 let minutes: f64 = c.iter().zip(lengths).map(|(n, l)| f64::from(n * l)).sum();
-                if minutes >= min && minutes <= max {
-                    out.push(c.to_vec());
+                if minutes <= max {
+                    out.push((c.to_vec(), (min - minutes / 60.0 - 1e-9).max(0.0)));
                 }
             },
         );
+        // When the minimum can be met, a week is at least the minimum or idle (priced whole), which
+        // keeps the relaxation tight: partial weeks are only for a minimum no week can reach.
+        if out
+            .iter()
+            .any(|(c, short)| *short == 0.0 && c.iter().any(|n| *n > 0))
+        {
+            out.retain(|(c, short)| *short == 0.0 || c.iter().all(|n| *n == 0));
+        }
         out
     }
 }
@@ -182,34 +230,6 @@ fn fill(
     counts[k] = 0;
 }
 
-/// Dates on which the agent is unavailable all day (a dated `00:00–24:00` window).
-fn days_away(windows: &[Window], a: usize) -> Vec<NaiveDate> {
-    let mut out: Vec<NaiveDate> = windows
-        .iter()
-        .filter(|w| w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60)
-        .filter_map(|w| match w.when {
-            When::Date(d) => Some(d),
-            When::Weekday(_) => None,
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The weekdays (Monday first) on which the agent is off all day every week (a fixed day off).
-fn weekdays_off(windows: &[Window], a: usize) -> [bool; 7] {
-    let mut off = [false; 7];
-    for w in windows {
-        if let When::Weekday(wd) = w.when {
-            if w.agent == a && !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60 {
-                off[wd.num_days_from_monday() as usize] = true;
-            }
-        }
-    }
-    off
-}
-
 /// The ISO weeks of `dates` that lie whole among them.
 pub fn whole_weeks(dates: &[NaiveDate]) -> Vec<IsoWeek> {
     let mut count: BTreeMap<IsoWeek, u32> = BTreeMap::new();
@@ -221,4 +241,62 @@ pub fn whole_weeks(dates: &[NaiveDate]) -> Vec<IsoWeek> {
         .filter(|(_, n)| *n == 7)
         .map(|(w, _)| w)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part_timers(min_hours: f64) -> Group {
+        Group {
+            agents: vec![0, 1],
+            templates: vec![0],
+            min_hours,
+            max_hours: 27.0,
+            max_days: 4,
+            daily_hours: 25.0 / 4.0,
+            away: BTreeMap::new(),
+            weekday_off: [0; 7],
+            leave: vec![BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    #[test]
+    fn a_reachable_minimum_allows_only_weeks_at_the_minimum_or_idle() {
+        // 4 h and 6 h shifts, at most 4 days, 17–27 h: listed by hand, the weeks of at least 17 h are
+        // (4,4,4,6) … and every 0 4 h / n 6 h mix; below 17 h only the idle week, at 17 h short.
+        let weeks = part_timers(17.0).patterns(&[240, 360], 0, true);
+        for (counts, short) in &weeks {
+            let hours = f64::from(counts[0] * 4 + counts[1] * 6);
+            assert!(hours <= 27.0 && counts[0] + counts[1] <= 4);
+            if hours == 0.0 {
+                assert!((short - 17.0).abs() < 1e-6);
+            } else {
+                assert!(hours >= 17.0 && *short == 0.0, "{counts:?}");
+            }
+        }
+        // Brute force over every mix: (a, b) with a + b ≤ 4, 17 ≤ 4a + 6b ≤ 27, plus idle.
+        let expected = (0..=4u32)
+            .flat_map(|a| (0..=4 - a).map(move |b| (a, b)))
+            .filter(|(a, b)| (17..=27).contains(&(4 * a + 6 * b)))
+            .count()
+            + 1;
+        assert_eq!(weeks.len(), expected);
+    }
+
+    #[test]
+    fn an_unreachable_minimum_still_works_the_most_it_can_at_a_price_per_hour_short() {
+        // Only 4 h shifts and 4 days: 16 h at most against a 17 h minimum.
+        let weeks = part_timers(17.0).patterns(&[240], 0, true);
+        let shorts: Vec<(u32, f64)> = weeks.iter().map(|(c, s)| (c[0], *s)).collect();
+        assert_eq!(shorts.len(), 5);
+        for (n, short) in shorts {
+            assert!((short - (17.0 - 4.0 * f64::from(n))).abs() < 1e-6);
+        }
+        // Two days of leave (6.25 h each) leave 4.5 h owed: two 4 h shifts or more meet it.
+        let with_leave = part_timers(17.0).patterns(&[240], 2, true);
+        assert!(with_leave
+            .iter()
+            .all(|(c, s)| (c[0] >= 2 && *s == 0.0) || c[0] == 0));
+    }
 }

@@ -6,6 +6,7 @@ use super::page::Section;
 use super::{escape, ReportInput};
 use crate::grid::{iso_week, IsoWeek};
 use crate::roster::Roster;
+use crate::rules::Rule;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -66,8 +67,7 @@ pub(crate) fn section(input: &ReportInput<'_>, roster: &Roster) -> Section {
                     .map(|s| s.paid_hours())
                     .sum();
                 let judged = *n == 7;
-                let miss =
-                    judged && (paid + 1e-9 < agent.min_hours || paid > agent.max_hours + 1e-9);
+                let miss = judged && outside_band(roster, a, *w);
                 if judged {
                     full_weeks.0 += paid;
                     full_weeks.1 += 1;
@@ -79,12 +79,23 @@ pub(crate) fn section(input: &ReportInput<'_>, roster: &Roster) -> Section {
             body.push_str("</tr>\n");
         }
     }
-    body.push_str("</tbody>\n</table>\n<p class=\"muted\">Paid hours rostered per ISO week; red: outside the agent's band in a week the period covers whole. The bar compares the mean over whole weeks with the contract (blue up to the contract, orange beyond, red when short).</p>\n");
+    body.push_str("</tbody>\n</table>\n<p class=\"muted\">Paid hours rostered per ISO week; red: outside the agent's band in a week the period covers whole (leave credited toward the minimum). The bar compares the mean over whole weeks with the contract (blue up to the contract, orange beyond, red when short).</p>\n");
     Section {
         id: "contract-hours",
         heading: "Contract hours".into(),
         body,
     }
+}
+
+/// Whether the roster breaks agent `a`'s weekly band in `week`: read from its own violations, so the
+/// page and the summary agree (leave is credited toward the minimum, see [`crate::leave`]).
+fn outside_band(roster: &Roster, a: usize, week: IsoWeek) -> bool {
+    let prefix = format!("week {}:", week.1);
+    roster.violations.iter().any(|v| {
+        v.agent == Some(a)
+            && matches!(v.rule, Rule::MinHours | Rule::MaxHours)
+            && v.detail.starts_with(&prefix)
+    })
 }
 
 /// A bar of the mean weekly paid hours over whole weeks against the contract.
