@@ -1,8 +1,10 @@
 //! `cargo bench --bench blend`: the blended example (`models/helsinki-blended.toml`, voice and e-mail in
 //! one pool) against separate staffing of the same files. Prints the blended requirements' time for the
 //! week of 4 channels (median of 5, goal ≤ 1 s), both shift plans, their simulation (200 replications,
-//! goal ≤ 10 s for the blended check) and the side-by-side comparison. `VUORO_BLEND_RESERVE=r` overrides
-//! the pool's reserve; `VUORO_BLEND_REPS=n` the replications.
+//! goal ≤ 10 s for the blended check) and the side-by-side comparison, and the live channel's simulated
+//! service level per day. `VUORO_BLEND_RESERVE=r` fixes the pool's reserve at `r` (no reserve by load);
+//! `VUORO_BLEND_REPS=n` sets the replications; `VUORO_BLEND_SCALE=voice,email` multiplies the two
+//! channels' volumes (a different week: e.g. `1.25,0.8`).
 
 use std::path::Path;
 use std::time::Instant;
@@ -75,8 +77,12 @@ fn main() {
         .and_then(|r| r.parse().ok())
     {
         model.pools[0].reserve = r;
+        model.pools[0].by_load = false;
     }
-    let forecast = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("forecast");
+    let mut forecast = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("forecast");
+    if let Ok(scale) = std::env::var("VUORO_BLEND_SCALE") {
+        forecast = scaled(&forecast, &scale);
+    }
     let read =
         read_forecast(Path::new("f.csv"), &forecast, &model, Period::default()).expect("valid");
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
@@ -100,11 +106,42 @@ fn main() {
     );
     print!("{}", blend_summary(&cmp));
     for (label, sim) in [("separate", &separate.2), ("blended", &blended.2)] {
-        let worst = sim.channels[pool.live]
+        let days: Vec<String> = sim.channels[pool.live]
             .periods
             .iter()
-            .filter_map(|(p, f)| Some((*p, f.service_level?.mean)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        println!("{label}: worst period of the live channel {worst:?}");
+            .filter_map(|(p, f)| {
+                let sl = f.service_level?.mean;
+                let ab = f.p_abandon?.mean;
+                Some(format!("{p:?} {:.1} % ({:.1} %)", 100.0 * sl, 100.0 * ab))
+            })
+            .collect();
+        println!(
+            "{label}: live SL (abandonment) per period: {}",
+            days.join("; ")
+        );
     }
+}
+
+/// The forecast with the voice and e-mail volumes multiplied by `"v,e"`.
+fn scaled(csv: &str, scale: &str) -> String {
+    let factors: Vec<f64> = scale.split(',').filter_map(|f| f.parse().ok()).collect();
+    let (v, e) = (
+        factors.first().copied().unwrap_or(1.0),
+        factors.get(1).copied().unwrap_or(1.0),
+    );
+    println!("forecast scaled: voice × {v}, email × {e}");
+    csv.lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let factor = match cells.first() {
+                Some(&"voice") => v,
+                Some(&"email") => e,
+                _ => return format!("{line}\n"),
+            };
+            match cells.get(2).and_then(|c| c.parse::<f64>().ok()) {
+                Some(volume) => format!("{},{},{:.3}\n", cells[0], cells[1], volume * factor),
+                None => format!("{line}\n"),
+            }
+        })
+        .collect()
 }

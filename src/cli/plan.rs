@@ -8,7 +8,7 @@ use super::solver::SolverArgs;
 use super::summary::{print, FormatArgs};
 use super::write::check_out_folder;
 use super::{read_input, Failure};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use vuoro::agents::{read_agents, read_availability, Agent, Window};
@@ -29,7 +29,7 @@ use vuoro::report::schedule::{coverage_csv, shifts_csv};
 use vuoro::report::summary_json;
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{Options, Roster};
-use vuoro::schedule::{schedule, Goal, ShiftPlan};
+use vuoro::schedule::{schedule_for, Goal, ShiftPlan, Workforce};
 use vuoro::simulate::SimOptions;
 
 const EXAMPLES: &str = "\
@@ -223,6 +223,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
             &args,
             &model,
             (&demand, &plan),
+            &Workforce::new(&model, &agents, &windows),
             replications,
         )?),
         None => None,
@@ -353,11 +354,13 @@ pub(crate) fn warn_pool_goal(model: &Model, goal: Goal) {
     }
 }
 
-/// `--compare`: the separate shift plan of the same files, and both plans simulated side by side.
+/// `--compare`: the separate shift plan of the same files (the same agents: both plans are
+/// workforce-aware), and both plans simulated side by side.
 fn compare_separate(
     args: &PlanArgs,
     model: &Model,
     blended: (&Demand, &ShiftPlan),
+    workforce: &Workforce,
     replications: u32,
 ) -> Result<String, Failure> {
     if model.pools.is_empty() {
@@ -379,8 +382,15 @@ fn compare_separate(
         Demand::from_requirements(&apart, &requirements_of(&apart, &args.forecast, period)?);
     let choice = args.solver.choice()?;
     let mut progress = |m: &str| eprintln!("vuoro plan (separate): {m}");
-    let plan = schedule(&apart, &demand, args.solver.goal(), &choice, &mut progress)
-        .map_err(|e| Failure::schedule(&args.model, e))?;
+    let plan = schedule_for(
+        &apart,
+        &demand,
+        args.solver.goal(),
+        &choice,
+        Some(workforce),
+        &mut progress,
+    )
+    .map_err(|e| Failure::schedule(&args.model, e))?;
     let options = SimOptions {
         replications,
         threads: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
@@ -397,5 +407,73 @@ fn compare_separate(
     for c in &comparisons {
         out.push_str(&blend_summary(c));
     }
+    out.push_str(&contract_note(workforce, &plan, blended.1));
     Ok(out)
+}
+
+/// Whether the agents' contracts, not demand, set the paid hours of the two plans: both are planned for
+/// the same agents, whose minimum weekly hours are paid whatever the staffing needs.
+fn contract_note(workforce: &Workforce, separate: &ShiftPlan, blended: &ShiftPlan) -> String {
+    let minimum: f64 = workforce
+        .groups
+        .iter()
+        .map(|g| g.agents.len() as f64 * g.min_hours)
+        .sum();
+    // Minimum hours hold in whole ISO weeks only.
+    let mut days: Vec<chrono::IsoWeek> = separate
+        .evaluation
+        .channels
+        .first()
+        .map(|c| c.days.iter().map(|(d, _)| d.iso_week()).collect())
+        .unwrap_or_default();
+    days.dedup();
+    let weeks = days
+        .iter()
+        .filter(|w| {
+            separate.evaluation.channels[0]
+                .days
+                .iter()
+                .filter(|(d, _)| d.iso_week() == **w)
+                .count()
+                == 7
+        })
+        .count() as f64;
+    let beyond = |p: &ShiftPlan| {
+        let hours = p.evaluation.grid.interval_hours();
+        p.evaluation
+            .channels
+            .iter()
+            .map(|c| c.period.over * hours)
+            .sum::<f64>()
+    };
+    // What the agents are paid at least: the plan's hours, or their contracts' minimum in whole weeks.
+    let floor = if workforce.min_hours_hard {
+        minimum * weeks
+    } else {
+        0.0
+    };
+    let paid = |p: &ShiftPlan| p.paid_hours().max(floor);
+    let (apart, pooled) = (paid(separate), paid(blended));
+    let saving = if apart > 0.0 {
+        100.0 * (1.0 - pooled / apart)
+    } else {
+        0.0
+    };
+    let bound: Vec<&str> = [("separate", separate), ("blended", blended)]
+        .into_iter()
+        .filter(|(_, p)| p.paid_hours() < floor - 0.5)
+        .map(|(name, _)| name)
+        .collect();
+    let mut out = format!(
+        "both plans are for the agents of --agents: their contracts' minimum hours add up to {minimum:.1} h a week ({weeks} whole week(s) in the period); paid at least (plan or contracts' minimum): separate {apart:.1} h, blended {pooled:.1} h — blending saves {saving:.1} % of pay; agent-hours on shift beyond the requirement: separate {:.1}, blended {:.1}\n",
+        beyond(separate),
+        beyond(blended),
+    );
+    if !bound.is_empty() {
+        out.push_str(&format!(
+            "the contracts bind the {} plan: it plans fewer hours than the agents' minimum, so agents are left below it (the roster lists them) or paid for time without work\n",
+            bound.join(" and ")
+        ));
+    }
+    out
 }

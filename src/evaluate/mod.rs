@@ -186,12 +186,12 @@ pub fn evaluate(model: &Model, demand: &Demand, staffing: &Staffing) -> Evaluati
 
 /// Evaluates agents working each channel per interval (`working[c][t]`, on shift and off break).
 pub fn evaluate_working(model: &Model, demand: &Demand, working: &[Vec<f64>]) -> Evaluation {
-    let channels = demand
+    let mut channels: Vec<Vec<IntervalFigures>> = demand
         .channels
         .iter()
         .enumerate()
         .map(|(c, ch)| {
-            let intervals: Vec<IntervalFigures> = (0..demand.grid.len())
+            (0..demand.grid.len())
                 .map(|t| IntervalFigures {
                     open: ch.open[t],
                     required: ch.required[t],
@@ -202,13 +202,33 @@ pub fn evaluate_working(model: &Model, demand: &Demand, working: &[Vec<f64>]) ->
                         interval_kpis(model, c, load, working[c][t] * ch.productive_share)
                     }),
                 })
-                .collect();
-            channel_evaluation(model, &demand.grid, c, intervals)
+                .collect()
         })
         .collect();
+    pooled(model, demand, &mut channels);
     Evaluation {
         grid: demand.grid.clone(),
-        channels,
+        channels: channels
+            .into_iter()
+            .enumerate()
+            .map(|(c, intervals)| channel_evaluation(model, &demand.grid, c, intervals))
+            .collect(),
+    }
+}
+
+/// A blended pool's live channel is judged with the pool's agents and the deferred work they take
+/// ([`crate::requirements::pool::pooled_live_kpis`]), not as if every pool agent only took calls.
+fn pooled(model: &Model, demand: &Demand, channels: &mut [Vec<IntervalFigures>]) {
+    for pool in &model.pools {
+        let productive: Vec<f64> = (0..demand.grid.len())
+            .map(|t| pool.channels().map(|c| channels[c][t].productive).sum())
+            .collect();
+        let kpis = crate::requirements::pool::pooled_live_kpis(model, pool, demand, &productive);
+        for (row, k) in channels[pool.live].iter_mut().zip(kpis) {
+            if let (Some(_), Some(k)) = (row.kpis, k) {
+                row.kpis = Some(k);
+            }
+        }
     }
 }
 

@@ -8,15 +8,21 @@
 //! (non-preemptive). Bhulai & Koole show a threshold on idle agents is optimal (or nearly so) when
 //! live contacts have a waiting-time target and deferred work is to be maximised. While the live channel
 //! is closed nothing is held in reserve.
+//!
+//! With `reserve_by_load` (the default) the threshold depends on the interval: the smallest reserve, at
+//! least `reserve`, under which the live targets still hold with deferred work always waiting, in the
+//! backlog chain of [`crate::queueing::blend`] at the interval's forecast and staffing. Still a threshold
+//! policy of Bhulai & Koole in every interval; the threshold rises where the phones are busy, so e-mail
+//! waits (within its window) for quieter intervals instead of taking agents from a peak.
 
 use super::checker::Checker;
 use super::raw::RawPool;
 use super::{Channel, ChannelKind};
 use toml::Spanned;
 
-/// The reserve when the model gives none: idle agents kept free for live contacts while deferred work
-/// waits. Chosen from the simulated shipped week (see the README's "Blended pools").
-pub const DEFAULT_RESERVE: u32 = 3;
+/// The reserve when the model gives none: with the reserve by load, the least reserve of any interval
+/// (the load raises it where needed: see the README's "Blended pools").
+pub const DEFAULT_RESERVE: u32 = 1;
 
 /// A validated pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +32,11 @@ pub struct Pool {
     pub live: usize,
     /// Indices of the deferred channels, in the order the pool lists them.
     pub deferred: Vec<usize>,
-    /// Deferred work starts only while more than this many agents of the pool are idle.
+    /// Deferred work starts only while more than this many agents of the pool are idle (with
+    /// `by_load`, at least this many).
     pub reserve: u32,
+    /// The reserve rises per interval until the live targets hold (see the module docs).
+    pub by_load: bool,
 }
 
 impl Pool {
@@ -79,6 +88,7 @@ pub(crate) fn validate_pools(
                 live,
                 deferred,
                 reserve,
+                by_load: p.reserve_by_load.unwrap_or(true),
             });
         }
     }

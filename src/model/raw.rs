@@ -227,4 +227,5 @@ pub(crate) struct RawPool {
     pub(crate) name: Spanned<String>,
     pub(crate) channels: Spanned<Vec<Spanned<String>>>,
     pub(crate) reserve: Option<Spanned<i64>>,
+    pub(crate) reserve_by_load: Option<bool>,
 }

@@ -60,8 +60,14 @@ pub fn at_fractional(
     } else {
         a
     };
+    mix_levels(&a, &b, w, convention)
+}
+
+/// The figures of `⌊p⌋` agents (`a`) for part `1 − w` of the interval and `⌊p⌋ + 1` (`b`) for part
+/// `w`, mixed as [`at_fractional`] does (also used for a blended pool's live channel).
+pub fn mix_levels(a: &Kpis, b: &Kpis, w: f64, convention: SlConvention) -> IntervalKpis {
     let mix = |x: f64, y: f64| x + w * (y - x);
-    let (da, db) = (denominator(&a, convention), denominator(&b, convention));
+    let (da, db) = (denominator(a, convention), denominator(b, convention));
     let within = mix(
         a.service_level.get(convention) * da,
         b.service_level.get(convention) * db,

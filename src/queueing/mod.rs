@@ -18,6 +18,7 @@
 //! assert!((staffing.fractional_agents - 13.05).abs() < 0.01);
 //! ```
 
+pub mod blend;
 pub mod chat;
 mod erlang_a;
 mod erlang_b;
@@ -29,7 +30,7 @@ mod scaled;
 pub mod staffing;
 
 pub use chat::Concurrency;
-pub use fractional::{at_fractional, concave_from, IntervalKpis};
+pub use fractional::{at_fractional, concave_from, mix_levels, IntervalKpis};
 pub use kpi::{Kpis, ServiceLevels, SlConvention, SL_CONVENTION_NAMES};
 pub use queue::Queue;
 pub use staffing::{ceil_tolerant, required_agents, Shrinkage, Staffing, StaffingError, Targets};

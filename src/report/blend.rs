@@ -127,8 +127,9 @@ fn pct(e: Option<f64>) -> String {
 /// The comparison as a terminal table.
 pub fn blend_summary(cmp: &BlendComparison) -> String {
     let mut out = format!(
-        "pool '{}' (reserve {}): separate vs blended, simulated\n",
-        cmp.pool.name, cmp.pool.reserve
+        "pool '{}' ({}): separate vs blended, simulated\n",
+        cmp.pool.name,
+        reserve_words(&cmp.pool)
     );
     let rows: [(&str, Row); 6] = [
         ("paid hours", Box::new(|s| format!("{:.1}", s.paid_hours))),
@@ -216,10 +217,10 @@ pub fn pool_notes(model: &Model) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "pool '{}' ({}): replayed together, live first, deferred work started only while more than {} agent(s) are idle; occupancy of its channels is their share of the pool's time",
+            "pool '{}' ({}): replayed together, live first, deferred work started only while more idle agents than the {}; occupancy of its channels is their share of the pool's time",
             p.name,
             names.join(", "),
-            p.reserve
+            reserve_words(p)
         );
     }
     out
@@ -236,14 +237,24 @@ pub fn pool_plan_notes(model: &Model) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "pool '{}': {}'s rows carry the pool's requirement (live first, then {} in idle time above a reserve of {}); {} need nobody of their own; the {} figures above count every pool agent as free for it: `vuoro simulate` (or plan --compare) gives the blended figures",
+            "pool '{}': {}'s rows carry the pool's requirement (live first, then {} in idle time above the {}); {} need nobody of their own; the {} service figures above are the pool's agents with {} assumed always waiting (the threshold policy's backlog regime: a floor, callers fare better when it runs dry); `vuoro simulate` (or plan --compare) replays the policy exactly",
             p.name,
             model.channels[p.live].name,
             deferred.join(", "),
-            p.reserve,
+            reserve_words(p),
             deferred.join(", "),
-            model.channels[p.live].name
+            model.channels[p.live].name,
+            deferred.join(", ")
         );
     }
     out
+}
+
+/// The pool's reserve in words: "reserve 3", or "reserve by load, at least 1".
+pub fn reserve_words(pool: &Pool) -> String {
+    if pool.by_load {
+        format!("reserve by load, at least {}", pool.reserve)
+    } else {
+        format!("reserve {}", pool.reserve)
+    }
 }

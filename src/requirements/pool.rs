@@ -2,30 +2,26 @@
 //!
 //! # Live side: the threshold policy with a backlog
 //! While deferred work waits, the pool's agents are busy except for at most `r = reserve` idle ones (an
-//! agent freed above the reserve starts a deferred item). Counting `j = r − idle` while some agents are
-//! idle and `j = r + queue` once all are busy, live arrivals (rate `λ`) raise `j` and completions lower it.
-//! With every agent busy the next completion comes at rate `M = a·μ_live + (n − a)·μ_deferred` (`a` live
-//! Erlangs, the other agents on deferred items: the non-preemptive residual of deferred work is what a
-//! waiting caller waits for). Taking `M` for every state gives a geometric chain,
-//! `P(j) = (1 − ρ) ρ^j` with `ρ = λ / M`, hence
+//! agent freed above the reserve starts a deferred item). The live channel's figures in that regime come
+//! from the backlog chain of [`crate::queueing::blend`] (Bhulai & Koole 2003, "A queueing model for call
+//! blending in call centers", IEEE TAC 48(8); Koole, *Call Center Optimization*, 2013): idle states below
+//! an Erlang A waiting room served at the all-busy completion rate, and the agents it leaves for deferred
+//! work. When the backlog runs dry the pool is the live channel's own queue at `n` agents (Erlang A/C).
 //!
-//! * `P(wait) = ρ^r` (all busy at arrival, PASTA),
-//! * a waiting caller's wait `≈ Exp(γ)`, `γ = M − λ`, and with patience `Exp(θ)`:
-//!   `P(abandon) = ρ^r · θ / (γ + θ)`, `SL(T) = 1 − ρ^r + ρ^r · γ / (γ + θ) · (1 − e^{−(γ + θ) T})`,
-//! * idle agents `E[I] = r − ρ (1 − ρ^r) / (1 − ρ)`, so deferred work gets `n − a (1 − P(abandon)) − E[I]`
-//!   agents.
+//! * **Reserve by load** (the default): each interval's reserve is the smallest, at least the pool's,
+//!   whose backlog chain meets every live target with the model-error allowances ([`SL_ALLOWANCE`]). The
+//!   live targets then hold whether or not deferred work waits, and an interval at `n` agents takes
+//!   `x(n) = 0.85 · c(n)` of deferred work, `c(n)` the chain's deferred agents (0.85 keeps the backlog
+//!   stable). A busy interval gets a high reserve and little deferred work: e-mail waits, within its
+//!   window, for quieter intervals.
+//! * **Fixed reserve**: if deferred work keeps the spare capacity `c(n)` busy a share `p` of the time, the
+//!   live figures are the mixture `p^κ · backlog + (1 − p^κ) · plain` (regimes weighted by time as in Gans
+//!   & Zhou 2003, Oper. Res. 51(2); κ = [`CALIBRATION`] for arrivals meeting the backlog less often than
+//!   its time share), so `x(n) = c(n) · min(0.85, s^{1/κ})`, `s` the largest mixture share that meets
+//!   the targets.
 //!
-//! This is the infinite-backlog regime of Bhulai & Koole (2003, "A queueing model for call blending in
-//! call centers", IEEE TAC 48(8)), simplified to one completion rate as in Koole's *Call Center
-//! Optimization* (2013, on blending). When the backlog runs dry the pool is the live channel's own queue
-//! at `n` agents (Erlang A/C). If deferred work keeps the pool's spare capacity `c(n)` busy a share
-//! `p = x / c(n)` of the time, the live figures are taken as the mixture `p · backlog + (1 − p) · plain`
-//! (the regimes weighted by time, as in Gans & Zhou 2003, "A call-routing problem with service-level
-//! constraints", Oper. Res. 51(2), where the deferred class fills the idle time left by the live one).
-//! The most deferred work an interval takes at `n` agents is therefore
-//! `x(n) = c(n) · min(1, (SL_plain − target) / (SL_plain − SL_backlog))` (likewise for the abandonment
-//! cap), and never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the
-//! policy exactly and is the check (README, "Blended pools").
+//! Never below the live channel's own requirement. The simulator ([`crate::simulate`]) runs the policy
+//! exactly and is the check (README, "Blended pools").
 //!
 //! # Deferred side: a cumulative check across intervals
 //! With `U(k)` the deferred work released by boundary `k` and `D(k)` the work due by then (each channel's
@@ -36,11 +32,13 @@
 //! only where the backward bound would otherwise be missed. While the live channel is closed the pool
 //! keeps no reserve and every agent works deferred items.
 
+use super::demand::Demand;
 use super::pool_fill::{fill, Levels, Piece};
 use super::{on_shift_requirement, ChannelRequirements};
 use crate::model::pool::Pool;
 use crate::model::{ChannelKind, Model};
-use crate::queueing::{SlConvention, Targets};
+use crate::queueing::blend::{backlog_regime, Backlog};
+use crate::queueing::{mix_levels, IntervalKpis, Kpis, Targets};
 
 /// One interval of a pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,79 +71,6 @@ struct LiveLoad {
     handle_s: f64,
     /// The channel's own requirement (productive agents).
     plain: u64,
-}
-
-/// The threshold policy's steady state with a deferred backlog (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BlendState {
-    pub p_wait: f64,
-    pub p_abandon: f64,
-    /// Service level within `threshold_s` under the offered convention, and the others.
-    pub service_level: f64,
-    pub answered_within: f64,
-    pub abandoned_within: f64,
-    /// Mean wait of all arrivals (seconds).
-    pub mean_wait_s: f64,
-    /// Agents left for deferred work (may be fractional).
-    pub deferred_agents: f64,
-}
-
-/// The threshold policy at `n` productive agents with reserve `reserve`; `None` when the live channel
-/// alone overloads the pool.
-pub fn blend_state(
-    n: u64,
-    reserve: u32,
-    live: (f64, f64),
-    deferred_handle_s: f64,
-    patience_s: Option<f64>,
-    threshold_s: f64,
-) -> Option<BlendState> {
-    let (rate, handle_s) = live;
-    let a = rate * handle_s;
-    let n = n as f64;
-    if a >= n {
-        return None;
-    }
-    let completions = a / handle_s + (n - a) / deferred_handle_s;
-    let rho = rate / completions;
-    let r = f64::from(reserve);
-    let p_wait = rho.powf(r);
-    let gamma = completions - rate;
-    let theta = patience_s.map_or(0.0, |p| 1.0 / p);
-    let p_abandon = p_wait * theta / (gamma + theta);
-    let within_wait = 1.0 - (-(gamma + theta) * threshold_s).exp();
-    let answered_within = 1.0 - p_wait + p_wait * gamma / (gamma + theta) * within_wait;
-    let abandoned_within = p_wait * theta / (gamma + theta) * within_wait;
-    let idle = if (1.0 - rho).abs() < 1e-12 {
-        r / 2.0
-    } else {
-        r - rho * (1.0 - p_wait) / (1.0 - rho)
-    };
-    Some(BlendState {
-        p_wait,
-        p_abandon,
-        service_level: answered_within,
-        answered_within,
-        abandoned_within,
-        mean_wait_s: p_wait / (gamma + theta),
-        deferred_agents: (n - a * (1.0 - p_abandon) - idle).max(0.0),
-    })
-}
-
-impl BlendState {
-    /// The service level under a convention.
-    pub fn level(&self, convention: SlConvention) -> f64 {
-        match convention {
-            SlConvention::Offered => self.answered_within,
-            SlConvention::Answered => self.answered_within / (1.0 - self.p_abandon).max(1e-12),
-            SlConvention::ExclAbandonWithin => {
-                self.answered_within / (1.0 - self.abandoned_within).max(1e-12)
-            }
-            SlConvention::WaitWithin | SlConvention::Virtual => {
-                self.answered_within + self.abandoned_within
-            }
-        }
-    }
 }
 
 /// The pool's deferred work as pieces with windows, per deferred channel its open intervals, the work
@@ -256,7 +181,8 @@ fn live_loads(model: &Model, channels: &[ChannelRequirements], pool: &Pool) -> V
 }
 
 /// Most deferred work (agent-seconds) `n` productive agents take in an interval with the live targets
-/// still met under the time-weighted mixture of the two regimes (see the module docs).
+/// still met (see the module docs): with a reserve by load, the backlog regime at the interval's reserve;
+/// with a fixed reserve, the time-weighted mixture of the two regimes.
 fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
     if !live.open || live.rate <= 0.0 {
         let reserve = if live.open {
@@ -266,14 +192,13 @@ fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
         };
         return n.saturating_sub(reserve) as f64 * ctx.interval_s;
     }
-    let Some(backlog) = blend_state(
-        n,
-        pool.reserve,
-        (live.rate, live.handle_s),
-        ctx.deferred_handle_s,
-        ctx.patience_s,
-        ctx.targets.threshold_s,
-    ) else {
+    if pool.by_load {
+        let reserve = ctx.reserve(pool, live, n);
+        return ctx.backlog(live, n, reserve).map_or(0.0, |b| {
+            MAX_BACKLOG_SHARE * b.deferred_agents * ctx.interval_s
+        });
+    }
+    let Some(backlog) = ctx.backlog(live, n, pool.reserve) else {
         return 0.0;
     };
     let plain = ctx
@@ -287,7 +212,7 @@ fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
     if let Some(target) = t.service_level {
         let (good, bad) = (
             plain.service_level.get(t.convention),
-            backlog.level(t.convention),
+            backlog.service_level.get(t.convention),
         );
         share = share.min(mix_share(good, bad, target, true));
     }
@@ -295,16 +220,15 @@ fn capacity(pool: &Pool, live: &LiveLoad, n: u64, ctx: &Context) -> f64 {
         share = share.min(mix_share(plain.p_abandon, backlog.p_abandon, cap, false));
     }
     if let Some(cap) = t.max_asa_s {
-        let answered = |p: f64| (1.0 - p).max(1e-12);
         share = share.min(mix_share(
             plain.asa_answered_s,
-            backlog.mean_wait_s / answered(backlog.p_abandon),
+            backlog.asa_answered_s,
             cap,
             false,
         ));
     }
-    // Live arrivals meet the backlog regime less often than its time share `p` (deferred work starts
-    // when the live queue is quiet): `p^κ` of them, κ fitted by simulation (see `CALIBRATION`).
+    // Live arrivals meet the backlog regime less often than its time share (deferred work starts when
+    // the live queue is quiet): `p^κ` of them, κ fitted by simulation (see `CALIBRATION`).
     let p = share
         .max(0.0)
         .powf(1.0 / CALIBRATION)
@@ -347,7 +271,35 @@ struct Context<'a> {
     targets: Targets,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of `pool` for a demand: the live channel's targets and patience, and the mean handle
+    /// time of the pool's deferred items over the period (as [`pool_requirements`] takes it).
+    fn of(model: &'a Model, pool: &Pool, demand: &Demand) -> Option<Context<'a>> {
+        let channel = &model.channels[pool.live];
+        let ChannelKind::Immediate {
+            patience_s,
+            targets,
+            ..
+        } = &channel.kind
+        else {
+            return None;
+        };
+        let (mut work, mut items) = (0.0, 0.0);
+        for &c in &pool.deferred {
+            for load in demand.channels[c].load.iter().flatten() {
+                work += load.volume * load.handle_s;
+                items += load.volume;
+            }
+        }
+        Some(Context {
+            channel,
+            interval_s: model.interval_s(),
+            deferred_handle_s: if items > 0.0 { work / items } else { 1.0 },
+            patience_s: *patience_s,
+            targets: *targets,
+        })
+    }
+
     /// The live channel's own queue in an interval.
     fn queue(&self, live: &LiveLoad) -> Option<crate::queueing::Queue> {
         let load = super::demand::Load {
@@ -356,6 +308,149 @@ impl Context<'_> {
         };
         super::queue_of(self.channel, load, self.interval_s).map(|q| q.0)
     }
+
+    /// The backlog regime at `n` agents and reserve `reserve` (`None`: no deferred work starts).
+    fn backlog(&self, live: &LiveLoad, n: u64, reserve: u32) -> Option<Backlog> {
+        backlog_regime(
+            n,
+            reserve,
+            (live.rate, live.handle_s),
+            self.deferred_handle_s,
+            self.patience_s,
+            self.targets.threshold_s,
+        )
+    }
+
+    /// The interval's reserve by load: the smallest reserve, at least the pool's, whose backlog regime
+    /// meets every live target with the model-error allowance (see [`SL_ALLOWANCE`]); `n` (no deferred
+    /// work while the live channel is open) when none does.
+    fn reserve(&self, pool: &Pool, live: &LiveLoad, n: u64) -> u32 {
+        if !live.open || live.rate <= 0.0 {
+            return pool.reserve;
+        }
+        let t = &self.targets;
+        let cap = u32::try_from(n).unwrap_or(u32::MAX);
+        (pool.reserve..cap)
+            .find(|&r| {
+                let Some(b) = self.backlog(live, n, r) else {
+                    return false;
+                };
+                t.service_level
+                    .is_none_or(|target| b.service_level.get(t.convention) >= target + SL_ALLOWANCE)
+                    && t.max_abandon
+                        .is_none_or(|c| b.p_abandon <= c - ABANDON_ALLOWANCE)
+                    && t.max_asa_s
+                        .is_none_or(|c| b.asa_answered_s <= c * (1.0 - ASA_ALLOWANCE))
+            })
+            .unwrap_or(cap.max(pool.reserve))
+    }
+}
+
+/// Model-error allowances of the reserve by load: the backlog chain is up to about 4 points optimistic
+/// on the service level and 1 point on abandonment against the exact policy simulated
+/// ([`crate::queueing::blend`]), so the reserve is chosen to meet each target with room to spare.
+pub const SL_ALLOWANCE: f64 = 0.03;
+pub const ABANDON_ALLOWANCE: f64 = 0.005;
+pub const ASA_ALLOWANCE: f64 = 0.1;
+
+/// The live channel's figures per interval for a staffing of the pool, as the summary and
+/// `coverage.csv` show them: `productive[t]` agents of the pool (every pool channel's productive agents,
+/// added up), deferred work assumed always waiting while the live channel is open — the backlog regime of
+/// [`crate::queueing::blend`] at the interval's reserve, a floor for what callers get (when the backlog
+/// runs dry the pool is the live channel's own queue, which serves them better). An interval whose
+/// reserve keeps every agent for calls is the live channel's own queue. `None` (the evaluator's own
+/// figures stand) where the live channel is closed or has no load, and everywhere when the pool has no
+/// deferred work in the period; `⌊p⌋` and `⌈p⌉` agents are mixed as everywhere else
+/// ([`crate::queueing::mix_levels`]).
+pub fn pooled_live_kpis(
+    model: &Model,
+    pool: &Pool,
+    demand: &Demand,
+    productive: &[f64],
+) -> Vec<Option<IntervalKpis>> {
+    let deferred_work = pool.deferred.iter().any(|&c| {
+        demand.channels[c]
+            .load
+            .iter()
+            .flatten()
+            .any(|l| l.volume > 0.0)
+    });
+    let ctx = Context::of(model, pool, demand).filter(|_| deferred_work);
+    let Some(ctx) = ctx else {
+        return vec![None; productive.len()];
+    };
+    let live = &demand.channels[pool.live];
+    let interval_s = model.interval_s();
+    (0..productive.len())
+        .map(|t| {
+            let load = live.load[t].filter(|_| live.open[t])?;
+            let interval = LiveLoad {
+                open: true,
+                rate: load.volume / interval_s,
+                handle_s: load.handle_s,
+                plain: 0,
+            };
+            let queue = ctx.queue(&interval)?;
+            let t_s = ctx.targets.threshold_s;
+            let p = productive[t].max(0.0);
+            let lo = p.floor();
+            let w = p - lo;
+            // The simulator's reserve: chosen for `⌊p⌋`, kept while `⌈p⌉` agents work.
+            let reserve = if pool.by_load {
+                ctx.reserve(pool, &interval, lo as u64)
+            } else {
+                pool.reserve
+            };
+            let level = |n: u64| -> Kpis {
+                let plain = queue.evaluate(n, t_s);
+                match ctx.backlog(&interval, n, reserve) {
+                    Some(b) => Kpis {
+                        p_wait: b.p_wait,
+                        p_abandon: b.p_abandon,
+                        service_level: b.service_level,
+                        asa_answered_s: b.asa_answered_s,
+                        asa_all_s: b.asa_all_s,
+                        occupancy: 1.0 - b.idle / n as f64,
+                        ..plain
+                    },
+                    None => plain,
+                }
+            };
+            let a = level(lo as u64);
+            let b = if w > 1e-9 { level(lo as u64 + 1) } else { a };
+            Some(mix_levels(&a, &b, w, ctx.targets.convention))
+        })
+        .collect()
+}
+
+/// The reserve of each interval for a staffing: `productive[t]` agents of the pool (the simulator works
+/// `⌊p⌋` and `⌈p⌉` in turn; the reserve is chosen for `⌊p⌋`). A fixed reserve is the pool's in every
+/// interval. Deterministic: a function of the model, the forecast and the staffing only.
+pub fn reserves(model: &Model, pool: &Pool, demand: &Demand, productive: &[f64]) -> Vec<u32> {
+    let n = productive.len();
+    if !pool.by_load {
+        return vec![pool.reserve; n];
+    }
+    let Some(ctx) = Context::of(model, pool, demand) else {
+        return vec![pool.reserve; n];
+    };
+    let interval_s = model.interval_s();
+    let live = &demand.channels[pool.live];
+    (0..n)
+        .map(|t| {
+            let load = live.load[t].unwrap_or(super::demand::Load {
+                volume: 0.0,
+                handle_s: 1.0,
+            });
+            let interval = LiveLoad {
+                open: live.open[t],
+                rate: load.volume / interval_s,
+                handle_s: load.handle_s,
+                plain: 0,
+            };
+            ctx.reserve(pool, &interval, productive[t].max(0.0).floor() as u64)
+        })
+        .collect()
 }
 
 /// Largest pool staffing searched per interval: beyond it the interval keeps the live requirement.

@@ -330,12 +330,13 @@ fn units(model: &Model, demand: &Demand, ev: &Evaluation) -> Vec<Unit> {
         staffing.productive = (0..staffing.productive.len())
             .map(|t| members.iter().map(|m| m.productive[t]).sum())
             .collect();
+        let reserves = crate::requirements::pool::reserves(model, p, demand, &staffing.productive);
         units.push(Unit::Pool(
             channels,
             PoolInput {
                 members,
                 staffing,
-                reserve: p.reserve,
+                reserves,
             },
         ));
     }
