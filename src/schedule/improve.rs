@@ -87,6 +87,11 @@ impl<'f> Search<'f> {
         }
     }
 
+    /// Whether the search should stop: its budget is spent, or the plan is within the requested gap.
+    fn done(&self, budget: &mut Budget) -> bool {
+        budget.exhausted(self.scorer.evaluations) || self.scorer.objective() <= budget.good_enough
+    }
+
     /// Agents per candidate and break-slot counts per break set: the plan in the program's variables.
     pub fn solution(&self) -> (Vec<f64>, Vec<Vec<f64>>) {
         let shifts = self.count.iter().map(|&c| f64::from(c)).collect();
@@ -308,7 +313,7 @@ impl<'f> Search<'f> {
     /// Drops, best first, every agent whose removal lowers the objective.
     pub fn best_drops(&mut self, budget: &mut Budget) -> bool {
         let mut improved = false;
-        while !budget.exhausted(self.scorer.evaluations) {
+        while !self.done(budget) {
             let Some(i) = self.best_of(
                 |s, i| s.limits_allow(None, Some(s.agents[i].cand)),
                 |s, i| s.delta_of(Some(i), None),
@@ -341,7 +346,7 @@ impl<'f> Search<'f> {
             for width in [120, 240] {
                 let mut from = lo;
                 while from <= hi {
-                    if budget.exhausted(self.scorer.evaluations) {
+                    if self.done(budget) {
                         return improved;
                     }
                     improved |= self.ruin_window(&day, from, from + width, budget);
@@ -396,7 +401,7 @@ impl<'f> Search<'f> {
 
     /// [`Search::best_adds`] without committing, so that a ruin can still be rolled back.
     fn best_adds_logged(&mut self, candidates: &[usize], budget: &mut Budget) {
-        while !budget.exhausted(self.scorer.evaluations) {
+        while !self.done(budget) {
             let mut best: Option<(f64, Agent)> = None;
             for &j in candidates {
                 if !self.limits_allow(Some(j), None) {
@@ -424,7 +429,7 @@ impl<'f> Search<'f> {
         let mut improved = false;
         let mut i = 0;
         while i < self.agents.len() {
-            if budget.exhausted(self.scorer.evaluations) {
+            if self.done(budget) {
                 return improved;
             }
             let cand = self.agents[i].cand;
@@ -441,7 +446,7 @@ impl<'f> Search<'f> {
             i += 1;
         }
         for j in 0..self.f.candidates.len() {
-            if budget.exhausted(self.scorer.evaluations) {
+            if self.done(budget) {
                 return improved;
             }
             if !self.limits_allow(Some(j), None) {
@@ -519,8 +524,8 @@ impl<'f> Search<'f> {
     pub fn local_search(&mut self, budget: &mut Budget) {
         self.best_drops(budget);
         loop {
-            while !budget.exhausted(self.scorer.evaluations) && self.sweep(budget) {}
-            if budget.exhausted(self.scorer.evaluations) || !self.ruin_and_recreate(budget) {
+            while !self.done(budget) && self.sweep(budget) {}
+            if self.done(budget) || !self.ruin_and_recreate(budget) {
                 break;
             }
         }
