@@ -46,6 +46,11 @@ pub(crate) struct Search<'f> {
     pub agents: Vec<Agent>,
     pub scorer: Scorer<'f>,
     buffer: Vec<(usize, f64)>,
+    /// Only moves that keep every template-day's number of shifts: a start within the template, a
+    /// break within its window. Set with a workforce, whose rows (agents per group and day, their
+    /// weeks' lengths and hours) count shifts per template-day: such moves keep a plan that meets them
+    /// meeting them, exactly, with no check.
+    neutral: bool,
 }
 
 /// Minutes either side of a shift's start within which another candidate of the same day is a neighbour.
@@ -84,6 +89,7 @@ impl<'f> Search<'f> {
             agents: Vec::new(),
             scorer,
             buffer: Vec::new(),
+            neutral: f.workforce.is_some(),
         }
     }
 
@@ -433,7 +439,10 @@ impl<'f> Search<'f> {
                 return improved;
             }
             let cand = self.agents[i].cand;
-            if self.limits_allow(None, Some(cand)) && self.try_move(Some(i), None).is_some() {
+            if !self.neutral
+                && self.limits_allow(None, Some(cand))
+                && self.try_move(Some(i), None).is_some()
+            {
                 self.make_move(Some(i), None);
                 improved = true;
                 continue;
@@ -446,7 +455,7 @@ impl<'f> Search<'f> {
             i += 1;
         }
         for j in 0..self.f.candidates.len() {
-            if self.done(budget) {
+            if self.neutral || self.done(budget) {
                 return improved;
             }
             if !self.limits_allow(Some(j), None) {
@@ -470,7 +479,8 @@ impl<'f> Search<'f> {
         let mut best: Option<(f64, Agent)> = None;
         for n in 0..self.neighbours[cand].len() {
             let j = self.neighbours[cand][n];
-            if !self.limits_allow(Some(j), Some(cand)) {
+            let other = self.f.candidates[j].template != self.f.candidates[cand].template;
+            if (self.neutral && other) || !self.limits_allow(Some(j), Some(cand)) {
                 continue;
             }
             let agent = Agent {
@@ -522,10 +532,12 @@ impl<'f> Search<'f> {
 
     /// Local search until a pass finds nothing or the budget is spent.
     pub fn local_search(&mut self, budget: &mut Budget) {
-        self.best_drops(budget);
+        if !self.neutral {
+            self.best_drops(budget);
+        }
         loop {
             while !self.done(budget) && self.sweep(budget) {}
-            if self.done(budget) || !self.ruin_and_recreate(budget) {
+            if self.neutral || self.done(budget) || !self.ruin_and_recreate(budget) {
                 break;
             }
         }
@@ -561,7 +573,9 @@ impl<'f> Search<'f> {
             .collect();
         self.insert_rounded(&counts, breaks);
         self.meet_limits();
-        self.best_drops(budget);
+        if !self.neutral {
+            self.best_drops(budget);
+        }
     }
 }
 

@@ -45,6 +45,8 @@ struct Finished {
     /// Branch and bound proved it optimal (interval goal only: there the program's objective is the
     /// true one; a goal's program is a linearisation).
     proven: bool,
+    /// How branch and bound ended, when the plan is its (polished by the moves).
+    by_branch_and_bound: Option<SolverStatus>,
 }
 
 /// Reports incumbent, bound and gap in plain words. (Under a daily/weekly goal the bound is the
@@ -115,11 +117,8 @@ fn search_from(
         }
         None => search.round_up(lp, breaks, budget),
     }
-    // The moves know the channels and breaks, not the workforce rows: with a workforce the plan is
-    // branch and bound's, which keeps them.
-    if f.workforce.is_none() {
-        search.local_search(budget);
-    }
+    // With a workforce the search makes only moves that keep its rows met (see `Search`).
+    search.local_search(budget);
     *used = search.scorer.evaluations;
     if budget.stage_spent(*used) {
         *spent = true;
@@ -135,6 +134,7 @@ fn search_from(
         objective: fresh.scorer.objective(),
         agents,
         proven: false,
+        by_branch_and_bound: None,
     }
 }
 
@@ -222,7 +222,10 @@ fn best_plan(
         started,
     );
     // Branch and bound only when the heuristics are not already within the requested gap.
-    if choice.backend == Backend::Microlp && gap(&best) > choice.mip_gap {
+    // With a workforce always: the dive's rounding may break the workforce rows, which the moves
+    // keep but do not repair; branch and bound's plan meets them.
+    if choice.backend == Backend::Microlp && (gap(&best) > choice.mip_gap || f.workforce.is_some())
+    {
         let nodes = if choice.node_limit > 0 {
             choice.node_limit
         } else {
@@ -238,6 +241,7 @@ fn best_plan(
                 model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
             );
             polished.proven = status == SolverStatus::Optimal && goal == Goal::Interval;
+            polished.by_branch_and_bound = Some(status);
             report(
                 progress,
                 &format!("{goal} goal, branch and bound from it ({status}) and local search"),
@@ -368,6 +372,11 @@ pub(crate) fn solve(
         SolverStatus::Optimal
     } else if gap <= choice.mip_gap {
         SolverStatus::WithinGap
+    } else if f.workforce.is_some() {
+        // The plan is branch and bound's (moves only polish it), or the dive's rounded up.
+        finished
+            .by_branch_and_bound
+            .unwrap_or(SolverStatus::RoundedRelaxation)
     } else if spent {
         SolverStatus::MoveBudget
     } else {
