@@ -126,9 +126,9 @@ fn with_a_workforce_the_moves_keep_its_rows_and_the_summary_names_the_surplus() 
     // 30 shifts a day (one per present agent). The local search, which would add shifts to cover the
     // requirement, may only move starts and breaks with a workforce: the plan keeps ≤ 30 a day.
     let (m, d) = week(|t| t);
-    let mut csv = String::from("id,name,skills,min_hours,max_hours,max_days\n");
+    let mut csv = String::from("id,name,skills,contract_hours,min_hours,max_hours,max_days\n");
     for i in 0..30 {
-        csv.push_str(&format!("A{i:03},Agent {i},voice,0,40,5\n"));
+        csv.push_str(&format!("A{i:03},Agent {i},voice,40,0,40,5\n"));
     }
     let agents = vuoro::agents::read_agents(Path::new("agents.csv"), &csv, &m).expect("agents");
     let workforce = vuoro::schedule::Workforce::new(&m, &agents, &[]);
