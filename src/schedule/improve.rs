@@ -93,9 +93,11 @@ impl<'f> Search<'f> {
         }
     }
 
-    /// Whether the search should stop: its budget is spent, or the plan is within the requested gap.
+    /// Whether the search should stop: its budget is spent, or the plan is within the requested gap
+    /// and meets its targets (a cheap plan with an interval short is not good enough).
     fn done(&self, budget: &mut Budget) -> bool {
-        budget.exhausted(self.scorer.evaluations) || self.scorer.objective() <= budget.good_enough
+        budget.exhausted(self.scorer.evaluations)
+            || (self.scorer.objective() <= budget.good_enough && self.scorer.meets_targets())
     }
 
     /// Agents per candidate and break-slot counts per break set: the plan in the program's variables.

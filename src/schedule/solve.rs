@@ -47,6 +47,8 @@ struct Finished {
     proven: bool,
     /// How branch and bound ended, when the plan is its (polished by the moves).
     by_branch_and_bound: Option<SolverStatus>,
+    /// No interval below its minimum, every day or week at its goal (by the evaluator's figures).
+    meets_targets: bool,
 }
 
 /// Reports incumbent, bound and gap in plain words. (Under a daily/weekly goal the bound is the
@@ -132,6 +134,7 @@ fn search_from(
     }
     Finished {
         objective: fresh.scorer.objective(),
+        meets_targets: fresh.scorer.meets_targets(),
         agents,
         proven: false,
         by_branch_and_bound: None,
@@ -224,7 +227,8 @@ fn best_plan(
     // Branch and bound only when the heuristics are not already within the requested gap.
     // With a workforce always: the dive's rounding may break the workforce rows, which the moves
     // keep but do not repair; branch and bound's plan meets them.
-    if choice.backend == Backend::Microlp && (gap(&best) > choice.mip_gap || f.workforce.is_some())
+    if choice.backend == Backend::Microlp
+        && (gap(&best) > choice.mip_gap || !best.meets_targets || f.workforce.is_some())
     {
         let nodes = if choice.node_limit > 0 {
             choice.node_limit
