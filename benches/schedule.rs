@@ -83,9 +83,10 @@ fn run(label: &str, model: &Model, forecast: &str) {
             threads: 2,
             ..SolverChoice::default()
         };
+        let began = std::time::Instant::now();
         let plan = schedule(model, &demand, goal, &choice, &mut |m| {
             if std::env::var("VUORO_DEBUG").is_ok() {
-                eprintln!("{m}")
+                eprintln!("[{:6.2} s] {m}", began.elapsed().as_secs_f64())
             }
         })
         .expect("solves");
@@ -161,6 +162,16 @@ fn main() {
         .filter(|(i, l)| *i == 0 || l.starts_with("voice,"))
         .map(|(_, l)| format!("{l}\n"))
         .collect();
+    if std::env::args().any(|a| a == "workforce") {
+        workforce_week(&model, &week);
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
+    if std::env::args().any(|a| a == "shipped") {
+        run("4 channels, 1 week", &model, &week);
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
     breaks_week();
     run("voice, 1 week", &voice_only(&model), &voice_rows);
     run("4 channels, 1 week", &model, &week);
@@ -177,4 +188,50 @@ fn long() {
         .expect("valid model");
     let week = std::fs::read_to_string("forecasts/helsinki-week-48.csv").expect("shipped forecast");
     run("4 channels, 4 weeks", &model, &weeks(&week, 4));
+}
+
+/// `-- workforce`: the shipped week planned for the shipped agents (issue 9's plan half): status, gap,
+/// channel-intervals below the requirement in the plan, surplus hours, time.
+fn workforce_week(model: &Model, week: &str) {
+    use vuoro::agents::{read_agents, read_availability};
+    use vuoro::schedule::{schedule_for, Workforce};
+    let agents_text = std::fs::read_to_string("models/helsinki-agents.csv").expect("agents");
+    let agents = read_agents(Path::new("agents.csv"), &agents_text, model).expect("agents");
+    let windows_text =
+        std::fs::read_to_string("models/helsinki-availability.csv").expect("availability");
+    let windows =
+        read_availability(Path::new("v.csv"), &windows_text, &agents).expect("availability");
+    let read = read_forecast(Path::new("f.csv"), week, model, Period::default()).expect("valid");
+    let demand = Demand::from_requirements(model, &compute(model, &read.forecast).expect("req"));
+    let workforce = Workforce::new(model, &agents, &windows);
+    let began = std::time::Instant::now();
+    let choice = SolverChoice {
+        backend: backend(),
+        ..SolverChoice::default()
+    };
+    let plan = schedule_for(
+        model,
+        &demand,
+        Goal::Interval,
+        &choice,
+        Some(&workforce),
+        &mut |m| {
+            if std::env::var("VUORO_DEBUG").is_ok() {
+                eprintln!("[{:6.2} s] {m}", began.elapsed().as_secs_f64())
+            }
+        },
+    )
+    .expect("plan");
+    let s = &plan.solver;
+    println!(
+        "workforce, 1 week      interval {:>6.2} s  {}  paid h {:.1}  obj {:.2}  LP {:.2}  gap {:.2}%  below requirement {}  {}",
+        began.elapsed().as_secs_f64(),
+        s.status,
+        plan.paid_hours(),
+        s.objective,
+        s.lp_bound,
+        100.0 * s.gap,
+        plan.unmet(&plan.evaluation).below_minimum,
+        plan.surplus.as_ref().map_or(String::new(), |x| x.describe()),
+    );
 }

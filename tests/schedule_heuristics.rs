@@ -119,3 +119,48 @@ fn same_inputs_give_byte_identical_shifts() {
     assert_eq!(shifts_csv(&m, &a.staffing), shifts_csv(&m, &b.staffing));
     assert_eq!(a.solver.evaluations, b.solver.evaluations);
 }
+
+#[test]
+fn with_a_workforce_the_moves_keep_its_rows_and_the_summary_names_the_surplus() {
+    // 30 voice agents for two days that need about 60 shifts a day: the workforce rows allow at most
+    // 30 shifts a day (one per present agent). The local search, which would add shifts to cover the
+    // requirement, may only move starts and breaks with a workforce: the plan keeps ≤ 30 a day.
+    let (m, d) = week(|t| t);
+    let mut csv = String::from("id,name,skills,contract_hours,min_hours,max_hours,max_days\n");
+    for i in 0..30 {
+        csv.push_str(&format!("A{i:03},Agent {i},voice,40,0,40,5\n"));
+    }
+    let agents = vuoro::agents::read_agents(Path::new("agents.csv"), &csv, &m).expect("agents");
+    let workforce = vuoro::schedule::Workforce::new(&m, &agents, &[]);
+    let p = vuoro::schedule::schedule_for(
+        &m,
+        &d,
+        Goal::Interval,
+        &SolverChoice::default(),
+        Some(&workforce),
+        &mut |_| {},
+    )
+    .expect("solves");
+    let mut per_day = std::collections::BTreeMap::new();
+    for s in p.spans() {
+        *per_day.entry(s.date).or_insert(0u32) += s.count;
+    }
+    assert_eq!(per_day.len(), 2, "{per_day:?}");
+    assert!(per_day.values().all(|&n| n <= 30), "{per_day:?}");
+    // Without the workforce the same days take about twice the shifts.
+    let free = plan(&m, &d, Goal::Interval);
+    assert!(
+        free.staffing.shift_count() > 2 * 30,
+        "{}",
+        free.staffing.shift_count()
+    );
+    let surplus = p
+        .surplus
+        .as_ref()
+        .expect("a workforce's plan reports its surplus");
+    assert!(surplus.demand_paid_hours > p.paid_hours(), "{surplus:?}");
+    assert!(surplus.surplus_paid_hours.abs() < 1e-9, "{surplus:?}");
+    assert!(free.surplus.is_none());
+    let summary = schedule_summary(&m, &p);
+    assert!(summary.contains("surplus: 0.0 paid hours"), "{summary}");
+}

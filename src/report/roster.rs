@@ -43,6 +43,9 @@ pub fn plan_summary(
         roster.search.short_hours,
         roster.search.soft_penalty
     );
+    if let Some(surplus) = &plan.surplus {
+        let _ = writeln!(out, "{}", surplus.describe());
+    }
     let _ = writeln!(out, "\nservice of the roster:");
     out.push_str(&service_table(model, evaluation));
     out.push_str(&goal_report(model, plan.goal, evaluation, &plan.minimum));

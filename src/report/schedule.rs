@@ -166,6 +166,9 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
             plan.goal
         );
     }
+    if let Some(surplus) = &plan.surplus {
+        let _ = writeln!(out, "{}", surplus.describe());
+    }
     let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
     out.push('\n');
     out.push_str(&service_table(model, &plan.evaluation));

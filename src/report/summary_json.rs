@@ -78,6 +78,7 @@ pub fn schedule(model: &Model, plan: &ShiftPlan) -> Value {
         "goal": plan.goal.to_string(),
         "solver": solver(&plan.solver),
         "paid_hours": plan.paid_hours(),
+        "surplus": surplus(plan),
         "shift_cost": plan.cost(),
         "shifts": plan.staffing.shift_count(),
         "distinct_shifts": plan.spans().len(),
@@ -108,6 +109,7 @@ pub fn plan(model: &Model, plan: &ShiftPlan, roster: &Roster, evaluation: &Evalu
             "shifts": plan.staffing.shift_count(),
             "paid_hours": plan.paid_hours(),
             "solver": solver(&plan.solver),
+            "surplus": surplus(plan),
         },
         "roster": roster_figures(model, roster),
         "service": service(model, evaluation),
@@ -201,6 +203,18 @@ fn sim_figures(f: &SimFigures) -> Value {
         "p_abandon": estimate(f.p_abandon),
         "occupancy": estimate(f.occupancy),
     })
+}
+
+/// With a workforce: paid hours beyond the demand's own need (see `vuoro::schedule::Surplus`).
+fn surplus(plan: &ShiftPlan) -> Value {
+    match &plan.surplus {
+        Some(s) => json!({
+            "surplus_paid_hours": s.surplus_paid_hours,
+            "demand_paid_hours": s.demand_paid_hours,
+            "contract_minimum_paid_hours": s.minimum_paid_hours,
+        }),
+        None => Value::Null,
+    }
 }
 
 fn solver(s: &SolverReport) -> Value {

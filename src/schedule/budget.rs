@@ -16,6 +16,9 @@ pub(crate) struct Budget {
     next_check: u64,
     /// Set once the wall-clock safety stop has fired.
     pub clock_stopped: bool,
+    /// An objective at or below this is within the requested gap of the LP bound: the search may stop
+    /// there (deterministic, like the count).
+    pub good_enough: f64,
 }
 
 impl Budget {
@@ -26,6 +29,7 @@ impl Budget {
             deadline,
             next_check: 0,
             clock_stopped: false,
+            good_enough: f64::NEG_INFINITY,
         }
     }
 

@@ -376,16 +376,7 @@ fn weekly_patterns(
     week: crate::grid::IsoWeek,
     min_hard: bool,
 ) {
-    let model_lengths: Vec<u32> = {
-        let mut l: Vec<u32> = group
-            .templates
-            .iter()
-            .map(|&t| f.templates[t].paid_minutes)
-            .collect();
-        l.sort_unstable();
-        l.dedup();
-        l
-    };
+    let model_lengths = group_lengths(f, group);
     // Agents alike but for their leave this week: each number of leave days has its own minimum.
     let mut patterns: Vec<(Vec<u32>, f64)> = Vec::new();
     let mut n: Vec<Variable> = Vec::new();
@@ -581,6 +572,8 @@ fn run(
 /// The LP relaxation: every candidate's fractional value, and the bound no integer plan can beat.
 #[derive(Debug, Clone)]
 pub(crate) struct Relaxation {
+    /// microlp's solved LP, kept for a warm dive ([`WarmLp`]); `None` with other back ends.
+    pub warm: Option<WarmLp>,
     pub shifts: Vec<f64>,
     /// Agents of each break set per slot (fractional).
     pub breaks: Vec<Vec<f64>>,
@@ -594,6 +587,26 @@ pub(crate) struct Relaxation {
 
 /// Builds and solves the LP relaxation (deterministic: simplex with no time limit), with each
 /// candidate within `bounds` (whole agents) if given.
+/// What the program's objective holds beyond the plan's own cost in every solution: the short hours of
+/// contracts no week can satisfy ([`super::workforce::unavoidable_price`]). A plan's cost is compared
+/// with the LP bound less this.
+fn unavoidable_price(f: &Formulation) -> f64 {
+    let Some(w) = &f.workforce else { return 0.0 };
+    super::workforce::unavoidable_price(&w.workforce, &w.whole_weeks, |g| group_lengths(f, g))
+}
+
+/// The distinct paid lengths (minutes) of a group's templates, sorted.
+fn group_lengths(f: &Formulation, group: &super::workforce::Group) -> Vec<u32> {
+    let mut l: Vec<u32> = group
+        .templates
+        .iter()
+        .map(|&t| f.templates[t].paid_minutes)
+        .collect();
+    l.sort_unstable();
+    l.dedup();
+    l
+}
+
 pub(crate) fn relaxation(
     f: &Formulation,
     choice: &SolverChoice,
@@ -604,8 +617,26 @@ pub(crate) fn relaxation(
     let (variables, constraints) = (relaxed.count, relaxed.rows.len());
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
+    let unavoidable = unavoidable_price(f);
+    if choice.backend == super::Backend::Microlp {
+        let warm = WarmLp::solve(f, relaxed)?;
+        let (shifts, breaks, bound) = warm.values();
+        let bound = bound - unavoidable;
+        return Ok(Relaxation {
+            warm: Some(warm),
+            shifts,
+            breaks,
+            bound,
+            variables,
+            constraints,
+            families,
+            build_seconds,
+        });
+    }
     let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
+    let bound = bound - unavoidable;
     Ok(Relaxation {
+        warm: None,
         shifts,
         breaks,
         bound,
@@ -614,6 +645,99 @@ pub(crate) fn relaxation(
         families,
         build_seconds,
     })
+}
+
+/// microlp's optimal LP basis, re-solved in place as a dive fixes candidates: each fixing is a few
+/// dual simplex pivots from the previous basis instead of a new build and solve (the dive's cost was
+/// a whole LP per round). Deterministic: no time limit, the same pivots on any machine.
+#[derive(Clone)]
+pub(crate) struct WarmLp {
+    /// Always `Some` between calls (taken while microlp edits it).
+    solution: Option<microlp::Solution>,
+    /// Candidates, then break slots, as good_lp created them (the first variables of the program).
+    vars: Vec<microlp::Variable>,
+    slots: Vec<usize>,
+}
+
+impl std::fmt::Debug for WarmLp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WarmLp({} variables)", self.vars.len())
+    }
+}
+
+impl WarmLp {
+    fn solve(f: &Formulation, built: Built) -> Result<WarmLp, String> {
+        let Built {
+            vars,
+            objective,
+            rows,
+            ..
+        } = built;
+        let mut lp = vars.minimise(objective).using(good_lp::microlp);
+        for row in rows {
+            lp.add_constraint(row);
+        }
+        let solution = lp
+            .as_inner()
+            .solve()
+            .and_then(|o| o.into_solution().map_err(|_| microlp::Error::Infeasible))
+            .map_err(|e| e.to_string())?;
+        let slots: Vec<usize> = f.break_sets.iter().map(|s| s.slots.len()).collect();
+        let n = f.candidates.len() + slots.iter().sum::<usize>();
+        let vars = solution.iter().take(n).map(|(v, _)| v).collect();
+        Ok(WarmLp {
+            solution: Some(solution),
+            vars,
+            slots,
+        })
+    }
+
+    /// Fixes each candidate `j` of `fixes` to its whole number of agents, re-solving from the current
+    /// basis after each; a fixing that would make the LP infeasible is left out. Returns those left out.
+    /// (One copy of the LP per call, to fall back to: microlp consumes the solution it edits.)
+    pub fn fix_all(&mut self, fixes: &[(usize, f64)]) -> Vec<usize> {
+        let backup = self.solution.clone();
+        let mut failed: Vec<usize> = Vec::new();
+        'again: loop {
+            for &(j, agents) in fixes.iter().filter(|(j, _)| !failed.contains(j)) {
+                let next = self
+                    .solution
+                    .take()
+                    .and_then(|s| s.fix_var(self.vars[j], agents).ok())
+                    .and_then(|o| o.into_solution().ok());
+                match next {
+                    Some(s) => self.solution = Some(s),
+                    None => {
+                        failed.push(j);
+                        self.solution = backup.clone();
+                        continue 'again;
+                    }
+                }
+            }
+            return failed;
+        }
+    }
+
+    /// Candidates' values, break slots' values, and the objective.
+    pub fn values(&self) -> (Vec<f64>, Vec<Vec<f64>>, f64) {
+        let n = self.vars.len() - self.slots.iter().sum::<usize>();
+        let Some(solution) = &self.solution else {
+            return (Vec::new(), Vec::new(), f64::NAN);
+        };
+        let value = |i: usize| solution.var_value(self.vars[i]);
+        let shifts = (0..n).map(value).collect();
+        let mut at = n;
+        let breaks = self
+            .slots
+            .iter()
+            .map(|&len| {
+                let v = (at..at + len).map(value).collect();
+                at += len;
+                v
+            })
+            .collect();
+        (shifts, breaks, solution.objective())
+    }
 }
 
 /// Branch and bound of an external back end (CBC, HiGHS) with its gap and time limit: the shift values

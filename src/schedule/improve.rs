@@ -46,6 +46,11 @@ pub(crate) struct Search<'f> {
     pub agents: Vec<Agent>,
     pub scorer: Scorer<'f>,
     buffer: Vec<(usize, f64)>,
+    /// Only moves that keep every template-day's number of shifts: a start within the template, a
+    /// break within its window. Set with a workforce, whose rows (agents per group and day, their
+    /// weeks' lengths and hours) count shifts per template-day: such moves keep a plan that meets them
+    /// meeting them, exactly, with no check.
+    neutral: bool,
 }
 
 /// Minutes either side of a shift's start within which another candidate of the same day is a neighbour.
@@ -84,7 +89,15 @@ impl<'f> Search<'f> {
             agents: Vec::new(),
             scorer,
             buffer: Vec::new(),
+            neutral: f.workforce.is_some(),
         }
+    }
+
+    /// Whether the search should stop: its budget is spent, or the plan is within the requested gap
+    /// and meets its targets (a cheap plan with an interval short is not good enough).
+    fn done(&self, budget: &mut Budget) -> bool {
+        budget.exhausted(self.scorer.evaluations)
+            || (self.scorer.objective() <= budget.good_enough && self.scorer.meets_targets())
     }
 
     /// Agents per candidate and break-slot counts per break set: the plan in the program's variables.
@@ -308,7 +321,7 @@ impl<'f> Search<'f> {
     /// Drops, best first, every agent whose removal lowers the objective.
     pub fn best_drops(&mut self, budget: &mut Budget) -> bool {
         let mut improved = false;
-        while !budget.exhausted(self.scorer.evaluations) {
+        while !self.done(budget) {
             let Some(i) = self.best_of(
                 |s, i| s.limits_allow(None, Some(s.agents[i].cand)),
                 |s, i| s.delta_of(Some(i), None),
@@ -341,7 +354,7 @@ impl<'f> Search<'f> {
             for width in [120, 240] {
                 let mut from = lo;
                 while from <= hi {
-                    if budget.exhausted(self.scorer.evaluations) {
+                    if self.done(budget) {
                         return improved;
                     }
                     improved |= self.ruin_window(&day, from, from + width, budget);
@@ -396,7 +409,7 @@ impl<'f> Search<'f> {
 
     /// [`Search::best_adds`] without committing, so that a ruin can still be rolled back.
     fn best_adds_logged(&mut self, candidates: &[usize], budget: &mut Budget) {
-        while !budget.exhausted(self.scorer.evaluations) {
+        while !self.done(budget) {
             let mut best: Option<(f64, Agent)> = None;
             for &j in candidates {
                 if !self.limits_allow(Some(j), None) {
@@ -424,11 +437,14 @@ impl<'f> Search<'f> {
         let mut improved = false;
         let mut i = 0;
         while i < self.agents.len() {
-            if budget.exhausted(self.scorer.evaluations) {
+            if self.done(budget) {
                 return improved;
             }
             let cand = self.agents[i].cand;
-            if self.limits_allow(None, Some(cand)) && self.try_move(Some(i), None).is_some() {
+            if !self.neutral
+                && self.limits_allow(None, Some(cand))
+                && self.try_move(Some(i), None).is_some()
+            {
                 self.make_move(Some(i), None);
                 improved = true;
                 continue;
@@ -441,7 +457,7 @@ impl<'f> Search<'f> {
             i += 1;
         }
         for j in 0..self.f.candidates.len() {
-            if budget.exhausted(self.scorer.evaluations) {
+            if self.neutral || self.done(budget) {
                 return improved;
             }
             if !self.limits_allow(Some(j), None) {
@@ -465,7 +481,8 @@ impl<'f> Search<'f> {
         let mut best: Option<(f64, Agent)> = None;
         for n in 0..self.neighbours[cand].len() {
             let j = self.neighbours[cand][n];
-            if !self.limits_allow(Some(j), Some(cand)) {
+            let other = self.f.candidates[j].template != self.f.candidates[cand].template;
+            if (self.neutral && other) || !self.limits_allow(Some(j), Some(cand)) {
                 continue;
             }
             let agent = Agent {
@@ -517,10 +534,12 @@ impl<'f> Search<'f> {
 
     /// Local search until a pass finds nothing or the budget is spent.
     pub fn local_search(&mut self, budget: &mut Budget) {
-        self.best_drops(budget);
+        if !self.neutral {
+            self.best_drops(budget);
+        }
         loop {
-            while !budget.exhausted(self.scorer.evaluations) && self.sweep(budget) {}
-            if budget.exhausted(self.scorer.evaluations) || !self.ruin_and_recreate(budget) {
+            while !self.done(budget) && self.sweep(budget) {}
+            if self.neutral || self.done(budget) || !self.ruin_and_recreate(budget) {
                 break;
             }
         }
@@ -556,7 +575,9 @@ impl<'f> Search<'f> {
             .collect();
         self.insert_rounded(&counts, breaks);
         self.meet_limits();
-        self.best_drops(budget);
+        if !self.neutral {
+            self.best_drops(budget);
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod improve;
 mod score;
 pub mod shortfall;
 mod solve;
+mod surplus;
 pub mod workforce;
 
 use crate::evaluate::{evaluate, Evaluation, Miss, Scope};
@@ -26,6 +27,7 @@ use crate::rules::family::Family;
 use crate::staffing::{Span, Staffing};
 pub use shortfall::{describe_stretch, Shortfall};
 use std::fmt;
+pub use surplus::Surplus;
 pub use workforce::Workforce;
 
 /// What the schedule optimises.
@@ -130,7 +132,9 @@ impl fmt::Display for SolverStatus {
                 "time limit reached (safety stop: the plan may depend on machine load)"
             }
             SolverStatus::RoundedRelaxation => "LP rounded up (no branch-and-bound plan in time)",
-            SolverStatus::NodeLimit => "node limit reached",
+            SolverStatus::NodeLimit => {
+                "branch and bound's node limit reached; start and break moves polished its plan"
+            }
             SolverStatus::LocalOptimum => "LP rounding and local search, no move improves",
             SolverStatus::MoveBudget => "LP rounding and local search, move budget spent",
         })
@@ -173,6 +177,8 @@ pub struct ShiftPlan {
     pub solver: SolverReport,
     /// Under a daily/weekly goal: paid hours of the interval-goal plan the goal started from.
     pub interval_goal_paid_hours: Option<f64>,
+    /// With a workforce: the paid hours its contracts add beyond what the demand alone needs.
+    pub surplus: Option<Surplus>,
 }
 
 impl ShiftPlan {
@@ -298,6 +304,11 @@ pub fn schedule_for(
         solve::solve(model, demand, &f, goal, choice, progress).map_err(ScheduleError::Solver)?;
     let staffing = extract::spans(model, &f, grid_start, &raw.shifts, &raw.breaks);
     let evaluation = evaluate(model, demand, &staffing);
+    let surplus = workforce
+        .and_then(|w| surplus::surplus(model, demand, goal, choice, w, staffing.paid_hours()));
+    if let Some(s) = &surplus {
+        progress(&s.describe());
+    }
     let shortfalls = shortfall::shortfalls(model, &f, &staffing, &evaluation);
     let minimum = f
         .channels
@@ -331,5 +342,6 @@ pub fn schedule_for(
             move_budget: raw.budget,
         },
         interval_goal_paid_hours: raw.interval_paid_hours,
+        surplus,
     })
 }

@@ -59,6 +59,7 @@ impl RowSums {
 enum Undo {
     Present(usize, usize, f64),
     Term(usize, f64),
+    Short(usize, u32),
     Contribution(usize, usize, (f64, f64)),
     Row(usize, RowSums),
     Cost(f64),
@@ -72,6 +73,9 @@ pub(crate) struct Scorer<'f> {
     /// Per interval: under- and overstaffing penalties.
     term: Vec<f64>,
     term_sum: f64,
+    /// Per interval: channels at least half an agent below their minimum (a shortfall), and the total.
+    short: Vec<u32>,
+    short_sum: u64,
     /// `[c][t]`: goal contributions (service, abandonment) of a goal interval.
     contribution: Vec<Vec<(f64, f64)>>,
     goal_intervals: Vec<Vec<Option<GoalInterval>>>,
@@ -132,6 +136,8 @@ impl<'f> Scorer<'f> {
             present: vec![vec![0.0; n]; f.groups.len()],
             term: vec![0.0; n],
             term_sum: 0.0,
+            short: vec![0; n],
+            short_sum: 0,
             contribution: vec![vec![(0.0, 0.0); n]; f.channels.len()],
             goal_intervals,
             rows,
@@ -155,7 +161,9 @@ impl<'f> Scorer<'f> {
         };
         // With nobody on shift every interval is as short as it can be.
         for t in 0..n {
-            let (term, contributions) = scorer.interval(t);
+            let (term, contributions, short) = scorer.interval(t);
+            scorer.short[t] = short;
+            scorer.short_sum += u64::from(short);
             scorer.term[t] = term;
             scorer.term_sum += term;
             for (c, x) in contributions.into_iter().enumerate() {
@@ -174,6 +182,12 @@ impl<'f> Scorer<'f> {
     /// Cost plus penalties of the plan as it stands.
     pub fn objective(&self) -> f64 {
         self.cost + self.term_sum + self.f.goal_penalty * self.goal_short()
+    }
+
+    /// Whether every interval is within half an agent of its minimum and every day or week meets its
+    /// goal: a plan the report calls "targets met".
+    pub fn meets_targets(&self) -> bool {
+        self.short_sum == 0 && self.goal_short() <= 1e-9
     }
 
     /// Contacts the days or weeks are short of their targets, in total.
@@ -196,6 +210,10 @@ impl<'f> Scorer<'f> {
         while self.log.len() > mark {
             match self.log.pop() {
                 Some(Undo::Present(g, t, v)) => self.present[g][t] = v,
+                Some(Undo::Short(t, v)) => {
+                    self.short_sum = self.short_sum + u64::from(v) - u64::from(self.short[t]);
+                    self.short[t] = v;
+                }
                 Some(Undo::Term(t, v)) => {
                     self.term_sum += v - self.term[t];
                     self.term[t] = v;
@@ -234,7 +252,10 @@ impl<'f> Scorer<'f> {
     }
 
     fn recompute(&mut self, t: usize) {
-        let (term, contributions) = self.interval(t);
+        let (term, contributions, short) = self.interval(t);
+        self.log.push(Undo::Short(t, self.short[t]));
+        self.short_sum = self.short_sum + u64::from(short) - u64::from(self.short[t]);
+        self.short[t] = short;
         self.log.push(Undo::Term(t, self.term[t]));
         self.term_sum += term - self.term[t];
         self.term[t] = term;
@@ -274,24 +295,27 @@ impl<'f> Scorer<'f> {
     }
 
     /// Penalties of interval `t` and each channel's goal contribution.
-    fn interval(&mut self, t: usize) -> (f64, Vec<(f64, f64)>) {
+    fn interval(&mut self, t: usize) -> (f64, Vec<(f64, f64)>, u32) {
         let working = self.working(t);
         let f = self.f;
         let mut term = 0.0;
+        let mut short = 0u32;
         let mut contributions = vec![(0.0, 0.0); f.channels.len()];
         let total_present: f64 = self.present.iter().map(|p| p[t]).sum();
         let mut needed = 0.0;
         for (c, ch) in f.channels.iter().enumerate() {
             needed += ch.reference[t];
             if ch.needs(t) {
-                term += f.under_penalty * (ch.minimum(t) - working[c]).max(0.0);
+                let under = (ch.minimum(t) - working[c]).max(0.0);
+                term += f.under_penalty * under;
+                short += u32::from(under >= 0.5);
             }
             if let Some(gi) = self.goal_intervals[c][t].as_mut() {
                 contributions[c] = goal_contribution(gi, working[c]);
             }
         }
         term += f.over_penalty * (total_present - needed).max(0.0);
-        (term, contributions)
+        (term, contributions, short)
     }
 }
 

@@ -161,18 +161,6 @@ impl Workforce {
 }
 
 impl Group {
-    /// The paid lengths (minutes) of the group's templates, distinct and sorted.
-    pub fn lengths(&self, model: &Model) -> Vec<u32> {
-        let mut l: Vec<u32> = self
-            .templates
-            .iter()
-            .map(|&t| model.shifts[t].paid_minutes)
-            .collect();
-        l.sort_unstable();
-        l.dedup();
-        l
-    }
-
     /// Every week one agent of the group may work: how many shifts of each of `lengths`, at most
     /// `max_days` in all and at most `max_hours` paid, each with the hours it leaves below the week's
     /// minimum with `leave` days of leave (none when the minimum is soft). An idle week stays possible
@@ -209,6 +197,37 @@ impl Group {
         }
         out
     }
+}
+
+/// The short-hour price every plan pays in `weeks`: per agent, the hours its minimum exceeds the most
+/// any week of its templates can hold (a contract the templates cannot satisfy). The LP relaxation pays
+/// it too, so the bound reported against a plan's shift cost leaves it out. `lengths_of(g)` gives group
+/// `g`'s paid lengths.
+pub fn unavoidable_price(
+    workforce: &Workforce,
+    weeks: &[IsoWeek],
+    lengths_of: impl Fn(&Group) -> Vec<u32>,
+) -> f64 {
+    if !workforce.min_hours_hard {
+        return 0.0;
+    }
+    let mut hours = 0.0;
+    for group in &workforce.groups {
+        let lengths = lengths_of(group);
+        for week in weeks {
+            for (leave, agents) in group.by_leave(*week) {
+                let least = group
+                    .patterns(&lengths, leave, true)
+                    .iter()
+                    .map(|(_, short)| *short)
+                    .fold(f64::INFINITY, f64::min);
+                if least.is_finite() {
+                    hours += least * f64::from(agents);
+                }
+            }
+        }
+    }
+    SHORT_HOUR_PRICE * hours
 }
 
 /// Calls `visit` with every way to take at most `left` shifts of `lengths[k..]`.
