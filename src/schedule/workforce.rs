@@ -312,6 +312,16 @@ mod tests {
         for (n, short) in shorts {
             assert!((short - (17.0 - 4.0 * f64::from(n))).abs() < 1e-6);
         }
+        // Both agents are 1 h short whatever the plan: the bound leaves that price out.
+        let workforce = Workforce {
+            groups: vec![part_timers(17.0)],
+            min_hours_hard: true,
+            caps: BTreeMap::new(),
+        };
+        let week = (2026, 48);
+        let price = unavoidable_price(&workforce, &[week], |_| vec![240]);
+        assert!((price - 2.0 * SHORT_HOUR_PRICE).abs() < 1e-3);
+        assert!(unavoidable_price(&workforce, &[week], |_| vec![240, 360]).abs() < 1e-9);
         // Two days of leave (6.25 h each) leave 4.5 h owed: two 4 h shifts or more meet it.
         let with_leave = part_timers(17.0).patterns(&[240], 2, true);
         assert!(with_leave
