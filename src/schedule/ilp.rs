@@ -618,28 +618,19 @@ pub(crate) fn relaxation(
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
     let unavoidable = unavoidable_price(f);
-    if choice.backend == super::Backend::Microlp {
+    let (warm, shifts, breaks, bound) = if choice.backend == super::Backend::Microlp {
         let warm = WarmLp::solve(f, relaxed)?;
         let (shifts, breaks, bound) = warm.values();
-        let bound = bound - unavoidable;
-        return Ok(Relaxation {
-            warm: Some(warm),
-            shifts,
-            breaks,
-            bound,
-            variables,
-            constraints,
-            families,
-            build_seconds,
-        });
-    }
-    let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
-    let bound = bound - unavoidable;
+        (Some(warm), shifts, breaks, bound)
+    } else {
+        let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
+        (None, shifts, breaks, bound)
+    };
     Ok(Relaxation {
-        warm: None,
+        warm,
         shifts,
         breaks,
-        bound,
+        bound: bound - unavoidable,
         variables,
         constraints,
         families,

@@ -356,7 +356,12 @@ mod calibration {
     use crate::queueing::blend::backlog_regime;
     use crate::requirements::pool::CALIBRATION;
 
-    fn channel(volume: f64, handle_s: f64, n: usize, window: Option<f64>) -> LiveChannel {
+    pub(super) fn channel(
+        volume: f64,
+        handle_s: f64,
+        n: usize,
+        window: Option<f64>,
+    ) -> LiveChannel {
         LiveChannel {
             interval_s: 900.0,
             volume: vec![volume; n],
@@ -427,22 +432,9 @@ mod calibration {
 
 #[cfg(test)]
 mod backlog {
+    use super::calibration::channel;
     use super::*;
     use crate::queueing::blend::backlog_regime;
-
-    fn channel(volume: f64, handle_s: f64, n: usize, window: Option<f64>) -> LiveChannel {
-        LiveChannel {
-            interval_s: 900.0,
-            volume: vec![volume; n],
-            handle_s: vec![handle_s; n],
-            productive: vec![0.0; n],
-            patience_s: if window.is_none() { Some(180.0) } else { None },
-            chat: Vec::new(),
-            threshold_s: 20.0,
-            window_s: window,
-            open: vec![true; n],
-        }
-    }
 
     #[test]
     fn the_backlog_regime_is_close() {
