@@ -16,9 +16,10 @@ use vuoro::forecast::{read_forecast, Period};
 use vuoro::model::Model;
 use vuoro::requirements::compute;
 use vuoro::requirements::demand::Demand;
+use vuoro::pipeline;
 use vuoro::roster::{assign_with, Options, Roster};
 use vuoro::rules::Rule;
-use vuoro::schedule::{schedule_for, Goal, ShiftPlan, SolverChoice, Workforce};
+use vuoro::schedule::{Goal, ShiftPlan, SolverChoice};
 
 fn model() -> Model {
     let path = Path::new("models/helsinki-multichannel.toml");
@@ -34,49 +35,42 @@ fn peak_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// The plan for the workforce and its roster, with the seconds each took.
+/// The plan for the workforce and its roster, as `vuoro plan` makes them (`pipeline::plan_and_roster`:
+/// planned again when the roster leaves shifts open), with the seconds it took and the plans made again.
 fn plan_and_roster(
     model: &Model,
     forecast: &str,
     agents: &[Agent],
     windows: &[Window],
     choice: &SolverChoice,
-) -> (Demand, ShiftPlan, Roster, f64, f64) {
+) -> (Demand, ShiftPlan, Roster, f64, u32) {
     let read =
         read_forecast(Path::new("f.csv"), forecast, model, Period::default()).expect("valid");
-    let demand = Demand::from_requirements(model, &compute(model, &read.forecast).expect("req"));
+    let req = compute(model, &read.forecast).expect("req");
     let start = Instant::now();
-    let workforce = Workforce::new(model, agents, windows);
-    let plan = schedule_for(
+    let planned = pipeline::plan_and_roster(
         model,
-        &demand,
+        &req,
         Goal::Interval,
         choice,
-        Some(&workforce),
+        agents,
+        windows,
+        &Options::default(),
         &mut |_| {},
     )
     .expect("plan");
-    let planned = start.elapsed().as_secs_f64();
-    let period = (
-        demand.grid.first().expect("grid"),
-        demand.grid.end().expect("grid"),
-    );
-    let start = Instant::now();
-    let roster = assign_with(
-        model,
-        &model.rules,
-        &plan.staffing,
-        agents.to_vec(),
-        windows,
-        period,
-        &Options::default(),
-    );
-    let rostered = start.elapsed().as_secs_f64();
-    (demand, plan, roster, planned, rostered)
+    let seconds = start.elapsed().as_secs_f64();
+    (
+        planned.demand,
+        planned.plan,
+        planned.roster,
+        seconds,
+        planned.replans,
+    )
 }
 
-fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, f64)) {
-    let (demand, plan, roster, planned, rostered) = run;
+fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32)) {
+    let (demand, plan, roster, seconds, replans) = run;
     let evaluation = evaluate(model, demand, &roster.staffing);
     let short: usize = evaluation
         .channels
@@ -97,7 +91,7 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, f64
     let hard = roster.hard_breaches(model);
     println!("{label}: {} agents", roster.agents.len());
     println!(
-        "  plan     {:.0} paid h, {} agent-shifts; LP bound {:.1}, objective {:.1} (gap {:.2} %); {planned:.1} s",
+        "  plan     {:.0} paid h, {} agent-shifts; LP bound {:.1}, objective {:.1} (gap {:.2} %); plan and roster {seconds:.1} s, planned again {replans} time(s)",
         plan.paid_hours(),
         plan.staffing.shift_count(),
         plan.solver.lp_bound,
@@ -105,7 +99,7 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, f64
         100.0 * plan.solver.gap
     );
     println!(
-        "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {rostered:.1} s ({} moves)",
+        "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {} moves",
         below,
         roster.open_count(),
         roster.search.moves
