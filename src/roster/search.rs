@@ -360,6 +360,34 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// What giving up agent-shift `i` changes in the cost: its holder's week without it, or [`OPEN`]
+    /// saved when it was open; and the holder's new week to [`release`](Search::release) if kept.
+    fn releasing(
+        &mut self,
+        holder: Option<usize>,
+        i: usize,
+    ) -> (f64, Option<(usize, f64, AgentWeek)>) {
+        match holder {
+            Some(a) => {
+                let (cost, week) = self.cost_with(a, self.week_with(a, Some(i), None));
+                (cost - self.cost[a], Some((a, cost, week)))
+            }
+            None => (-OPEN, None),
+        }
+    }
+
+    /// Takes agent-shift `i` from its holder (priced by [`releasing`](Search::releasing)), or from
+    /// the open shifts.
+    fn release(&mut self, released: Option<(usize, f64, AgentWeek)>, i: usize) {
+        match released {
+            Some((a, cost, week)) => {
+                self.held[a].retain(|&x| x != i);
+                self.set(a, week, cost);
+            }
+            None => self.filled(i),
+        }
+    }
+
     /// Agent-shift `i` is no longer open.
     fn filled(&mut self, i: usize) {
         self.open.retain(|&x| x != i);
@@ -372,25 +400,12 @@ impl<'a> Search<'a> {
         }
         let (cost_b, week_b) = self.cost_with(b, self.week_with(b, None, Some(i)));
         let mut delta = cost_b - self.cost[b];
-        let mut new_a = None;
-        match from {
-            Some(a) => {
-                let (cost_a, week_a) = self.cost_with(a, self.week_with(a, Some(i), None));
-                delta += cost_a - self.cost[a];
-                new_a = Some((a, cost_a, week_a));
-            }
-            None => delta -= OPEN,
-        }
+        let (change, release) = self.releasing(from, i);
+        delta += change;
         if delta > IMPROVES {
             return false;
         }
-        if let Some((a, cost_a, week_a)) = new_a {
-            self.held[a].retain(|&x| x != i);
-            self.set(a, week_a, cost_a);
-        }
-        if from.is_none() {
-            self.filled(i);
-        }
+        self.release(release, i);
         self.held[b].push(i);
         self.set(b, week_b, cost_b);
         self.owner[i] = Some(b);
@@ -445,25 +460,12 @@ impl<'a> Search<'a> {
         let (cost_b, week_b) = self.cost_with(b, self.week_with(b, None, Some(i)));
         let (cost_a, week_a) = self.cost_with(a, self.week_with_swap(a, i, j));
         let mut delta = cost_a + cost_b - self.cost[a] - self.cost[b];
-        let mut new_c = None;
-        match c {
-            Some(c) => {
-                let (cost_c, week_c) = self.cost_with(c, self.week_with(c, Some(j), None));
-                delta += cost_c - self.cost[c];
-                new_c = Some((c, cost_c, week_c));
-            }
-            None => delta -= OPEN,
-        }
+        let (change, release) = self.releasing(c, j);
+        delta += change;
         if delta > IMPROVES {
             return false;
         }
-        if let Some((c, cost_c, week_c)) = new_c {
-            self.held[c].retain(|&x| x != j);
-            self.set(c, week_c, cost_c);
-        }
-        if c.is_none() {
-            self.filled(j);
-        }
+        self.release(release, j);
         self.held[a].retain(|&x| x != i);
         self.held[a].push(j);
         self.held[b].push(i);
