@@ -132,3 +132,54 @@ pub fn short_week(
         parts.join("; ")
     }
 }
+
+/// When agent `a`'s minimum in `week` is out of reach of any week its contract allows — its templates'
+/// paid lengths on at most `max_days` days (fewer with leave), within `max_hours` — says so: "the
+/// contract's shifts (4 h) reach at most 16.0 h in 4 days". A contract contradiction, not a roster's.
+pub fn unreachable_minimum(
+    cx: &Context<'_>,
+    agent: &Agent,
+    a: usize,
+    week: crate::grid::IsoWeek,
+) -> Option<String> {
+    let mut lengths: Vec<u32> = cx
+        .model
+        .shifts
+        .iter()
+        .enumerate()
+        .filter(|(t, s)| agent.may_work(*t) && s.channels.iter().all(|c| agent.has_skill(*c)))
+        .map(|(_, s)| s.paid_minutes)
+        .collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let days = agent
+        .max_days
+        .min(7u32.saturating_sub(cx.leave_days(a, week)));
+    let cap = (agent.max_hours * 60.0 + 1e-6) as u32;
+    // Minutes reachable with k shifts, k = 0..=days: a small knapsack over the lengths.
+    let mut reach = vec![false; cap as usize + 1];
+    reach[0] = true;
+    for _ in 0..days {
+        let mut next = reach.clone();
+        for m in (0..=cap).filter(|m| reach[*m as usize]) {
+            for l in &lengths {
+                if m + l <= cap {
+                    next[(m + l) as usize] = true;
+                }
+            }
+        }
+        reach = next;
+    }
+    let best = reach.iter().rposition(|r| *r).unwrap_or(0) as f64 / 60.0;
+    let min = cx.min_hours(a, agent, week);
+    let shown: Vec<String> = lengths
+        .iter()
+        .map(|l| crate::units::format_duration(f64::from(*l) * 60.0))
+        .collect();
+    (best + 1e-9 < min).then(|| {
+        format!(
+            "the contract's shifts ({}) reach at most {best:.1} h in {days} days",
+            shown.join(", ")
+        )
+    })
+}

@@ -407,7 +407,10 @@ fn explained(
             continue;
         };
         let why = explain::short_week(cx, agents, weeks, shifts, a, week);
-        v.detail = format!("{} — days off: {why}", v.detail);
+        let reach = explain::unreachable_minimum(cx, &agents[a], a, week)
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default();
+        v.detail = format!("{}{reach} — days off: {why}", v.detail);
     }
     violations
 }
