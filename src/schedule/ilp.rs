@@ -752,34 +752,44 @@ pub(crate) type IntegerPlan = (Vec<f64>, Vec<Vec<f64>>, SolverStatus);
 ///
 /// `incumbent` (whole agents per candidate) seeds the search: the program with those shifts fixed is
 /// solved as an LP, and all its values are the warm start, so branch and bound prunes against that plan
-/// from the first node.
+/// from the first node. When that plan is already within `choice.mip_gap` of `bound` (the relaxation's,
+/// as [`relaxation`] reports it), branch and bound would stop at its root with it: it is returned as
+/// is ([`SolverStatus::WithinGap`]), without solving the root LP again (on issue 9's large case a
+/// third of the plan's time).
 pub(crate) fn node_limited(
     f: &Formulation,
     choice: &SolverChoice,
     nodes: u64,
     incumbent: Option<&[f64]>,
+    bound: Option<f64>,
 ) -> Result<Option<IntegerPlan>, String> {
-    let warm_start = match incumbent {
-        Some(x) => {
-            let fixed: Vec<(f64, f64)> = x.iter().map(|&v| (v, v)).collect();
-            let Built {
-                vars,
-                objective,
-                rows,
-                ..
-            } = build(f, ShiftVars::Between(&fixed));
-            let mut lp = vars.minimise(objective).using(good_lp::microlp);
-            for row in rows {
-                lp.add_constraint(row);
-            }
-            lp.as_inner()
-                .solve()
-                .ok()
-                .and_then(|o| o.into_solution().ok())
-                .map(|s| s.iter().collect::<Vec<_>>())
+    let warm = incumbent.and_then(|x| {
+        let fixed: Vec<(f64, f64)> = x.iter().map(|&v| (v, v)).collect();
+        let Built {
+            vars,
+            objective,
+            rows,
+            ..
+        } = build(f, ShiftVars::Between(&fixed));
+        let mut lp = vars.minimise(objective).using(good_lp::microlp);
+        for row in rows {
+            lp.add_constraint(row);
         }
-        None => None,
-    };
+        lp.as_inner()
+            .solve()
+            .ok()
+            .and_then(|o| o.into_solution().ok())
+            .map(|s| (s.objective(), s.iter().collect::<Vec<_>>()))
+    });
+    if let (Some((objective, values)), Some(bound)) = (&warm, bound) {
+        let objective = objective - unavoidable_price(f);
+        if objective > 0.0 && (objective - bound) / objective <= choice.mip_gap {
+            let values: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
+            let (shifts, breaks) = split_values(f, &values);
+            return Ok(Some((shifts, breaks, SolverStatus::WithinGap)));
+        }
+    }
+    let warm_start = warm.map(|(_, values)| values);
     let Built {
         vars,
         objective,
@@ -810,8 +820,14 @@ pub(crate) fn node_limited(
     let Some(solution) = outcome.solution() else {
         return Ok(None);
     };
-    // good_lp creates microlp's variables in its own order: the shifts first, then the break slots.
     let values: Vec<f64> = solution.iter().map(|(_, v)| v).collect();
+    let (shifts, breaks) = split_values(f, &values);
+    Ok(Some((shifts, breaks, status)))
+}
+
+/// Shift values and break-slot values per break set, from all of a microlp solution's values: good_lp
+/// creates microlp's variables in its own order, the shifts first, then the break slots.
+fn split_values(f: &Formulation, values: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
     let n = f.candidates.len();
     let shifts = values[..n].to_vec();
     let mut at = n;
@@ -824,5 +840,5 @@ pub(crate) fn node_limited(
             slots
         })
         .collect();
-    Ok(Some((shifts, breaks, status)))
+    (shifts, breaks)
 }

@@ -107,6 +107,7 @@ fn search_from(
     budget: &mut Budget,
     used: &mut u64,
     spent: &mut bool,
+    polish: bool,
 ) -> Finished {
     let mut search = Search::new(f, Scorer::new(model, demand, f, goal));
     search.scorer.evaluations = *used;
@@ -120,7 +121,9 @@ fn search_from(
         None => search.round_up(lp, breaks, budget),
     }
     // With a workforce the search makes only moves that keep its rows met (see `Search`).
-    search.local_search(budget);
+    if polish {
+        search.local_search(budget);
+    }
     *used = search.scorer.evaluations;
     if budget.stage_spent(*used) {
         *spent = true;
@@ -214,12 +217,38 @@ fn best_plan(
         f64::NEG_INFINITY
     };
     let (shifts, breaks) = start_values(f, goal, lp, choice, progress)?;
-    let mut best = search_from(
-        model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
-    );
+    // With a workforce and microlp, branch and bound's plan is the one kept (below) and the moves are
+    // neutral (they keep candidates' template-days). When the dive's rounding is already within the
+    // gap, branch and bound stops at its root with it, so it is the seed unpolished and the local
+    // search runs once, on the plan kept (issue 9's large case: a third of the plan's time).
+    let mut seed_only = false;
+    let mut best = None;
+    if f.workforce.is_some() && choice.backend == Backend::Microlp {
+        let (mut b, mut u, mut s) = (budget.clone(), *used, *spent);
+        let rounded = search_from(
+            model, demand, f, goal, None, &shifts, &breaks, &mut b, &mut u, &mut s, false,
+        );
+        if gap(&rounded) <= choice.mip_gap {
+            (*budget, *used, *spent, seed_only) = (b, u, s, true);
+            best = Some(rounded);
+        }
+    }
+    let mut best = match best {
+        Some(rounded) => rounded,
+        None => search_from(
+            model, demand, f, goal, None, &shifts, &breaks, budget, used, spent, true,
+        ),
+    };
     report(
         progress,
-        &format!("{goal} goal, LP dive and local search"),
+        &format!(
+            "{goal} goal, LP dive{}",
+            if seed_only {
+                ", rounded"
+            } else {
+                " and local search"
+            }
+        ),
         best.objective,
         lp.bound,
         started,
@@ -236,13 +265,15 @@ fn best_plan(
             scaled(DEFAULT_NODES, lp.variables)
         };
         let counts = counts_of(f, &best.agents);
-        if let Some((shifts, breaks, status)) = ilp::node_limited(f, choice, nodes, Some(&counts))?
+        let bound = f.workforce.is_some().then_some(lp.bound);
+        if let Some((shifts, breaks, status)) =
+            ilp::node_limited(f, choice, nodes, Some(&counts), bound)?
         {
             if status == SolverStatus::TimeLimit {
                 budget.stop_by_clock();
             }
             let mut polished = search_from(
-                model, demand, f, goal, None, &shifts, &breaks, budget, used, spent,
+                model, demand, f, goal, None, &shifts, &breaks, budget, used, spent, true,
             );
             polished.proven = status == SolverStatus::Optimal && goal == Goal::Interval;
             polished.by_branch_and_bound = Some(status);
@@ -260,6 +291,23 @@ fn best_plan(
                 best = polished;
             }
         }
+    }
+    if seed_only && best.by_branch_and_bound.is_none() {
+        // Branch and bound found no plan: the dive's rounding is kept, polished after all.
+        let agents = std::mem::take(&mut best.agents);
+        best = search_from(
+            model,
+            demand,
+            f,
+            goal,
+            Some(&agents),
+            &[],
+            &[],
+            budget,
+            used,
+            spent,
+            true,
+        );
     }
     Ok(best)
 }
@@ -354,6 +402,7 @@ pub(crate) fn solve(
                 &mut budget,
                 &mut used,
                 &mut spent,
+                true,
             );
             report(
                 progress,
