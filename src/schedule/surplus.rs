@@ -33,14 +33,22 @@ pub(crate) fn surplus(
     workforce: &Workforce,
     plan_paid_hours: f64,
 ) -> Option<Surplus> {
-    let f = formulate(model, demand, goal, None);
-    let lp = ilp::relaxation(&f, choice, None).ok()?;
-    let demand_paid_hours: f64 = lp
-        .shifts
-        .iter()
-        .zip(&f.candidates)
-        .map(|(x, c)| x * f64::from(f.templates[c.template].paid_minutes) / 60.0)
-        .sum();
+    // Without workforce rows the program separates by ISO week whenever the workforce's does (see
+    // `weekly`): one LP per week, their sum the whole LP's, at a fraction of its time.
+    let mut demand_paid_hours = 0.0;
+    let whole = std::iter::once(0..demand.grid.len()).collect();
+    let weeks = super::weekly::weeks(model, demand).unwrap_or(whole);
+    for range in weeks {
+        let part = super::weekly::slice(demand, range);
+        let f = formulate(model, &part, goal, None);
+        let lp = ilp::relaxation(&f, choice, None).ok()?;
+        demand_paid_hours += lp
+            .shifts
+            .iter()
+            .zip(&f.candidates)
+            .map(|(x, c)| x * f64::from(f.templates[c.template].paid_minutes) / 60.0)
+            .sum::<f64>();
+    }
     let weeks = super::workforce::whole_weeks(&demand.grid.dates()).len() as f64;
     let minimum_paid_hours = if workforce.min_hours_hard {
         workforce
