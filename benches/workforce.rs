@@ -4,7 +4,9 @@
 //!    their minimum hours, open shifts, intervals short, soft rules broken, time; then the same run again
 //!    to show the roster is byte-identical (the search's budget is counted in moves, not seconds).
 //! 2. `VUORO_BENCH_LARGE=1`: 9× the shipped workforce (1 026 agents) on four weeks of the shipped
-//!    forecast at 9× the volume — the large case; time and peak memory.
+//!    forecast at 9× the volume — the large case; time and peak memory, and whether the plan's
+//!    120 s wall-clock safety stop fired. `VUORO_DEBUG=1` prints the solver's progress with
+//!    timestamps (where the time goes) and the open shifts and agents below minimum.
 //!
 //! Figures are printed, never asserted.
 
@@ -19,7 +21,7 @@ use vuoro::requirements::compute;
 use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign_with, Options, Roster};
 use vuoro::rules::Rule;
-use vuoro::schedule::{Goal, ShiftPlan, SolverChoice};
+use vuoro::schedule::{Goal, ShiftPlan, SolverChoice, SolverStatus};
 
 fn model() -> Model {
     let path = Path::new("models/helsinki-multichannel.toml");
@@ -56,7 +58,11 @@ fn plan_and_roster(
         agents,
         windows,
         &Options::default(),
-        &mut |_| {},
+        &mut |line| {
+            if std::env::var_os("VUORO_DEBUG").is_some() {
+                eprintln!("[{:7.1} s] {line}", start.elapsed().as_secs_f64());
+            }
+        },
     )
     .expect("plan");
     let seconds = start.elapsed().as_secs_f64();
@@ -99,11 +105,43 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32
         100.0 * plan.solver.gap
     );
     println!(
+        "  solver   {}; {} of {} local-search evaluations; wall-clock safety stop {}",
+        plan.solver.status,
+        plan.solver.evaluations,
+        plan.solver.move_budget,
+        if plan.solver.status == SolverStatus::TimeLimit {
+            "FIRED (the plan depends on load)"
+        } else {
+            "not fired"
+        }
+    );
+    println!(
         "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {} moves",
         below,
         roster.open_count(),
         roster.search.moves
     );
+    if std::env::var_os("VUORO_DEBUG").is_some() {
+        for o in &roster.open {
+            let blocked: String = o.blocked.chars().take(300).collect();
+            eprintln!(
+                "open: {} {} {} ×{} {:?} {blocked}",
+                model.shifts[o.span.template.0].name,
+                o.span.date,
+                o.span.start.format("%H:%M"),
+                o.span.count,
+                o.turned_away
+            );
+        }
+        for v in roster
+            .violations
+            .iter()
+            .filter(|v| v.rule == Rule::MinHours)
+            .take(5)
+        {
+            eprintln!("below minimum: {v:?}");
+        }
+    }
     println!(
         "  objective  plan cost {:.1} against its LP bound {:.1}; roster {} open, {:.1} h below minimum, soft-rule penalty {:.1} (bound 0)",
         plan.solver.objective,
@@ -187,8 +225,10 @@ fn large(model: &Model, week: &str, agents_text: &str) {
         }
     }
     let agents = read_agents(Path::new("agents.csv"), &csv, model).expect("agents");
+    // `VUORO_BENCH_BY_WEEK=1`: each ISO week solved apart (`SolverChoice::by_week`).
     let choice = SolverChoice {
         time_limit_s: 120.0,
+        by_week: std::env::var_os("VUORO_BENCH_BY_WEEK").is_some(),
         ..SolverChoice::default()
     };
     let start = Instant::now();
