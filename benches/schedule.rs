@@ -7,7 +7,8 @@
 //! Prints build and solve time, status, paid hours, objective, LP bound, gap, the service level per
 //! immediate channel, and the process's peak memory. Goals (read off, not asserted): one channel, one
 //! week within 0.5 % of the LP bound in ≤ 2 s; four channels × four weeks in ≤ 60 s with ≤ 2 GiB.
-//! `cargo bench --bench schedule -- quick` runs the one-week cases only; `VUORO_SOLVER=cbc` (or `highs`)
+//! `cargo bench --bench schedule -- quick` runs the one-week cases only, `-- breaks` the week of issue 10,
+//! `-- scaled` that week with every volume ×0.6 and ×1.5; `VUORO_SOLVER=cbc` (or `highs`)
 //! with `--features cbc` (or `highs`) measures another back end.
 
 use std::path::Path;
@@ -136,8 +137,32 @@ fn breaks_week() {
     run("voice+breaks, 1 week", &model, &week);
 }
 
+/// The week of issue 10 with every volume scaled: the same model on weeks it was not tuned on.
+fn breaks_week_scaled(factor: f64) {
+    let path = "tests/data/week-breaks.toml";
+    let text = std::fs::read_to_string(path).expect("bench model");
+    let model = Model::from_toml(Path::new(path), &text).expect("valid model");
+    let week = std::fs::read_to_string("tests/data/week-breaks.csv").expect("bench forecast");
+    let mut scaled = String::from("channel,start,volume\n");
+    for line in week.lines().skip(1) {
+        let mut parts = line.rsplitn(2, ',');
+        let (Some(volume), Some(rest)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let v: f64 = volume.parse().expect("shipped format");
+        scaled.push_str(&format!("{rest},{:.1}\n", v * factor));
+    }
+    run(&format!("voice+breaks ×{factor}"), &model, &scaled);
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "scaled") {
+        breaks_week_scaled(0.6);
+        breaks_week_scaled(1.5);
+        println!("peak memory {:.0} MiB", peak_rss_mib());
+        return;
+    }
     if std::env::args().any(|a| a == "long") {
         long();
         println!("peak memory {:.0} MiB", peak_rss_mib());

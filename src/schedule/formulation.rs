@@ -27,6 +27,7 @@ pub(crate) struct Curve {
     pub abandoned: Vec<f64>,
 }
 
+#[derive(Clone)]
 pub(crate) struct ChannelRows {
     pub required: Vec<f64>,
     /// What "enough" means for overstaffing: the interval requirement.
@@ -57,6 +58,7 @@ pub(crate) struct GoalRow {
     pub abandon_reduction_needed: Option<f64>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Limit {
     pub family: Family,
     pub day: NaiveDate,
@@ -123,6 +125,12 @@ pub(crate) struct Formulation<'a> {
     pub under_penalty: f64,
     pub over_penalty: f64,
     pub goal_penalty: f64,
+    /// `[g][t]`: agents of group `g` present in interval `t` whose shifts are not in the program (a
+    /// neighbourhood's fixed part, see [`super::neighbourhood`]); empty for a whole plan.
+    pub fixed: Vec<Vec<f64>>,
+    /// Break-slot counts integer too in branch and bound (else only the shifts are, and rounding the
+    /// breaks afterwards may leave intervals short).
+    pub whole_breaks: bool,
 }
 
 /// Builds the formulation of `demand` under `model`'s templates for `goal`.
@@ -175,6 +183,8 @@ pub(crate) fn formulate<'m>(
         under_penalty: model.schedule.under_penalty,
         over_penalty: model.schedule.over_penalty,
         goal_penalty: model.schedule.under_penalty,
+        fixed: Vec::new(),
+        whole_breaks: false,
     }
 }
 

@@ -142,6 +142,12 @@ fn presence(f: &Formulation, x: &[Variable], b: &[Vec<Variable>]) -> Presence {
             touched[g][t] = true;
         }
     }
+    for (g, fixed) in f.fixed.iter().enumerate() {
+        for (t, &v) in fixed.iter().enumerate().filter(|(_, v)| **v > 0.0) {
+            present[g][t] += v;
+            touched[g][t] = true;
+        }
+    }
     for (k, set) in f.break_sets.iter().enumerate() {
         let g = f.group_of_template[set.template];
         for (slot, cover) in set.slot_cover.iter().enumerate() {
@@ -419,7 +425,11 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         families: Vec::new(),
     };
     let x = shift_variables(&mut bld, f, shift_vars);
-    let b = break_variables(&mut bld, f, false);
+    let b = break_variables(
+        &mut bld,
+        f,
+        f.whole_breaks && matches!(shift_vars, ShiftVars::Integer),
+    );
     for (j, c) in f.candidates.iter().enumerate() {
         bld.objective += f.templates[c.template].cost * x[j];
     }
@@ -763,33 +773,66 @@ pub(crate) fn node_limited(
     incumbent: Option<&[f64]>,
     bound: Option<f64>,
 ) -> Result<Option<IntegerPlan>, String> {
-    let warm = incumbent.and_then(|x| {
-        let fixed: Vec<(f64, f64)> = x.iter().map(|&v| (v, v)).collect();
-        let Built {
-            vars,
-            objective,
-            rows,
-            ..
-        } = build(f, ShiftVars::Between(&fixed));
-        let mut lp = vars.minimise(objective).using(good_lp::microlp);
-        for row in rows {
-            lp.add_constraint(row);
-        }
-        lp.as_inner()
-            .solve()
-            .ok()
-            .and_then(|o| o.into_solution().ok())
-            .map(|s| (s.objective(), s.iter().collect::<Vec<_>>()))
-    });
-    if let (Some((objective, values)), Some(bound)) = (&warm, bound) {
-        let objective = objective - unavoidable_price(f);
+    let warm = incumbent.and_then(|x| warm_start(f, x, None));
+    if let (Some(w), Some(bound)) = (&warm, bound) {
+        let objective = w.objective - unavoidable_price(f);
         if objective > 0.0 && (objective - bound) / objective <= choice.mip_gap {
-            let values: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
+            let values: Vec<f64> = w.values.iter().map(|(_, v)| *v).collect();
             let (shifts, breaks) = split_values(f, &values);
             return Ok(Some((shifts, breaks, SolverStatus::WithinGap)));
         }
     }
-    let warm_start = warm.map(|(_, values)| values);
+    node_limited_from(f, choice, nodes, warm.map(|w| w.values))
+}
+
+/// Every variable's value (microlp's order) of the program with the shifts (and, if given, the break
+/// slots) fixed to a plan's: a warm start for branch and bound. With the break slots given, the start
+/// is integral where breaks are (see [`Formulation::whole_breaks`]).
+pub(crate) fn warm_start(
+    f: &Formulation,
+    shifts: &[f64],
+    breaks: Option<&[Vec<f64>]>,
+) -> Option<WarmStart> {
+    let fixed: Vec<(f64, f64)> = shifts.iter().map(|&v| (v, v)).collect();
+    let Built {
+        vars,
+        objective,
+        rows,
+        b,
+        ..
+    } = build(f, ShiftVars::Between(&fixed));
+    let mut lp = vars.minimise(objective).using(good_lp::microlp);
+    for row in rows {
+        lp.add_constraint(row);
+    }
+    for (k, slots) in breaks.into_iter().flatten().enumerate() {
+        for (slot, &v) in slots.iter().enumerate() {
+            lp.add_constraint(constraint!(b[k][slot] == v));
+        }
+    }
+    lp.as_inner()
+        .solve()
+        .ok()
+        .and_then(|o| o.into_solution().ok())
+        .map(|s| WarmStart {
+            objective: s.objective(),
+            values: s.iter().collect(),
+        })
+}
+
+/// A plan's values for every variable of a program, and its objective there.
+pub(crate) struct WarmStart {
+    pub values: Vec<(microlp::Variable, f64)>,
+    pub objective: f64,
+}
+
+/// [`node_limited`] from a given warm start.
+pub(crate) fn node_limited_from(
+    f: &Formulation,
+    choice: &SolverChoice,
+    nodes: u64,
+    warm_start: Option<Vec<(microlp::Variable, f64)>>,
+) -> Result<Option<IntegerPlan>, String> {
     let Built {
         vars,
         objective,

@@ -532,6 +532,77 @@ impl<'f> Search<'f> {
         moved
     }
 
+    /// Agents present per group and interval, counting only the agents `counted` accepts.
+    pub fn presence_of(&mut self, counted: impl Fn(&Agent) -> bool) -> Vec<Vec<f64>> {
+        let mut present = vec![vec![0.0; self.f.intervals]; self.f.groups.len()];
+        for i in 0..self.agents.len() {
+            if !counted(&self.agents[i]) {
+                continue;
+            }
+            let agent = self.agents[i].clone();
+            self.footprint(&agent);
+            let g = self.info[agent.cand].group;
+            for &(t, share) in &self.buffer {
+                present[g][t] += share;
+            }
+        }
+        present
+    }
+
+    /// Replaces the agents `out` accepts by `new` if that lowers the objective (and keeps the day
+    /// limits); whether it did.
+    pub fn swap_agents(&mut self, out: impl Fn(&Agent) -> bool, new: Vec<Agent>) -> bool {
+        let before = self.scorer.objective();
+        let saved = (
+            self.agents.clone(),
+            self.count.clone(),
+            self.limit_count.clone(),
+        );
+        let mark = self.scorer.mark();
+        let mut i = 0;
+        while i < self.agents.len() {
+            if out(&self.agents[i]) {
+                let agent = self.agents[i].clone();
+                self.apply(&agent, -1.0);
+                self.remove_at(i);
+            } else {
+                i += 1;
+            }
+        }
+        for a in new {
+            self.apply(&a, 1.0);
+            self.book(a.cand, 1);
+            self.agents.push(a);
+        }
+        let limits_kept = self.f.limits.iter().enumerate().all(|(l, limit)| {
+            let n = self.limit_count[l] as f64;
+            n >= limit.min - 1e-9 && limit.max.is_none_or(|m| n <= m + 1e-9)
+        });
+        if limits_kept && self.scorer.objective() < before - EPS {
+            self.scorer.commit();
+            true
+        } else {
+            self.scorer.rollback(mark);
+            (self.agents, self.count, self.limit_count) = saved;
+            false
+        }
+    }
+
+    /// Agents of candidate `j` with the break slots of `placement` ((break set, slot) per break).
+    pub fn agent_with(&self, j: usize, placement: &[(usize, usize)]) -> Agent {
+        let slots = self.info[j]
+            .breaks
+            .iter()
+            .map(|&(k, first, last)| {
+                placement
+                    .iter()
+                    .find(|(pk, _)| *pk == k)
+                    .map_or(first, |&(_, s)| s.clamp(first, last))
+            })
+            .collect();
+        Agent { cand: j, slots }
+    }
+
     /// Local search until a pass finds nothing or the budget is spent.
     pub fn local_search(&mut self, budget: &mut Budget) {
         if !self.neutral {
@@ -551,17 +622,8 @@ impl<'f> Search<'f> {
         let placed = super::extract::place_breaks(self.f, counts, breaks);
         for (j, agents) in placed.into_iter().enumerate() {
             for placement in agents {
-                let slots = self.info[j]
-                    .breaks
-                    .iter()
-                    .map(|&(k, first, last)| {
-                        placement
-                            .iter()
-                            .find(|(pk, _)| *pk == k)
-                            .map_or(first, |&(_, s)| s.clamp(first, last))
-                    })
-                    .collect();
-                self.insert(Agent { cand: j, slots });
+                let agent = self.agent_with(j, &placement);
+                self.insert(agent);
             }
         }
     }

@@ -14,6 +14,7 @@ mod extract;
 mod formulation;
 mod ilp;
 mod improve;
+mod neighbourhood;
 mod score;
 pub mod shortfall;
 mod solve;

@@ -10,6 +10,7 @@ use super::budget::Budget;
 use super::formulation::{formulate, Formulation};
 use super::ilp::{self, Relaxation};
 use super::improve::{Agent, Search};
+use super::neighbourhood;
 use super::score::Scorer;
 use super::{Backend, Goal, SolverChoice, SolverStatus};
 use crate::model::Model;
@@ -124,6 +125,21 @@ fn search_from(
     if polish {
         search.local_search(budget);
     }
+    finish(model, demand, f, goal, search, budget, used, spent)
+}
+
+/// The end of a search: its evaluations counted, its objective recomputed from scratch.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    goal: Goal,
+    search: Search<'_>,
+    budget: &Budget,
+    used: &mut u64,
+    spent: &mut bool,
+) -> Finished {
     *used = search.scorer.evaluations;
     if budget.stage_spent(*used) {
         *spent = true;
@@ -143,6 +159,47 @@ fn search_from(
         by_branch_and_bound: None,
     }
 }
+
+/// The interval plan `start` improved day by day ([`neighbourhood::by_days`]), then by the moves.
+#[allow(clippy::too_many_arguments)]
+fn neighbourhoods(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    start: &Finished,
+    choice: &SolverChoice,
+    budget: &mut Budget,
+    used: &mut u64,
+    spent: &mut bool,
+) -> Result<Finished, String> {
+    let mut search = Search::new(f, Scorer::new(model, demand, f, Goal::Interval));
+    search.scorer.evaluations = *used;
+    budget.new_stage(*used);
+    for a in &start.agents {
+        search.insert(a.clone());
+    }
+    let nodes = if choice.node_limit > 0 {
+        choice.node_limit
+    } else {
+        DAY_NODES
+    };
+    if neighbourhood::by_days(f, &mut search, choice, nodes, budget.good_enough)? > 0 {
+        search.local_search(budget);
+    }
+    Ok(finish(
+        model,
+        demand,
+        f,
+        Goal::Interval,
+        search,
+        budget,
+        used,
+        spent,
+    ))
+}
+
+/// Branch-and-bound nodes per day of [`neighbourhoods`].
+const DAY_NODES: u64 = 400;
 
 /// Agents per candidate and break-slot counts of a finished plan.
 fn solution_of(
@@ -253,6 +310,23 @@ fn best_plan(
         lp.bound,
         started,
     );
+    if choice.backend == Backend::Microlp
+        && goal == Goal::Interval
+        && f.workforce.is_none()
+        && gap(&best) > choice.mip_gap
+    {
+        let better = neighbourhoods(model, demand, f, &best, choice, budget, used, spent)?;
+        report(
+            progress,
+            "interval goal, each day re-solved with the rest fixed, and local search",
+            better.objective,
+            lp.bound,
+            started,
+        );
+        if better.objective < best.objective - 1e-7 {
+            best = better;
+        }
+    }
     // Branch and bound only when the heuristics are not already within the requested gap.
     // With a workforce always: the dive's rounding may break the workforce rows, which the moves
     // keep but do not repair; branch and bound's plan meets them.
