@@ -95,6 +95,38 @@ fn start_values(
     }
 }
 
+/// With an external back end, the plan from its branch and bound (`from_back_end`) against the plan
+/// from the LP dive: the cheaper is kept, so `--solver highs|cbc` never ends worse than the default
+/// heuristics when its branch and bound stops early with a poor incumbent.
+#[allow(clippy::too_many_arguments)]
+fn cheaper_of_back_end_or_dive(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    goal: Goal,
+    lp: &Relaxation,
+    choice: &SolverChoice,
+    from_back_end: Finished,
+    budget: &mut Budget,
+    used: &mut u64,
+    spent: &mut bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Finished, String> {
+    let (shifts, breaks) = dive(f, goal, choice, lp, progress)?;
+    let from_dive = search_from(
+        model, demand, f, goal, None, &shifts, &breaks, budget, used, spent, true,
+    );
+    if from_dive.objective < from_back_end.objective - 1e-7 {
+        progress(&format!(
+            "{}'s plan costs {:.2}, the LP dive's {:.2}: the dive's is kept",
+            choice.backend, from_back_end.objective, from_dive.objective
+        ));
+        Ok(from_dive)
+    } else {
+        Ok(from_back_end)
+    }
+}
+
 /// Local search from `agents` (or from rounding `lp`) under `f`'s objective for `goal`.
 #[allow(clippy::too_many_arguments)]
 fn search_from(
@@ -296,6 +328,11 @@ fn best_plan(
             model, demand, f, goal, None, &shifts, &breaks, budget, used, spent, true,
         ),
     };
+    if choice.backend != Backend::Microlp {
+        best = cheaper_of_back_end_or_dive(
+            model, demand, f, goal, lp, choice, best, budget, used, spent, progress,
+        )?;
+    }
     report(
         progress,
         &format!(
