@@ -138,6 +138,11 @@ fn plan_once(
         agents.len(),
         plan.staffing.shift_count()
     ));
+    // The roster knows the demand, so it may move a shift within its start window to fit its agent.
+    let options = Options {
+        demand: Some(demand.clone()),
+        ..options.clone()
+    };
     let roster = assign_with(
         model,
         &model.rules,
@@ -145,9 +150,15 @@ fn plan_once(
         agents.to_vec(),
         windows,
         (first, end),
-        options,
+        &options,
     );
     let evaluation = evaluate(model, &demand, &roster.staffing);
+    let mut plan = plan;
+    if roster.search.retimed > 0 {
+        // Shifts the roster moved to fit their agents: the plan's files show them where they are.
+        plan.staffing = roster.plan_staffing();
+        plan.evaluation = evaluate(model, &demand, &plan.staffing);
+    }
     Ok(Planned {
         demand,
         plan,

@@ -689,6 +689,7 @@ fn the_search_repairs_what_the_greedy_construction_cannot_see() {
         let options = Options {
             moves,
             previous: None,
+            demand: None,
         };
         let period = (at(23, 0, 0), at(30, 0, 0));
         assign_with(

@@ -24,6 +24,7 @@ use crate::grid::{iso_week, start_of_day, IsoWeek};
 use crate::model::rules::LabourRules;
 pub use crate::model::rules::{Rule, Strength};
 use crate::model::Model;
+use crate::staffing::Span;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -44,6 +45,10 @@ pub struct Context<'a> {
     /// it covers them whole: computed once, read by every penalty call of the roster search.
     dates: Vec<NaiveDate>,
     weeks: Vec<(IsoWeek, usize, bool)>,
+    /// The plan's kinds of shift (template and channel bits) and, per agent, the kinds it may work as
+    /// bits: the fairness rules' peers found by a mask test ([`Context::learn_peers`]).
+    pub(crate) kinds: Vec<(usize, u128)>,
+    pub(crate) may: Vec<u64>,
 }
 
 impl<'a> Context<'a> {
@@ -64,6 +69,8 @@ impl<'a> Context<'a> {
             leave: HashMap::new(),
             dates: local_dates(model, period),
             weeks: Vec::new(),
+            kinds: Vec::new(),
+            may: Vec::new(),
         };
         let mut on_leave: Vec<usize> = windows.iter().map(|w| w.agent).collect();
         on_leave.sort_unstable();
@@ -94,6 +101,36 @@ impl<'a> Context<'a> {
             }
         }
         cx
+    }
+
+    /// Learns the kinds of shift (template and channels) of `shifts` and which of them each agent may
+    /// work, so the fairness rules find an agent's peers by a mask test instead of a scan of skills
+    /// (the roster search prices fairness on every move). At most 64 kinds; beyond, the scan serves.
+    pub fn learn_peers<'s>(
+        &mut self,
+        agents: &[Agent],
+        shifts: impl IntoIterator<Item = &'s Span>,
+    ) {
+        let mut kinds: Vec<(usize, u128)> = shifts
+            .into_iter()
+            .map(|s| (s.template.0, week::channel_bits(&s.channels)))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        if kinds.len() > 64 {
+            return;
+        }
+        self.may = agents
+            .iter()
+            .map(|p| {
+                kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &(t, channels))| soft::may_work_kind(p, t, channels))
+                    .fold(0u64, |m, (k, _)| m | 1 << k)
+            })
+            .collect();
+        self.kinds = kinds;
     }
 
     /// Local midnight-to-midnight window of an ISO week.
@@ -185,6 +222,12 @@ pub trait Constraint: Sync {
         weeks: &[AgentWeek],
     ) -> Vec<String>;
 }
+
+/// What one broken soft rule, as the planner counts it, adds to the roster search's objective: above
+/// the soft rules' own weighted terms on a week (an hour of start spread, a late shift more, a single
+/// day off), which stay as shaping terms that lead the search towards rosters with fewer breaches;
+/// below an hour under the minimum ([`BREACH`]) and a changed agent-day of an earlier roster.
+pub const SOFT_BREACH: f64 = 100.0;
 
 /// What breaking a hard rule costs the roster search (a rule `[rules] soft` lists, or the minimum
 /// weekly hours per hour short): far above any soft rule, far below an open shift.

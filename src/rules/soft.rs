@@ -3,7 +3,7 @@
 
 use super::week::overlaps;
 use super::week::Taken;
-use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
+use super::{AgentWeek, Constraint, Context, Offer, Rule, Who, SOFT_BREACH};
 use crate::agents::{Agent, Window};
 use crate::grid::IsoWeek;
 use chrono::{Datelike, NaiveDate};
@@ -116,10 +116,9 @@ impl Constraint for StartSpread {
             return 0.0;
         };
         let excess = (f64::from(hi - lo) / 60.0 - cx.rules.start_spread_h).max(0.0);
-        let p = &cx.rules.penalties;
-        // A breach at all weighs as a lone day off does; its size as the greedy's cost does.
+        // A breach weighs as any reported breach does; its size as the greedy's cost does.
         if excess > 1e-9 {
-            p.unpaired_day_off + excess * p.start_spread_hour
+            SOFT_BREACH + excess * cx.rules.penalties.start_spread_hour
         } else {
             0.0
         }
@@ -208,23 +207,49 @@ impl Constraint for SharedFairly {
         }
     }
 
-    /// `weight × n(n−1)/2` for `n` shifts of the kind: the greedy's cost summed, and convex, so the
-    /// search spreads the kind evenly without consulting the average.
-    fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        let n = f64::from((self.count)(&weeks[a]));
-        (self.weight)(&cx.rules.penalties) * n * (n - 1.0).max(0.0) / 2.0
+    /// [`SOFT_BREACH`] when the agent is more than one above its peers' average (the breach a planner
+    /// reads), and `weight × n(n−1)/2` for `n` shifts of the kind: the greedy's cost summed, convex, so
+    /// the search also spreads the kind evenly below the line.
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        let n = (self.count)(&weeks[a]);
+        let shaping =
+            (self.weight)(&cx.rules.penalties) * f64::from(n) * f64::from(n.max(1) - 1) / 2.0;
+        let broken = self
+            .standing(cx, a, agents, weeks)
+            .is_some_and(|(mine, mean, _)| above(mine, mean));
+        shaping + if broken { SOFT_BREACH } else { 0.0 }
     }
 
     fn breaches(
         &self,
-        _: &Context<'_>,
+        cx: &Context<'_>,
         a: usize,
         agents: &[Agent],
         weeks: &[AgentWeek],
     ) -> Vec<String> {
+        self.standing(cx, a, agents, weeks)
+            .filter(|&(mine, mean, _)| above(mine, mean))
+            .map(|(mine, mean, peers)| {
+                format!("{mine} against an average of {mean:.1} among the {peers} agents who may work them")
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+impl SharedFairly {
+    /// The agent's count of the kind, its peers' average (the agent among them) and how many peers,
+    /// when the count is 2 or more (one is never above any average of counts ≥ 0 by more than one).
+    fn standing(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+    ) -> Option<(u32, f64, usize)> {
         let mine = (self.count)(&weeks[a]);
         if mine <= 1 {
-            return Vec::new(); // one above any average of counts ≥ 0
+            return None;
         }
         // The templates and channels of the agent's shifts of the kind: peers may work one of them.
         let mut kinds: Vec<(usize, u128)> = weeks[a]
@@ -235,36 +260,50 @@ impl Constraint for SharedFairly {
             .collect();
         kinds.sort_unstable();
         kinds.dedup();
-        let may = |p: &Agent| {
-            kinds.iter().any(|&(t, channels)| {
-                p.may_work(t) && (0..128).all(|c| channels & (1 << c) == 0 || p.has_skill(c))
-            })
-        };
-        let peers: Vec<u32> = agents
-            .iter()
-            .zip(weeks)
-            .filter(|(p, w)| !w.days.is_empty() && may(p))
-            .map(|(_, w)| (self.count)(w))
-            .collect();
-        unfair(mine, &peers)
+        let mask = kinds.iter().try_fold(0u64, |m, k| {
+            cx.kinds.binary_search(k).ok().map(|i| m | 1 << i)
+        });
+        let working = |w: &AgentWeek| !w.days.is_empty();
+        let (mut sum, mut peers) = (0u64, 0usize);
+        match mask.filter(|_| cx.may.len() == agents.len()) {
+            Some(mask) => {
+                for (p, w) in weeks.iter().enumerate() {
+                    if cx.may[p] & mask != 0 && working(w) {
+                        sum += u64::from((self.count)(w));
+                        peers += 1;
+                    }
+                }
+            }
+            None => {
+                for (p, w) in agents.iter().zip(weeks) {
+                    if working(w) && kinds.iter().any(|&(t, c)| may_work_kind(p, t, c)) {
+                        sum += u64::from((self.count)(w));
+                        peers += 1;
+                    }
+                }
+            }
+        }
+        (peers > 0).then(|| (mine, sum as f64 / peers as f64, peers))
     }
 }
 
-/// A count above the average of its peers' (the agent among them) by more than one.
-fn unfair(mine: u32, peers: &[u32]) -> Vec<String> {
-    if peers.is_empty() {
-        return Vec::new();
+/// Whether an agent may work a template on channels given as bits: the contract allows the template
+/// and the agent holds every channel's skill.
+pub(crate) fn may_work_kind(p: &Agent, template: usize, channels: u128) -> bool {
+    let mut bits = channels;
+    while bits != 0 {
+        let c = bits.trailing_zeros() as usize;
+        if !p.has_skill(c) {
+            return false;
+        }
+        bits &= bits - 1;
     }
-    let mean = peers.iter().map(|&x| f64::from(x)).sum::<f64>() / peers.len() as f64;
-    (f64::from(mine) > mean + 1.0 + 1e-9)
-        .then(|| {
-            format!(
-                "{mine} against an average of {mean:.1} among the {} agents who may work them",
-                peers.len()
-            )
-        })
-        .into_iter()
-        .collect()
+    p.may_work(template)
+}
+
+/// A count above the average of its peers by more than one.
+fn above(mine: u32, mean: f64) -> bool {
+    f64::from(mine) > mean + 1.0 + 1e-9
 }
 
 /// Days off in pairs: no single day off between working days.
@@ -291,8 +330,13 @@ impl Constraint for PairedDaysOff {
         }
     }
 
+    /// [`SOFT_BREACH`] for the agent's breach (one, listing every single day off), and the weight per
+    /// single day off.
     fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        lone_days_off(cx, a, weeks).len() as f64 * cx.rules.penalties.unpaired_day_off
+        match lone_days_off(cx, a, weeks).len() {
+            0 => 0.0,
+            n => SOFT_BREACH + n as f64 * cx.rules.penalties.unpaired_day_off,
+        }
     }
 
     fn breaches(
@@ -366,7 +410,8 @@ impl Constraint for PreferredHours {
     }
 
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.preferred
+        self.breaches(cx, a, agents, weeks).len() as f64
+            * (SOFT_BREACH + cx.rules.penalties.preferred)
     }
 
     /// Shifts on a day with a stated wish that miss every preferred window, as `date template`.
@@ -428,7 +473,8 @@ impl Constraint for MinConsecutiveDays {
     }
 
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.short_stretch
+        self.breaches(cx, a, agents, weeks).len() as f64
+            * (SOFT_BREACH + cx.rules.penalties.short_stretch)
     }
 
     fn breaches(
