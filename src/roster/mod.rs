@@ -91,11 +91,13 @@ impl Roster {
 
     /// The shift plan this roster works: its shifts without agents, the open ones included, at the
     /// times the roster gives them (a shift moved within its start window to fit its agent is moved
-    /// here too), so the plan's files agree with the roster's. Ordered by start, template and end.
+    /// here too), so the plan's files agree with the roster's. Ordered by date, template, start, end and
+    /// breaks, as the plan's.
     pub fn plan_staffing(&self) -> Staffing {
         type Key = (
-            DateTime<Utc>,
+            chrono::NaiveDate,
             usize,
+            DateTime<Utc>,
             DateTime<Utc>,
             Vec<DateTime<Utc>>,
             Vec<usize>,
@@ -109,8 +111,9 @@ impl Roster {
             .chain(self.open.iter().map(|o| o.span.clone()));
         for span in spans {
             let key = (
-                span.start,
+                span.date,
                 span.template.0,
+                span.start,
                 span.end,
                 span.breaks.iter().map(|b| b.start).collect(),
                 span.channels.iter().map(|c| c.0).collect(),

@@ -500,3 +500,111 @@ impl Constraint for MinConsecutiveDays {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::read_agents;
+    use crate::model::Model;
+    use crate::staffing::{ChannelId, Span, TemplateId};
+    use chrono::{DateTime, TimeZone, Utc};
+    use std::path::Path;
+
+    /// One voice channel; a 4-hour template from 08:00 to 16:00 (late: ending at 19:00 or after).
+    fn model() -> Model {
+        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+            [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
+        Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Helsinki
+            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+            .single()
+            .expect("unambiguous")
+            .with_timezone(&Utc)
+    }
+
+    fn shift(day: u32, hour: u32) -> Span {
+        Span {
+            agent: None,
+            template: TemplateId(0),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
+            start: at(day, hour),
+            end: at(day, hour + 4),
+            breaks: Vec::new(),
+            channels: vec![ChannelId(0)],
+            count: 1,
+            paid_minutes: 240,
+            cost: 1.0,
+        }
+    }
+
+    /// Three voice agents' weeks, each a list of (day, start hour).
+    fn weeks(m: &Model, days: &[&[(u32, u32)]]) -> Vec<AgentWeek> {
+        days.iter()
+            .map(|d| {
+                let spans: Vec<Span> = d.iter().map(|&(day, h)| shift(day, h)).collect();
+                AgentWeek::of(m, m.rules.late_after_h, &spans)
+            })
+            .collect()
+    }
+
+    fn agents(m: &Model) -> Vec<Agent> {
+        read_agents(
+            Path::new("a.csv"),
+            "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+             A,Aino,voice,8,0,40,5\nB,Bea,voice,8,0,40,5\nC,Cai,voice,8,0,40,5\n",
+            m,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Worked by hand with the default weights (late shift 3, start spread 8 per hour). Lates (15:00,
+    /// ending 19:00) 3, 0 and 1: the peers' average 4/3, and 3 > 4/3 + 1, so A's week is broken and
+    /// costs `SOFT_BREACH + 3 × 3·2/2`; after one late moves from A to B (2, 1, 1) nobody is above
+    /// 7/3 and A costs `3 × 2·1/2` alone. The peers found by the mask give the scan's answer.
+    #[test]
+    fn late_fairness_weighs_the_reported_breach_and_its_shaping() {
+        let m = model();
+        let a = agents(&m);
+        let before = weeks(
+            &m,
+            &[&[(23, 15), (24, 15), (25, 15)], &[(23, 8)], &[(24, 15)]],
+        );
+        let after = weeks(&m, &[&[(23, 15), (24, 15)], &[(25, 15)], &[(24, 15)]]);
+        let scan = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        let mut masked = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        masked.learn_peers(&a, &[shift(23, 15)]);
+        for cx in [&scan, &masked] {
+            assert!((LATE_FAIRNESS.penalty(cx, 0, &a, &before) - (SOFT_BREACH + 9.0)).abs() < 1e-9);
+            assert_eq!(LATE_FAIRNESS.breaches(cx, 0, &a, &before).len(), 1);
+            assert!((LATE_FAIRNESS.penalty(cx, 0, &a, &after) - 3.0).abs() < 1e-9);
+            assert!(LATE_FAIRNESS.breaches(cx, 0, &a, &after).is_empty());
+        }
+    }
+
+    /// Starts 08:00 and 13:00: 5 h apart, 3 h beyond the 2 h limit, so `SOFT_BREACH + 3 × 8`; starts
+    /// 08:00 and 10:00 are within it and cost nothing. A single day off (Tue between Mon and Wed)
+    /// weighs `SOFT_BREACH + 15`, two weigh one breach (one reported line) and 2 × 15.
+    #[test]
+    fn start_spread_and_single_days_off_weigh_their_reported_breaches() {
+        let m = model();
+        let a = agents(&m);
+        let cx = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        let w = weeks(
+            &m,
+            &[
+                &[(23, 8), (25, 13)],
+                &[(23, 8), (24, 10)],
+                &[(23, 8), (25, 8), (27, 8)],
+            ],
+        );
+        assert!((StartSpread.penalty(&cx, 0, &a, &w) - (SOFT_BREACH + 24.0)).abs() < 1e-9);
+        assert!(StartSpread.penalty(&cx, 1, &a, &w).abs() < 1e-12);
+        assert!((PairedDaysOff.penalty(&cx, 0, &a, &w) - (SOFT_BREACH + 15.0)).abs() < 1e-9);
+        assert!((PairedDaysOff.penalty(&cx, 2, &a, &w) - (SOFT_BREACH + 30.0)).abs() < 1e-9);
+        assert_eq!(PairedDaysOff.breaches(&cx, 2, &a, &w).len(), 1);
+    }
+}
