@@ -10,8 +10,10 @@
 //! the agent furthest below their contract hours, then start times close to the agent's other starts, a
 //! fair share of weekend shifts, days off kept in pairs, a fair share of late shifts, preferred hours,
 //! and last the agent's proficiency in the shift's channels; ties go to the earlier agent in the file.
-//! Shifts nobody can take are reported as open, and every rule an agent's week breaks is listed by agent
-//! and rule, in planner's words.
+//! A local search then improves the roster ([`search`]); when the roster knows the demand, shifts also
+//! move within their template's start window to fit their agent while every interval stays as covered
+//! ([`retime`]). Shifts nobody can take are reported as open, and every rule an agent's week breaks is
+//! listed by agent and rule, in planner's words.
 
 mod explain;
 pub mod plan_file;
@@ -286,7 +288,7 @@ pub fn assign_with(
     );
     let demand = options.demand.as_ref().filter(|_| kept.is_none());
     let (owner, retimed, moves) = searched(
-        &cx,
+        &mut cx,
         &agents,
         &mut shifts,
         owner,
@@ -313,7 +315,7 @@ pub fn assign_with(
 /// search over the moved shifts: half the budget first, the rest shared by the rounds. Returns the
 /// owners (of `shifts`, left in start order), the agent-shifts moved, and the moves tried and kept.
 fn searched(
-    cx: &Context<'_>,
+    cx: &mut Context<'_>,
     agents: &[Agent],
     shifts: &mut Vec<Span>,
     owner: Vec<Option<usize>>,
@@ -321,6 +323,7 @@ fn searched(
     budget: Budget,
     demand: Option<&crate::requirements::demand::Demand>,
 ) -> (Vec<Option<usize>>, usize, (u64, u64)) {
+    cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
     let Some(demand) = demand else {
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(budget, SEED);
@@ -346,6 +349,7 @@ fn searched(
     let planned: Vec<(DateTime<Utc>, usize)> =
         shifts.iter().map(|s| (s.start, s.template.0)).collect();
     for round in 1..=RETIME_ROUNDS {
+        cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
         if retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0 {
             break;
         }
@@ -354,6 +358,7 @@ fn searched(
         order.sort_by_key(|&i| (shifts[i].start, shifts[i].template, shifts[i].end));
         *shifts = order.iter().map(|&i| shifts[i].clone()).collect();
         owner = order.iter().map(|&i| owner[i]).collect();
+        cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(later, SEED + u64::from(round));
         (owner, tried, accepted) = (
@@ -363,6 +368,24 @@ fn searched(
         );
     }
     (owner, moved_from(planned, shifts), (tried, accepted))
+}
+
+/// Each agent's week under `owner`.
+fn weeks_of(
+    cx: &Context<'_>,
+    agents: usize,
+    shifts: &[Span],
+    owner: &[Option<usize>],
+) -> Vec<AgentWeek> {
+    let mut held: Vec<Vec<&Span>> = vec![Vec::new(); agents];
+    for (s, o) in shifts.iter().zip(owner) {
+        if let Some(a) = o {
+            held[*a].push(s);
+        }
+    }
+    held.into_iter()
+        .map(|h| AgentWeek::of(cx.model, cx.rules.late_after_h, h))
+        .collect()
 }
 
 /// Agent-shifts of `shifts` whose start and template the plan (`planned`) did not have.

@@ -49,6 +49,18 @@ pub struct Context<'a> {
     /// bits: the fairness rules' peers found by a mask test ([`Context::learn_peers`]).
     pub(crate) kinds: Vec<(usize, u128)>,
     pub(crate) may: Vec<u64>,
+    /// The fairness rules' peer counts as of [`Context::snapshot_fairness`], for the search's penalty.
+    pub(crate) fair: Option<FairSnapshot>,
+}
+
+/// Weekend and late shifts held, and agents working, per group of agents who may work the same kinds:
+/// a peer average in a few additions per call, where a scan of every agent would make each move of the
+/// roster search cost as much as the workforce is large. Taken between search rounds, so within a
+/// round the penalty's averages lag the moves (the reported breaches are always counted afresh).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FairSnapshot {
+    /// Each group's kinds as bits, its [weekend, late] shifts held, and its working agents.
+    pub groups: Vec<(u64, [u64; 2], u64)>,
 }
 
 impl<'a> Context<'a> {
@@ -71,6 +83,7 @@ impl<'a> Context<'a> {
             weeks: Vec::new(),
             kinds: Vec::new(),
             may: Vec::new(),
+            fair: None,
         };
         let mut on_leave: Vec<usize> = windows.iter().map(|w| w.agent).collect();
         on_leave.sort_unstable();
@@ -131,6 +144,32 @@ impl<'a> Context<'a> {
             })
             .collect();
         self.kinds = kinds;
+    }
+
+    /// Takes the fairness rules' peer counts of `weeks` for the search's penalty (after
+    /// [`learn_peers`](Context::learn_peers); without it, nothing).
+    pub fn snapshot_fairness(&mut self, weeks: &[AgentWeek]) {
+        if self.may.len() != weeks.len() {
+            return;
+        }
+        let mut snap = FairSnapshot::default();
+        for (w, &sig) in weeks.iter().zip(&self.may) {
+            if w.days.is_empty() {
+                continue;
+            }
+            let at = match snap.groups.iter().position(|g| g.0 == sig) {
+                Some(at) => at,
+                None => {
+                    snap.groups.push((sig, [0, 0], 0));
+                    snap.groups.len() - 1
+                }
+            };
+            let g = &mut snap.groups[at];
+            g.1[0] += u64::from(w.weekends);
+            g.1[1] += u64::from(w.lates);
+            g.2 += 1;
+        }
+        self.fair = Some(snap);
     }
 
     /// Local midnight-to-midnight window of an ISO week.

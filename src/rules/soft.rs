@@ -161,6 +161,8 @@ impl Constraint for StartSpread {
 #[derive(Debug)]
 pub struct SharedFairly {
     rule: Rule,
+    /// Its place in a [`FairSnapshot`](super::FairSnapshot)'s counts.
+    slot: usize,
     /// Whether a shift on offer is of the kind.
     is: fn(&Offer<'_>) -> bool,
     /// Whether a shift an agent has is of the kind.
@@ -174,6 +176,7 @@ pub struct SharedFairly {
 /// Weekend shifts shared fairly.
 pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::WeekendFairness,
+    slot: 0,
     is: |o| o.weekend,
     taken_is: |t| {
         matches!(
@@ -188,6 +191,7 @@ pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
 /// Late shifts shared fairly.
 pub static LATE_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::LateFairness,
+    slot: 1,
     is: |o| o.late,
     taken_is: |t| t.late,
     count: |w| w.lates,
@@ -215,7 +219,7 @@ impl Constraint for SharedFairly {
         let shaping =
             (self.weight)(&cx.rules.penalties) * f64::from(n) * f64::from(n.max(1) - 1) / 2.0;
         let broken = self
-            .standing(cx, a, agents, weeks)
+            .standing(cx, a, agents, weeks, true)
             .is_some_and(|(mine, mean, _)| above(mine, mean));
         shaping + if broken { SOFT_BREACH } else { 0.0 }
     }
@@ -227,7 +231,7 @@ impl Constraint for SharedFairly {
         agents: &[Agent],
         weeks: &[AgentWeek],
     ) -> Vec<String> {
-        self.standing(cx, a, agents, weeks)
+        self.standing(cx, a, agents, weeks, false)
             .filter(|&(mine, mean, _)| above(mine, mean))
             .map(|(mine, mean, peers)| {
                 format!("{mine} against an average of {mean:.1} among the {peers} agents who may work them")
@@ -240,12 +244,15 @@ impl Constraint for SharedFairly {
 impl SharedFairly {
     /// The agent's count of the kind, its peers' average (the agent among them) and how many peers,
     /// when the count is 2 or more (one is never above any average of counts ≥ 0 by more than one).
+    /// `lagging`: the peers' counts as of the context's snapshot, when it has one (the search's
+    /// penalty); else counted afresh (the report).
     fn standing(
         &self,
         cx: &Context<'_>,
         a: usize,
         agents: &[Agent],
         weeks: &[AgentWeek],
+        lagging: bool,
     ) -> Option<(u32, f64, usize)> {
         let mine = (self.count)(&weeks[a]);
         if mine <= 1 {
@@ -263,6 +270,14 @@ impl SharedFairly {
         let mask = kinds.iter().try_fold(0u64, |m, k| {
             cx.kinds.binary_search(k).ok().map(|i| m | 1 << i)
         });
+        if let (true, Some(snap), Some(mask)) = (lagging, &cx.fair, mask) {
+            let (sum, peers) = snap
+                .groups
+                .iter()
+                .filter(|g| g.0 & mask != 0)
+                .fold((0u64, 0u64), |(s, n), g| (s + g.1[self.slot], n + g.2));
+            return (peers > 0).then(|| (mine, sum as f64 / peers as f64, peers as usize));
+        }
         let working = |w: &AgentWeek| !w.days.is_empty();
         let (mut sum, mut peers) = (0u64, 0usize);
         match mask.filter(|_| cx.may.len() == agents.len()) {
