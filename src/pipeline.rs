@@ -32,6 +32,9 @@ pub struct Planned {
     pub evaluation: Evaluation,
     /// Plans made again because the roster left shifts open.
     pub replans: u32,
+    /// The plan's shifts as the solver placed them, before the roster moved some to fit their agents
+    /// (`plan` shows them moved): rostered again with the demand, they give `roster` again.
+    pub solved: crate::staffing::Staffing,
 }
 
 impl Planned {
@@ -154,6 +157,7 @@ fn plan_once(
     );
     let evaluation = evaluate(model, &demand, &roster.staffing);
     let mut plan = plan;
+    let solved = plan.staffing.clone();
     if roster.search.retimed > 0 {
         // Shifts the roster moved to fit their agents: the plan's files show them where they are.
         plan.staffing = roster.plan_staffing();
@@ -165,5 +169,6 @@ fn plan_once(
         roster,
         evaluation,
         replans: 0,
+        solved,
     })
 }
