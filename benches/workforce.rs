@@ -22,6 +22,7 @@ use vuoro::requirements::demand::Demand;
 use vuoro::roster::{assign_with, Options, Roster};
 use vuoro::rules::Rule;
 use vuoro::schedule::{Goal, ShiftPlan, SolverChoice, SolverStatus};
+use vuoro::staffing::Staffing;
 
 fn model() -> Model {
     let path = Path::new("models/helsinki-multichannel.toml");
@@ -45,7 +46,7 @@ fn plan_and_roster(
     agents: &[Agent],
     windows: &[Window],
     choice: &SolverChoice,
-) -> (Demand, ShiftPlan, Roster, f64, u32) {
+) -> (Demand, ShiftPlan, Roster, f64, u32, Staffing) {
     let read =
         read_forecast(Path::new("f.csv"), forecast, model, Period::default()).expect("valid");
     let req = compute(model, &read.forecast).expect("req");
@@ -72,11 +73,12 @@ fn plan_and_roster(
         planned.roster,
         seconds,
         planned.replans,
+        planned.solved,
     )
 }
 
-fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32)) {
-    let (demand, plan, roster, seconds, replans) = run;
+fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32, Staffing)) {
+    let (demand, plan, roster, seconds, replans, _) = run;
     let evaluation = evaluate(model, demand, &roster.staffing);
     let short: usize = evaluation
         .channels
@@ -170,14 +172,18 @@ fn main() {
         first.0.grid.first().expect("grid"),
         first.0.grid.end().expect("grid"),
     );
+    // The plan as solved, with the demand: the roster moves the same shifts again.
     let again = assign_with(
         &model,
         &model.rules,
-        &first.1.staffing,
+        &first.5,
         agents.clone(),
         &windows,
         period,
-        &Options::default(),
+        &Options {
+            demand: Some(first.0.clone()),
+            ..Options::default()
+        },
     );
     println!(
         "  the same plan rostered again: {}",

@@ -32,6 +32,9 @@ pub struct Planned {
     pub evaluation: Evaluation,
     /// Plans made again because the roster left shifts open.
     pub replans: u32,
+    /// The plan's shifts as the solver placed them, before the roster moved some to fit their agents
+    /// (`plan` shows them moved): rostered again with the demand, they give `roster` again.
+    pub solved: crate::staffing::Staffing,
 }
 
 impl Planned {
@@ -138,6 +141,11 @@ fn plan_once(
         agents.len(),
         plan.staffing.shift_count()
     ));
+    // The roster knows the demand, so it may move a shift within its start window to fit its agent.
+    let options = Options {
+        demand: Some(demand.clone()),
+        ..options.clone()
+    };
     let roster = assign_with(
         model,
         &model.rules,
@@ -145,14 +153,22 @@ fn plan_once(
         agents.to_vec(),
         windows,
         (first, end),
-        options,
+        &options,
     );
     let evaluation = evaluate(model, &demand, &roster.staffing);
+    let mut plan = plan;
+    let solved = plan.staffing.clone();
+    if roster.search.retimed > 0 {
+        // Shifts the roster moved to fit their agents: the plan's files show them where they are.
+        plan.staffing = roster.plan_staffing();
+        plan.evaluation = evaluate(model, &demand, &plan.staffing);
+    }
     Ok(Planned {
         demand,
         plan,
         roster,
         evaluation,
         replans: 0,
+        solved,
     })
 }

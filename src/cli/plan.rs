@@ -171,6 +171,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<u8, Failure> {
     let options = Options {
         moves: None,
         previous: earlier,
+        demand: None, // the pipeline gives each plan's own
     };
     let planned = plan_and_roster(
         &model,

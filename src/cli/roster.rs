@@ -15,6 +15,7 @@ use vuoro::export::Previous;
 use vuoro::report::html::ReportInput;
 use vuoro::report::roster::roster_report;
 use vuoro::report::summary_json;
+use vuoro::requirements::demand::Demand;
 use vuoro::roster::plan_file::read_shifts;
 use vuoro::roster::{assign_with, period_of, Options};
 
@@ -53,6 +54,11 @@ pub(crate) struct RosterArgs {
     /// Formats to write: any of csv, ics, json, xlsx.
     #[arg(long, value_delimiter = ',', default_value = "csv,ics,json,xlsx")]
     export: Vec<String>,
+    /// Requirements the shifts cover (coverage.csv of the plan's folder, or `vuoro requirements`
+    /// output): shifts may then move within their template's start window to fit their agent, while
+    /// every interval stays as covered. Without it the shifts' start times stand.
+    #[arg(long, value_name = "FILE")]
+    requirements: Option<PathBuf>,
     /// Output folder of an earlier run (may be --out): calendar events keep their UIDs and raise their
     /// SEQUENCE where a shift changed; shifts dropped from a day are published as cancelled.
     #[arg(long, value_name = "DIR")]
@@ -69,6 +75,7 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         args.agents.as_path(),
     ];
     inputs.extend(args.availability.as_deref());
+    inputs.extend(args.requirements.as_deref());
     check_out_folder(&args.out, &inputs)?;
     let progress = Progress::new("roster");
     progress.detail("reading the model, shifts and workforce");
@@ -104,9 +111,16 @@ pub(crate) fn run(args: RosterArgs) -> Result<u8, Failure> {
         &model,
         (period_start, period_end),
     );
+    let demand = match &args.requirements {
+        Some(p) => Some(
+            Demand::from_csv(p, &read_input(p)?, &model).map_err(|d| Failure::diagnostics(&d))?,
+        ),
+        None => None,
+    };
     let options = Options {
         moves: None,
         previous: earlier,
+        demand,
     };
     progress.stage(&format!(
         "rostering {} agents to {} shifts",

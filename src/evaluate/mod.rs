@@ -167,21 +167,38 @@ pub fn evaluate(model: &Model, demand: &Demand, staffing: &Staffing) -> Evaluati
     let mut working = vec![vec![0.0f64; n]; nc];
     for t in 0..n {
         let present: Vec<f64> = presence.present.iter().map(|p| p[t]).collect();
-        // Floors first, then requirements: when agents are scarce every channel keeps its floor.
-        let floor: Vec<f64> = demand.channels.iter().map(|c| c.floor[t]).collect();
-        let required: Vec<f64> = demand
-            .channels
-            .iter()
-            .map(|c| c.required[t].max(c.floor[t]))
-            .collect();
-        let open: Vec<bool> = demand.channels.iter().map(|c| c.open[t]).collect();
-        let w = allocate::allocate(&present, &groups, &floor, &required, &open);
-        for (c, x) in w.into_iter().enumerate() {
-            // Whole agents stay whole: sums of shift fractions carry float noise.
-            working[c][t] = (x * 1e6).round() / 1e6;
+        for (c, x) in working_in(demand, &groups, &present, t)
+            .into_iter()
+            .enumerate()
+        {
+            working[c][t] = x;
         }
     }
     evaluate_working(model, demand, &working)
+}
+
+/// Agents working each channel in interval `t`, from the agents present per channel group
+/// (`groups[g]` its channel indices): the allocation every figure of [`evaluate`] reads, also used by
+/// the roster to keep coverage when it moves a shift.
+pub(crate) fn working_in(
+    demand: &Demand,
+    groups: &[Vec<usize>],
+    present: &[f64],
+    t: usize,
+) -> Vec<f64> {
+    // Floors first, then requirements: when agents are scarce every channel keeps its floor.
+    let floor: Vec<f64> = demand.channels.iter().map(|c| c.floor[t]).collect();
+    let required: Vec<f64> = demand
+        .channels
+        .iter()
+        .map(|c| c.required[t].max(c.floor[t]))
+        .collect();
+    let open: Vec<bool> = demand.channels.iter().map(|c| c.open[t]).collect();
+    allocate::allocate(present, groups, &floor, &required, &open)
+        .into_iter()
+        // Whole agents stay whole: sums of shift fractions carry float noise.
+        .map(|x| (x * 1e6).round() / 1e6)
+        .collect()
 }
 
 /// Evaluates agents working each channel per interval (`working[c][t]`, on shift and off break).

@@ -133,6 +133,13 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
         search.short_hours,
         search.soft_penalty
     );
+    if search.retimed > 0 {
+        let _ = writeln!(
+            out,
+            "retimed: {} agent-shift(s) moved within their template's start window to fit their agent, every interval as covered as before",
+            search.retimed
+        );
+    }
     if let Some(changed) = search.changed_days {
         let _ = writeln!(
             out,

@@ -336,6 +336,7 @@ fn roster_figures(model: &Model, roster: &Roster) -> Value {
             "moves": search.moves,
             "accepted": search.accepted,
             "changed_days": search.changed_days,
+            "retimed": search.retimed,
             "short_hours": search.short_hours,
             "soft_penalty": search.soft_penalty,
         },

@@ -10,11 +10,14 @@
 //! the agent furthest below their contract hours, then start times close to the agent's other starts, a
 //! fair share of weekend shifts, days off kept in pairs, a fair share of late shifts, preferred hours,
 //! and last the agent's proficiency in the shift's channels; ties go to the earlier agent in the file.
-//! Shifts nobody can take are reported as open, and every rule an agent's week breaks is listed by agent
-//! and rule, in planner's words.
+//! A local search then improves the roster ([`search`]); when the roster knows the demand, shifts also
+//! move within their template's start window to fit their agent while every interval stays as covered
+//! ([`retime`]). Shifts nobody can take are reported as open, and every rule an agent's week breaks is
+//! listed by agent and rule, in planner's words.
 
 mod explain;
 pub mod plan_file;
+mod retime;
 pub mod roster_file;
 mod search;
 
@@ -49,6 +52,8 @@ pub struct SearchReport {
     pub moves: u64,
     pub accepted: u64,
     pub changed_days: Option<usize>,
+    /// Agent-shifts moved within their template's start window to fit their agent.
+    pub retimed: usize,
     /// Hours below the agents' minimum, summed over agents and whole weeks.
     pub short_hours: f64,
     /// The soft rules' penalty at the model's weights (0 is its lower bound).
@@ -84,6 +89,45 @@ impl Roster {
             .iter()
             .filter(|v| model.rules.is_hard(v.rule))
             .count()
+    }
+
+    /// The shift plan this roster works: its shifts without agents, the open ones included, at the
+    /// times the roster gives them (a shift moved within its start window to fit its agent is moved
+    /// here too), so the plan's files agree with the roster's. Ordered by date, template, start, end and
+    /// breaks, as the plan's.
+    pub fn plan_staffing(&self) -> Staffing {
+        type Key = (
+            chrono::NaiveDate,
+            usize,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Vec<DateTime<Utc>>,
+            Vec<usize>,
+        );
+        let mut merged: std::collections::BTreeMap<Key, Span> = std::collections::BTreeMap::new();
+        let spans = self
+            .staffing
+            .spans
+            .iter()
+            .map(|s| s.anonymous(1))
+            .chain(self.open.iter().map(|o| o.span.clone()));
+        for span in spans {
+            let key = (
+                span.date,
+                span.template.0,
+                span.start,
+                span.end,
+                span.breaks.iter().map(|b| b.start).collect(),
+                span.channels.iter().map(|c| c.0).collect(),
+            );
+            match merged.get_mut(&key) {
+                Some(s) => s.count += span.count,
+                None => {
+                    merged.insert(key, span);
+                }
+            }
+        }
+        Staffing::new(merged.into_values().collect())
     }
 
     /// The agent of a rostered span.
@@ -182,7 +226,14 @@ pub struct Options {
     pub moves: Option<u64>,
     /// An earlier roster: agent ids and their spans. Agent-days it gave that stay valid are kept.
     pub previous: Option<(Vec<String>, Staffing)>,
+    /// The demand the plan covers: with it (and no earlier roster to keep), a shift may move within
+    /// its template's start window to fit its agent while every channel-interval stays as covered
+    /// ([`retime`]); without it, the plan's start times stand.
+    pub demand: Option<crate::requirements::demand::Demand>,
 }
+
+/// Rounds of moving start times, each followed by a search over the moved shifts.
+const RETIME_ROUNDS: u32 = 6;
 
 /// Assigns `agents` to the plan's shifts; `period` is the planned time (weeks it covers whole are held to
 /// the agents' minimum weekly hours). Contract bands, `max_days` and the weekly rest apply per ISO week.
@@ -220,7 +271,7 @@ pub fn assign_with(
         .spans
         .iter()
         .flat_map(|s| [s.date, s.end.with_timezone(&tz).date_naive()]);
-    let cx = Context::new(model, labour, windows, period, dates);
+    let mut cx = Context::new(model, labour, windows, period, dates);
     // Every agent-shift of the plan, in start order.
     let mut shifts: Vec<Span> = plan
         .spans
@@ -228,18 +279,29 @@ pub fn assign_with(
         .flat_map(|s| std::iter::repeat_n(s.anonymous(1), s.count as usize))
         .collect();
     shifts.sort_by_key(|s| (s.start, s.template, s.end));
+    cx.learn_peers(&agents, &shifts);
     let kept = options.previous.as_ref().map(|p| kept_days(&agents, p));
     let owner = greedy(&cx, &agents, &shifts, kept.as_ref());
     let budget = options.moves.map_or_else(
         || Budget::for_shifts(shifts.len()),
         |moves| Budget { moves },
     );
-    let mut search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
-    search.run(budget, SEED);
+    let demand = options.demand.as_ref().filter(|_| kept.is_none());
+    let (owner, retimed, moves) = searched(
+        &mut cx,
+        &agents,
+        &mut shifts,
+        owner,
+        kept.as_ref(),
+        budget,
+        demand,
+    );
+    let search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     let weeks = &search.weeks;
     let report = SearchReport {
-        moves: search.tried,
-        accepted: search.accepted,
+        moves: moves.0,
+        accepted: moves.1,
+        retimed,
         changed_days: kept.as_ref().map(|k| changed_days(k, weeks)),
         short_hours: short_hours(&cx, &agents, weeks),
         soft_penalty: (0..agents.len())
@@ -247,6 +309,102 @@ pub fn assign_with(
             .sum(),
     };
     finish(&cx, &agents, &shifts, &search.owner, &search.weeks, report)
+}
+
+/// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
+/// search over the moved shifts: half the budget first, the rest shared by the rounds. Returns the
+/// owners (of `shifts`, left in start order), the agent-shifts moved, and the moves tried and kept.
+fn searched(
+    cx: &mut Context<'_>,
+    agents: &[Agent],
+    shifts: &mut Vec<Span>,
+    owner: Vec<Option<usize>>,
+    kept: Option<&Kept>,
+    budget: Budget,
+    demand: Option<&crate::requirements::demand::Demand>,
+) -> (Vec<Option<usize>>, usize, (u64, u64)) {
+    cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+    let Some(demand) = demand else {
+        let mut search = Search::new(cx, agents, shifts, owner, kept);
+        search.run(budget, SEED);
+        return (search.owner, 0, (search.tried, search.accepted));
+    };
+    let first = Budget {
+        moves: budget.moves / 2,
+    };
+    let later = Budget {
+        moves: (budget.moves - first.moves) / u64::from(RETIME_ROUNDS),
+    };
+    let mut search = Search::new(cx, agents, shifts, owner, kept);
+    search.run(first, SEED);
+    let (mut owner, mut tried, mut accepted) = (search.owner, search.tried, search.accepted);
+    let mut coverage = retime::Coverage::new(
+        demand,
+        shifts
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| o.is_some())
+            .map(|(s, _)| s),
+    );
+    let planned: Vec<(DateTime<Utc>, usize)> =
+        shifts.iter().map(|s| (s.start, s.template.0)).collect();
+    for round in 1..=RETIME_ROUNDS {
+        cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+        if retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0 {
+            break;
+        }
+        // Back in start order, as the search numbers agent-shifts.
+        let mut order: Vec<usize> = (0..shifts.len()).collect();
+        order.sort_by_key(|&i| (shifts[i].start, shifts[i].template, shifts[i].end));
+        *shifts = order.iter().map(|&i| shifts[i].clone()).collect();
+        owner = order.iter().map(|&i| owner[i]).collect();
+        cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+        let mut search = Search::new(cx, agents, shifts, owner, kept);
+        search.run(later, SEED + u64::from(round));
+        (owner, tried, accepted) = (
+            search.owner,
+            tried + search.tried,
+            accepted + search.accepted,
+        );
+    }
+    (owner, moved_from(planned, shifts), (tried, accepted))
+}
+
+/// Each agent's week under `owner`.
+fn weeks_of(
+    cx: &Context<'_>,
+    agents: usize,
+    shifts: &[Span],
+    owner: &[Option<usize>],
+) -> Vec<AgentWeek> {
+    let mut held: Vec<Vec<&Span>> = vec![Vec::new(); agents];
+    for (s, o) in shifts.iter().zip(owner) {
+        if let Some(a) = o {
+            held[*a].push(s);
+        }
+    }
+    held.into_iter()
+        .map(|h| AgentWeek::of(cx.model, cx.rules.late_after_h, h))
+        .collect()
+}
+
+/// Agent-shifts of `shifts` whose start and template the plan (`planned`) did not have.
+fn moved_from(mut planned: Vec<(DateTime<Utc>, usize)>, shifts: &[Span]) -> usize {
+    planned.sort_unstable();
+    let mut now: Vec<(DateTime<Utc>, usize)> =
+        shifts.iter().map(|s| (s.start, s.template.0)).collect();
+    now.sort_unstable();
+    let (mut i, mut same) = (0, 0);
+    for x in &now {
+        while i < planned.len() && planned[i] < *x {
+            i += 1;
+        }
+        if i < planned.len() && planned[i] == *x {
+            same += 1;
+            i += 1;
+        }
+    }
+    now.len() - same
 }
 
 /// Hours below the minimum, over every agent and every week the period covers whole.

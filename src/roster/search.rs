@@ -11,7 +11,8 @@
 //!
 //! A move is accepted when the roster's cost does not rise (sideways moves let it cross plateaus). The
 //! cost is, per agent, the rule catalogue's [`penalty`](crate::rules::penalty) — minimum hours at
-//! [`BREACH`](crate::rules::BREACH) per hour, soft rules at their model weights — plus [`OPEN`] per open
+//! [`BREACH`](crate::rules::BREACH) per hour, each soft rule broken as reported at
+//! [`SOFT_BREACH`](crate::rules::SOFT_BREACH) plus its model weights — plus [`OPEN`] per open
 //! agent-shift and [`CHANGED`] per agent-day changed against a previous roster. Candidate moves are drawn
 //! by a seeded generator and the budget is a number of moves, so the same inputs give the same roster on
 //! any machine, under any load. The move

@@ -24,6 +24,7 @@ use crate::grid::{iso_week, start_of_day, IsoWeek};
 use crate::model::rules::LabourRules;
 pub use crate::model::rules::{Rule, Strength};
 use crate::model::Model;
+use crate::staffing::Span;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -44,6 +45,22 @@ pub struct Context<'a> {
     /// it covers them whole: computed once, read by every penalty call of the roster search.
     dates: Vec<NaiveDate>,
     weeks: Vec<(IsoWeek, usize, bool)>,
+    /// The plan's kinds of shift (template and channel bits) and, per agent, the kinds it may work as
+    /// bits: the fairness rules' peers found by a mask test ([`Context::learn_peers`]).
+    pub(crate) kinds: Vec<(usize, u128)>,
+    pub(crate) may: Vec<u64>,
+    /// The fairness rules' peer counts as of [`Context::snapshot_fairness`], for the search's penalty.
+    pub(crate) fair: Option<FairSnapshot>,
+}
+
+/// Weekend and late shifts held, and agents working, per group of agents who may work the same kinds:
+/// a peer average in a few additions per call, where a scan of every agent would make each move of the
+/// roster search cost as much as the workforce is large. Taken between search rounds, so within a
+/// round the penalty's averages lag the moves (the reported breaches are always counted afresh).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FairSnapshot {
+    /// Each group's kinds as bits, its [weekend, late] shifts held, and its working agents.
+    pub groups: Vec<(u64, [u64; 2], u64)>,
 }
 
 impl<'a> Context<'a> {
@@ -64,6 +81,9 @@ impl<'a> Context<'a> {
             leave: HashMap::new(),
             dates: local_dates(model, period),
             weeks: Vec::new(),
+            kinds: Vec::new(),
+            may: Vec::new(),
+            fair: None,
         };
         let mut on_leave: Vec<usize> = windows.iter().map(|w| w.agent).collect();
         on_leave.sort_unstable();
@@ -94,6 +114,62 @@ impl<'a> Context<'a> {
             }
         }
         cx
+    }
+
+    /// Learns the kinds of shift (template and channels) of `shifts` and which of them each agent may
+    /// work, so the fairness rules find an agent's peers by a mask test instead of a scan of skills
+    /// (the roster search prices fairness on every move). At most 64 kinds; beyond, the scan serves.
+    pub fn learn_peers<'s>(
+        &mut self,
+        agents: &[Agent],
+        shifts: impl IntoIterator<Item = &'s Span>,
+    ) {
+        let mut kinds: Vec<(usize, u128)> = shifts
+            .into_iter()
+            .map(|s| (s.template.0, week::channel_bits(&s.channels)))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        if kinds.len() > 64 {
+            return;
+        }
+        self.may = agents
+            .iter()
+            .map(|p| {
+                kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &(t, channels))| soft::may_work_kind(p, t, channels))
+                    .fold(0u64, |m, (k, _)| m | 1 << k)
+            })
+            .collect();
+        self.kinds = kinds;
+    }
+
+    /// Takes the fairness rules' peer counts of `weeks` for the search's penalty (after
+    /// [`learn_peers`](Context::learn_peers); without it, nothing).
+    pub fn snapshot_fairness(&mut self, weeks: &[AgentWeek]) {
+        if self.may.len() != weeks.len() {
+            return;
+        }
+        let mut snap = FairSnapshot::default();
+        for (w, &sig) in weeks.iter().zip(&self.may) {
+            if w.days.is_empty() {
+                continue;
+            }
+            let at = match snap.groups.iter().position(|g| g.0 == sig) {
+                Some(at) => at,
+                None => {
+                    snap.groups.push((sig, [0, 0], 0));
+                    snap.groups.len() - 1
+                }
+            };
+            let g = &mut snap.groups[at];
+            g.1[0] += u64::from(w.weekends);
+            g.1[1] += u64::from(w.lates);
+            g.2 += 1;
+        }
+        self.fair = Some(snap);
     }
 
     /// Local midnight-to-midnight window of an ISO week.
@@ -185,6 +261,12 @@ pub trait Constraint: Sync {
         weeks: &[AgentWeek],
     ) -> Vec<String>;
 }
+
+/// What one broken soft rule, as the planner counts it, adds to the roster search's objective: above
+/// the soft rules' own weighted terms on a week (an hour of start spread, a late shift more, a single
+/// day off), which stay as shaping terms that lead the search towards rosters with fewer breaches;
+/// below an hour under the minimum ([`BREACH`]) and a changed agent-day of an earlier roster.
+pub const SOFT_BREACH: f64 = 100.0;
 
 /// What breaking a hard rule costs the roster search (a rule `[rules] soft` lists, or the minimum
 /// weekly hours per hour short): far above any soft rule, far below an open shift.

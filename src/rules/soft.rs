@@ -3,7 +3,7 @@
 
 use super::week::overlaps;
 use super::week::Taken;
-use super::{AgentWeek, Constraint, Context, Offer, Rule, Who};
+use super::{AgentWeek, Constraint, Context, Offer, Rule, Who, SOFT_BREACH};
 use crate::agents::{Agent, Window};
 use crate::grid::IsoWeek;
 use chrono::{Datelike, NaiveDate};
@@ -116,10 +116,9 @@ impl Constraint for StartSpread {
             return 0.0;
         };
         let excess = (f64::from(hi - lo) / 60.0 - cx.rules.start_spread_h).max(0.0);
-        let p = &cx.rules.penalties;
-        // A breach at all weighs as a lone day off does; its size as the greedy's cost does.
+        // A breach weighs as any reported breach does; its size as the greedy's cost does.
         if excess > 1e-9 {
-            p.unpaired_day_off + excess * p.start_spread_hour
+            SOFT_BREACH + excess * cx.rules.penalties.start_spread_hour
         } else {
             0.0
         }
@@ -162,6 +161,8 @@ impl Constraint for StartSpread {
 #[derive(Debug)]
 pub struct SharedFairly {
     rule: Rule,
+    /// Its place in a [`FairSnapshot`](super::FairSnapshot)'s counts.
+    slot: usize,
     /// Whether a shift on offer is of the kind.
     is: fn(&Offer<'_>) -> bool,
     /// Whether a shift an agent has is of the kind.
@@ -175,6 +176,7 @@ pub struct SharedFairly {
 /// Weekend shifts shared fairly.
 pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::WeekendFairness,
+    slot: 0,
     is: |o| o.weekend,
     taken_is: |t| {
         matches!(
@@ -189,6 +191,7 @@ pub static WEEKEND_FAIRNESS: SharedFairly = SharedFairly {
 /// Late shifts shared fairly.
 pub static LATE_FAIRNESS: SharedFairly = SharedFairly {
     rule: Rule::LateFairness,
+    slot: 1,
     is: |o| o.late,
     taken_is: |t| t.late,
     count: |w| w.lates,
@@ -208,23 +211,52 @@ impl Constraint for SharedFairly {
         }
     }
 
-    /// `weight × n(n−1)/2` for `n` shifts of the kind: the greedy's cost summed, and convex, so the
-    /// search spreads the kind evenly without consulting the average.
-    fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        let n = f64::from((self.count)(&weeks[a]));
-        (self.weight)(&cx.rules.penalties) * n * (n - 1.0).max(0.0) / 2.0
+    /// [`SOFT_BREACH`] when the agent is more than one above its peers' average (the breach a planner
+    /// reads), and `weight × n(n−1)/2` for `n` shifts of the kind: the greedy's cost summed, convex, so
+    /// the search also spreads the kind evenly below the line.
+    fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
+        let n = (self.count)(&weeks[a]);
+        let shaping =
+            (self.weight)(&cx.rules.penalties) * f64::from(n) * f64::from(n.max(1) - 1) / 2.0;
+        let broken = self
+            .standing(cx, a, agents, weeks, true)
+            .is_some_and(|(mine, mean, _)| above(mine, mean));
+        shaping + if broken { SOFT_BREACH } else { 0.0 }
     }
 
     fn breaches(
         &self,
-        _: &Context<'_>,
+        cx: &Context<'_>,
         a: usize,
         agents: &[Agent],
         weeks: &[AgentWeek],
     ) -> Vec<String> {
+        self.standing(cx, a, agents, weeks, false)
+            .filter(|&(mine, mean, _)| above(mine, mean))
+            .map(|(mine, mean, peers)| {
+                format!("{mine} against an average of {mean:.1} among the {peers} agents who may work them")
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+impl SharedFairly {
+    /// The agent's count of the kind, its peers' average (the agent among them) and how many peers,
+    /// when the count is 2 or more (one is never above any average of counts ≥ 0 by more than one).
+    /// `lagging`: the peers' counts as of the context's snapshot, when it has one (the search's
+    /// penalty); else counted afresh (the report).
+    fn standing(
+        &self,
+        cx: &Context<'_>,
+        a: usize,
+        agents: &[Agent],
+        weeks: &[AgentWeek],
+        lagging: bool,
+    ) -> Option<(u32, f64, usize)> {
         let mine = (self.count)(&weeks[a]);
         if mine <= 1 {
-            return Vec::new(); // one above any average of counts ≥ 0
+            return None;
         }
         // The templates and channels of the agent's shifts of the kind: peers may work one of them.
         let mut kinds: Vec<(usize, u128)> = weeks[a]
@@ -235,36 +267,58 @@ impl Constraint for SharedFairly {
             .collect();
         kinds.sort_unstable();
         kinds.dedup();
-        let may = |p: &Agent| {
-            kinds.iter().any(|&(t, channels)| {
-                p.may_work(t) && (0..128).all(|c| channels & (1 << c) == 0 || p.has_skill(c))
-            })
-        };
-        let peers: Vec<u32> = agents
-            .iter()
-            .zip(weeks)
-            .filter(|(p, w)| !w.days.is_empty() && may(p))
-            .map(|(_, w)| (self.count)(w))
-            .collect();
-        unfair(mine, &peers)
+        let mask = kinds.iter().try_fold(0u64, |m, k| {
+            cx.kinds.binary_search(k).ok().map(|i| m | 1 << i)
+        });
+        if let (true, Some(snap), Some(mask)) = (lagging, &cx.fair, mask) {
+            let (sum, peers) = snap
+                .groups
+                .iter()
+                .filter(|g| g.0 & mask != 0)
+                .fold((0u64, 0u64), |(s, n), g| (s + g.1[self.slot], n + g.2));
+            return (peers > 0).then(|| (mine, sum as f64 / peers as f64, peers as usize));
+        }
+        let working = |w: &AgentWeek| !w.days.is_empty();
+        let (mut sum, mut peers) = (0u64, 0usize);
+        match mask.filter(|_| cx.may.len() == agents.len()) {
+            Some(mask) => {
+                for (p, w) in weeks.iter().enumerate() {
+                    if cx.may[p] & mask != 0 && working(w) {
+                        sum += u64::from((self.count)(w));
+                        peers += 1;
+                    }
+                }
+            }
+            None => {
+                for (p, w) in agents.iter().zip(weeks) {
+                    if working(w) && kinds.iter().any(|&(t, c)| may_work_kind(p, t, c)) {
+                        sum += u64::from((self.count)(w));
+                        peers += 1;
+                    }
+                }
+            }
+        }
+        (peers > 0).then(|| (mine, sum as f64 / peers as f64, peers))
     }
 }
 
-/// A count above the average of its peers' (the agent among them) by more than one.
-fn unfair(mine: u32, peers: &[u32]) -> Vec<String> {
-    if peers.is_empty() {
-        return Vec::new();
+/// Whether an agent may work a template on channels given as bits: the contract allows the template
+/// and the agent holds every channel's skill.
+pub(crate) fn may_work_kind(p: &Agent, template: usize, channels: u128) -> bool {
+    let mut bits = channels;
+    while bits != 0 {
+        let c = bits.trailing_zeros() as usize;
+        if !p.has_skill(c) {
+            return false;
+        }
+        bits &= bits - 1;
     }
-    let mean = peers.iter().map(|&x| f64::from(x)).sum::<f64>() / peers.len() as f64;
-    (f64::from(mine) > mean + 1.0 + 1e-9)
-        .then(|| {
-            format!(
-                "{mine} against an average of {mean:.1} among the {} agents who may work them",
-                peers.len()
-            )
-        })
-        .into_iter()
-        .collect()
+    p.may_work(template)
+}
+
+/// A count above the average of its peers by more than one.
+fn above(mine: u32, mean: f64) -> bool {
+    f64::from(mine) > mean + 1.0 + 1e-9
 }
 
 /// Days off in pairs: no single day off between working days.
@@ -291,8 +345,13 @@ impl Constraint for PairedDaysOff {
         }
     }
 
+    /// [`SOFT_BREACH`] for the agent's breach (one, listing every single day off), and the weight per
+    /// single day off.
     fn penalty(&self, cx: &Context<'_>, a: usize, _: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        lone_days_off(cx, a, weeks).len() as f64 * cx.rules.penalties.unpaired_day_off
+        match lone_days_off(cx, a, weeks).len() {
+            0 => 0.0,
+            n => SOFT_BREACH + n as f64 * cx.rules.penalties.unpaired_day_off,
+        }
     }
 
     fn breaches(
@@ -366,7 +425,8 @@ impl Constraint for PreferredHours {
     }
 
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.preferred
+        self.breaches(cx, a, agents, weeks).len() as f64
+            * (SOFT_BREACH + cx.rules.penalties.preferred)
     }
 
     /// Shifts on a day with a stated wish that miss every preferred window, as `date template`.
@@ -428,7 +488,8 @@ impl Constraint for MinConsecutiveDays {
     }
 
     fn penalty(&self, cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
-        self.breaches(cx, a, agents, weeks).len() as f64 * cx.rules.penalties.short_stretch
+        self.breaches(cx, a, agents, weeks).len() as f64
+            * (SOFT_BREACH + cx.rules.penalties.short_stretch)
     }
 
     fn breaches(
@@ -452,5 +513,113 @@ impl Constraint for MinConsecutiveDays {
                 format!("{n} day(s) from {}, at least {min}", day_label(s))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::read_agents;
+    use crate::model::Model;
+    use crate::staffing::{ChannelId, Span, TemplateId};
+    use chrono::{DateTime, TimeZone, Utc};
+    use std::path::Path;
+
+    /// One voice channel; a 4-hour template from 08:00 to 16:00 (late: ending at 19:00 or after).
+    fn model() -> Model {
+        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+            [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
+        Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Helsinki
+            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+            .single()
+            .expect("unambiguous")
+            .with_timezone(&Utc)
+    }
+
+    fn shift(day: u32, hour: u32) -> Span {
+        Span {
+            agent: None,
+            template: TemplateId(0),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
+            start: at(day, hour),
+            end: at(day, hour + 4),
+            breaks: Vec::new(),
+            channels: vec![ChannelId(0)],
+            count: 1,
+            paid_minutes: 240,
+            cost: 1.0,
+        }
+    }
+
+    /// Three voice agents' weeks, each a list of (day, start hour).
+    fn weeks(m: &Model, days: &[&[(u32, u32)]]) -> Vec<AgentWeek> {
+        days.iter()
+            .map(|d| {
+                let spans: Vec<Span> = d.iter().map(|&(day, h)| shift(day, h)).collect();
+                AgentWeek::of(m, m.rules.late_after_h, &spans)
+            })
+            .collect()
+    }
+
+    fn agents(m: &Model) -> Vec<Agent> {
+        read_agents(
+            Path::new("a.csv"),
+            "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+             A,Aino,voice,8,0,40,5\nB,Bea,voice,8,0,40,5\nC,Cai,voice,8,0,40,5\n",
+            m,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Worked by hand with the default weights (late shift 3, start spread 8 per hour). Lates (15:00,
+    /// ending 19:00) 3, 0 and 1: the peers' average 4/3, and 3 > 4/3 + 1, so A's week is broken and
+    /// costs `SOFT_BREACH + 3 × 3·2/2`; after one late moves from A to B (2, 1, 1) nobody is above
+    /// 7/3 and A costs `3 × 2·1/2` alone. The peers found by the mask give the scan's answer.
+    #[test]
+    fn late_fairness_weighs_the_reported_breach_and_its_shaping() {
+        let m = model();
+        let a = agents(&m);
+        let before = weeks(
+            &m,
+            &[&[(23, 15), (24, 15), (25, 15)], &[(23, 8)], &[(24, 15)]],
+        );
+        let after = weeks(&m, &[&[(23, 15), (24, 15)], &[(25, 15)], &[(24, 15)]]);
+        let scan = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        let mut masked = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        masked.learn_peers(&a, &[shift(23, 15)]);
+        for cx in [&scan, &masked] {
+            assert!((LATE_FAIRNESS.penalty(cx, 0, &a, &before) - (SOFT_BREACH + 9.0)).abs() < 1e-9);
+            assert_eq!(LATE_FAIRNESS.breaches(cx, 0, &a, &before).len(), 1);
+            assert!((LATE_FAIRNESS.penalty(cx, 0, &a, &after) - 3.0).abs() < 1e-9);
+            assert!(LATE_FAIRNESS.breaches(cx, 0, &a, &after).is_empty());
+        }
+    }
+
+    /// Starts 08:00 and 13:00: 5 h apart, 3 h beyond the 2 h limit, so `SOFT_BREACH + 3 × 8`; starts
+    /// 08:00 and 10:00 are within it and cost nothing. A single day off (Tue between Mon and Wed)
+    /// weighs `SOFT_BREACH + 15`, two weigh one breach (one reported line) and 2 × 15.
+    #[test]
+    fn start_spread_and_single_days_off_weigh_their_reported_breaches() {
+        let m = model();
+        let a = agents(&m);
+        let cx = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        let w = weeks(
+            &m,
+            &[
+                &[(23, 8), (25, 13)],
+                &[(23, 8), (24, 10)],
+                &[(23, 8), (25, 8), (27, 8)],
+            ],
+        );
+        assert!((StartSpread.penalty(&cx, 0, &a, &w) - (SOFT_BREACH + 24.0)).abs() < 1e-9);
+        assert!(StartSpread.penalty(&cx, 1, &a, &w).abs() < 1e-12);
+        assert!((PairedDaysOff.penalty(&cx, 0, &a, &w) - (SOFT_BREACH + 15.0)).abs() < 1e-9);
+        assert!((PairedDaysOff.penalty(&cx, 2, &a, &w) - (SOFT_BREACH + 30.0)).abs() < 1e-9);
+        assert_eq!(PairedDaysOff.breaches(&cx, 2, &a, &w).len(), 1);
     }
 }

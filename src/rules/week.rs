@@ -94,12 +94,7 @@ impl AgentWeek {
             start: shift.span.start,
             end: shift.span.end,
             late: shift.late,
-            channels: shift
-                .span
-                .channels
-                .iter()
-                .filter(|c| c.0 < 128)
-                .fold(0, |bits, c| bits | 1u128 << c.0),
+            channels: channel_bits(&shift.span.channels),
         });
     }
 
@@ -122,6 +117,14 @@ impl AgentWeek {
     pub fn weeks(&self) -> BTreeSet<IsoWeek> {
         self.days.iter().map(|d| iso_week(*d)).collect()
     }
+}
+
+/// Channels as bits of their indices (channels past the 128th are left out).
+pub fn channel_bits(channels: &[crate::staffing::ChannelId]) -> u128 {
+    channels
+        .iter()
+        .filter(|c| c.0 < 128)
+        .fold(0, |bits, c| bits | 1u128 << c.0)
 }
 
 /// A shift on offer, with the facts the rules need computed once.
