@@ -274,13 +274,8 @@ impl<'a> Search<'a> {
             self.tried += 1;
             let accepted = match rng.below(4) {
                 0 if !self.open.is_empty() => self.fill_open(&mut rng),
-                1 if !self.short.is_empty() => {
-                    if rng.below(2) == 0 {
-                        self.feed_short(&mut rng)
-                    } else {
-                        self.lengthen(&mut rng)
-                    }
-                }
+                // A longer shift first; when none is taken, a shift of a day off or a swap.
+                1 if !self.short.is_empty() => self.lengthen(&mut rng) || self.feed_short(&mut rng),
                 _ => self.random_move(&mut rng),
             };
             self.accepted += u64::from(accepted);
