@@ -128,10 +128,11 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
     );
     let _ = writeln!(
         out,
-        "roster cost: {} open agent-shift(s), {:.1} h below minimum, soft-rule penalty {:.1} at the model's weights (bound 0)",
+        "roster cost: {} open agent-shift(s), {:.1} h below minimum, soft-rule penalty {:.1} ({} per broken soft rule plus the model's weights; bound 0)",
         roster.open_count(),
         search.short_hours,
-        search.soft_penalty
+        search.soft_penalty,
+        crate::rules::SOFT_BREACH
     );
     if search.retimed > 0 {
         let _ = writeln!(

@@ -56,7 +56,7 @@ pub struct SearchReport {
     pub retimed: usize,
     /// Hours below the agents' minimum, summed over agents and whole weeks.
     pub short_hours: f64,
-    /// The soft rules' penalty at the model's weights (0 is its lower bound).
+    /// The soft rules' penalty: [`SOFT_BREACH`](crate::rules::SOFT_BREACH) per broken soft rule plus the model's weights (0 is its lower bound).
     pub soft_penalty: f64,
 }
 
@@ -296,6 +296,8 @@ pub fn assign_with(
         budget,
         demand,
     );
+    // The reported figures count fairness afresh, as the violations do, not from the search's snapshot.
+    cx.snapshot_fairness(&weeks_of(&cx, agents.len(), &shifts, &owner));
     let search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     let weeks = &search.weeks;
     let report = SearchReport {
@@ -312,7 +314,8 @@ pub fn assign_with(
 }
 
 /// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
-/// search over the moved shifts: half the budget first, the rest shared by the rounds. Returns the
+/// search over the moved shifts: half the budget first, the rest shared by the rounds (what rounds
+/// that no longer move anything would have had goes to one last search). Returns the
 /// owners (of `shifts`, left in start order), the agent-shifts moved, and the moves tried and kept.
 fn searched(
     cx: &mut Context<'_>,
@@ -338,19 +341,30 @@ fn searched(
     let mut search = Search::new(cx, agents, shifts, owner, kept);
     search.run(first, SEED);
     let (mut owner, mut tried, mut accepted) = (search.owner, search.tried, search.accepted);
-    let mut coverage = retime::Coverage::new(
-        demand,
-        shifts
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| o.is_some())
-            .map(|(s, _)| s),
-    );
-    let planned: Vec<(DateTime<Utc>, usize)> =
-        shifts.iter().map(|s| (s.start, s.template.0)).collect();
+    let planned: Vec<Placed> = shifts.iter().map(placed).collect();
     for round in 1..=RETIME_ROUNDS {
         cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+        // Coverage of the shifts held now: the search since the last pass may have filled open ones.
+        let mut coverage = retime::Coverage::new(
+            demand,
+            shifts
+                .iter()
+                .zip(&owner)
+                .filter(|(_, o)| o.is_some())
+                .map(|(s, _)| s),
+        );
         if retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0 {
+            // Nothing moves any more: the rounds' remaining budget goes to one last search.
+            let rest = Budget {
+                moves: later.moves * u64::from(RETIME_ROUNDS - round + 1),
+            };
+            let mut search = Search::new(cx, agents, shifts, owner, kept);
+            search.run(rest, SEED + u64::from(round));
+            (owner, tried, accepted) = (
+                search.owner,
+                tried + search.tried,
+                accepted + search.accepted,
+            );
             break;
         }
         // Back in start order, as the search numbers agent-shifts.
@@ -388,11 +402,22 @@ fn weeks_of(
         .collect()
 }
 
-/// Agent-shifts of `shifts` whose start and template the plan (`planned`) did not have.
-fn moved_from(mut planned: Vec<(DateTime<Utc>, usize)>, shifts: &[Span]) -> usize {
+/// Where an agent-shift is: its start, template and break starts.
+type Placed = (DateTime<Utc>, usize, Vec<DateTime<Utc>>);
+
+fn placed(s: &Span) -> Placed {
+    (
+        s.start,
+        s.template.0,
+        s.breaks.iter().map(|b| b.start).collect(),
+    )
+}
+
+/// Agent-shifts of `shifts` placed where the plan (`planned`) had none (start, template and breaks: two
+/// shifts that traded starts count as moved, their breaks having moved with them).
+fn moved_from(mut planned: Vec<Placed>, shifts: &[Span]) -> usize {
     planned.sort_unstable();
-    let mut now: Vec<(DateTime<Utc>, usize)> =
-        shifts.iter().map(|s| (s.start, s.template.0)).collect();
+    let mut now: Vec<Placed> = shifts.iter().map(placed).collect();
     now.sort_unstable();
     let (mut i, mut same) = (0, 0);
     for x in &now {

@@ -378,7 +378,7 @@ pub fn penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]
 }
 
 /// Agent `a`'s cost under the soft rules alone (and hard rules the model makes soft, but not the minimum
-/// hours), at the model's weights: the part of the roster's objective the roster summary reports as
+/// hours): [`SOFT_BREACH`] per breach plus the model's weights, the part of the roster's objective the roster summary reports as
 /// the soft-rule penalty.
 pub fn soft_penalty(cx: &Context<'_>, a: usize, agents: &[Agent], weeks: &[AgentWeek]) -> f64 {
     CATALOGUE

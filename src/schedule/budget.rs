@@ -56,6 +56,17 @@ impl Budget {
         used.saturating_sub(self.stage_start) >= self.limit
     }
 
+    /// Seconds left before the safety stop (0 once it has fired): the time limit of a stage that
+    /// solves with a clock of its own, such as a day's branch and bound.
+    pub fn seconds_left(&self) -> f64 {
+        if self.clock_stopped {
+            return 0.0;
+        }
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
     /// Records that a stage before the search hit the safety stop.
     pub fn stop_by_clock(&mut self) {
         self.clock_stopped = true;

@@ -10,9 +10,11 @@
 //! ([`Formulation::fixed`]), so the day's plan is judged against the whole week. A new day's plan is
 //! kept only when the true objective ([`super::score`]) is lower: never worse than the start.
 //!
-//! Deterministic: days in date order, a node budget per day, no clock (the time limit stays the safety
-//! stop).
+//! Deterministic: days in date order and a node budget per day. The clock is only the safety stop: a
+//! day's branch and bound gets the time left, and when it fires no further day is re-solved and the
+//! plan reports it ([`Budget::clock_stopped`]).
 
+use super::budget::Budget;
 use super::extract::place_breaks;
 use super::formulation::{ChannelRows, Formulation};
 use super::ilp;
@@ -170,8 +172,9 @@ pub(crate) fn by_days(
     search: &mut Search<'_>,
     choice: &SolverChoice,
     nodes: u64,
-    good_enough: f64,
+    budget: &mut Budget,
 ) -> Result<usize, String> {
+    let good_enough = budget.good_enough;
     let days = days(f);
     let mut order: Vec<(f64, usize)> = Vec::new();
     for (d, mask) in days.iter().enumerate() {
@@ -184,21 +187,26 @@ pub(crate) fn by_days(
     }
     order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     // The day's own optimum, not the week's requested gap (a day is a small share of the week).
-    let exact = SolverChoice {
-        mip_gap: 0.0,
-        ..choice.clone()
-    };
     let mut improved = 0;
     for (_, d) in order {
-        if search.scorer.objective() <= good_enough {
+        if search.scorer.objective() <= good_enough || budget.seconds_left() <= 0.0 {
             break;
         }
+        let exact = SolverChoice {
+            mip_gap: 0.0,
+            time_limit_s: budget.seconds_left(),
+            ..choice.clone()
+        };
         let mask = &days[d];
         let b = block(f, search, mask);
         let warm = ilp::warm_start(&b.sub, &b.shifts, Some(&b.breaks)).map(|w| w.values);
-        let Some((shifts, breaks, _)) = ilp::node_limited_from(&b.sub, &exact, nodes, warm)? else {
+        let Some((shifts, breaks, status)) = ilp::node_limited_from(&b.sub, &exact, nodes, warm)?
+        else {
             continue;
         };
+        if status == super::SolverStatus::TimeLimit {
+            budget.stop_by_clock();
+        }
         let whole: Vec<u32> = shifts.iter().map(|x| x.round().max(0.0) as u32).collect();
         let mut new = Vec::new();
         for (i, agents) in place_breaks(&b.sub, &whole, &breaks)
@@ -344,7 +352,11 @@ breaks = [ { name = "coffee", length = "15m", paid = true, window = "1h30m-1h45m
             mip_gap: 0.0,
             ..SolverChoice::default()
         };
-        by_days(f, &mut s, &choice, 10_000, f64::NEG_INFINITY).expect("solves");
+        let mut budget = Budget::new(
+            u64::MAX,
+            std::time::Instant::now() + std::time::Duration::from_secs(3600),
+        );
+        by_days(f, &mut s, &choice, 10_000, &mut budget).expect("solves");
         let objective = s.scorer.objective();
         (s.agents, objective)
     }

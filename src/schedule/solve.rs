@@ -215,7 +215,7 @@ fn neighbourhoods(
     } else {
         DAY_NODES
     };
-    if neighbourhood::by_days(f, &mut search, choice, nodes, budget.good_enough)? > 0 {
+    if neighbourhood::by_days(f, &mut search, choice, nodes, budget)? > 0 {
         search.local_search(budget);
     }
     Ok(finish(
