@@ -160,8 +160,7 @@ fn plan_once(
     let solved = plan.staffing.clone();
     if roster.search.retimed > 0 {
         // Shifts the roster moved to fit their agents: the plan's files show them where they are.
-        plan.staffing = roster.plan_staffing();
-        plan.evaluation = evaluate(model, &demand, &plan.staffing);
+        plan.placed_as(model, &demand, roster.plan_staffing());
     }
     Ok(Planned {
         demand,

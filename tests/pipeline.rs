@@ -87,3 +87,62 @@ fn a_shift_the_agents_cannot_fill_is_planned_again_as_one_they_can() {
         "{roster}"
     );
 }
+
+/// A plan whose shifts the roster moved: its shortfalls and evaluation follow the shifts where they
+/// are, not where the solver left them. One day, 08:00–20:00, one agent needed throughout (as above);
+/// the solved plan (morning + afternoon) has no shortfall. Placed as the morning alone, 14:00–20:00 is
+/// one agent short (24 quarter hours, worked by hand); placed back, no shortfall again.
+#[test]
+fn a_plan_placed_as_moved_shifts_reports_their_shortfalls() {
+    use vuoro::forecast::{read_forecast, Period};
+    use vuoro::model::Model;
+    use vuoro::requirements::{compute, demand::Demand};
+    use vuoro::schedule::{schedule, Goal, SolverChoice};
+    use vuoro::staffing::Staffing;
+    let text = "name = \"Placed\"\n\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"15m\"\n\n\
+        [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"5m\"\nmin_agents = 1\n\
+        target = { service_level = \"80%\", threshold = \"20s\" }\nhours = { every_day = \"08:00-20:00\" }\n\n\
+        [[shift]]\nname = \"morning\"\nlength = \"6h\"\nstart = \"08:00-08:00\"\ndays = \"every_day\"\nchannels = [\"voice\"]\n\n\
+        [[shift]]\nname = \"afternoon\"\nlength = \"6h\"\nstart = \"14:00-14:00\"\ndays = \"every_day\"\nchannels = [\"voice\"]\n";
+    let model = Model::from_toml(Path::new("m.toml"), text).expect("model");
+    let mut forecast = String::from("channel,start,volume\n");
+    for q in 0..96 {
+        let (h, m) = (q * 15 / 60, q * 15 % 60);
+        let volume = if (8..20).contains(&h) { 0.2 } else { 0.0 };
+        forecast.push_str(&format!("voice,2026-11-30T{h:02}:{m:02},{volume}\n"));
+    }
+    let read =
+        read_forecast(Path::new("f.csv"), &forecast, &model, Period::default()).expect("forecast");
+    let req = compute(&model, &read.forecast).expect("requirements");
+    let demand = Demand::from_requirements(&model, &req);
+    let mut plan = schedule(
+        &model,
+        &demand,
+        Goal::Interval,
+        &SolverChoice::default(),
+        &mut |_| {},
+    )
+    .expect("plan");
+    assert!(plan.shortfalls.is_empty());
+    let solved = plan.staffing.clone();
+    let morning: Vec<_> = solved
+        .spans
+        .iter()
+        .filter(|s| s.template_name(&model) == "morning")
+        .cloned()
+        .collect();
+    assert_eq!(morning.len(), 1);
+    plan.placed_as(&model, &demand, Staffing::new(morning));
+    assert_eq!(plan.shortfalls.len(), 1, "{:?}", plan.shortfalls);
+    let s = &plan.shortfalls[0];
+    assert_eq!((s.to - s.from).num_minutes(), 6 * 60);
+    assert!((s.agents - 1.0).abs() < 1e-9);
+    let short: usize = plan.evaluation.channels[0]
+        .intervals
+        .iter()
+        .filter(|i| i.scheduled < 1.0 - 1e-9 && i.required > 0.0)
+        .count();
+    assert_eq!(short, 24);
+    plan.placed_as(&model, &demand, solved);
+    assert!(plan.shortfalls.is_empty());
+}

@@ -189,6 +189,16 @@ pub struct ShiftPlan {
 }
 
 impl ShiftPlan {
+    /// The plan with its shifts placed as `staffing` (the roster moved some within their start
+    /// windows to fit their agents): the evaluation and the shortfalls follow the shifts; the solver's
+    /// report stays the solved plan's.
+    pub fn placed_as(&mut self, model: &Model, demand: &Demand, staffing: Staffing) {
+        let f = formulation::formulate(model, demand, self.goal, None);
+        self.evaluation = evaluate(model, demand, &staffing);
+        self.shortfalls = shortfall::shortfalls(model, &f, &staffing, &self.evaluation);
+        self.staffing = staffing;
+    }
+
     pub fn spans(&self) -> &[Span] {
         &self.staffing.spans
     }
