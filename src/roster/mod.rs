@@ -353,33 +353,29 @@ fn searched(
                 .filter(|(_, o)| o.is_some())
                 .map(|(s, _)| s),
         );
-        if retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0 {
+        let settled = retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0;
+        let moves = if settled {
             // Nothing moves any more: the rounds' remaining budget goes to one last search.
-            let rest = Budget {
-                moves: later.moves * u64::from(RETIME_ROUNDS - round + 1),
-            };
-            let mut search = Search::new(cx, agents, shifts, owner, kept);
-            search.run(rest, SEED + u64::from(round));
-            (owner, tried, accepted) = (
-                search.owner,
-                tried + search.tried,
-                accepted + search.accepted,
-            );
-            break;
-        }
-        // Back in start order, as the search numbers agent-shifts.
-        let mut order: Vec<usize> = (0..shifts.len()).collect();
-        order.sort_by_key(|&i| (shifts[i].start, shifts[i].template, shifts[i].end));
-        *shifts = order.iter().map(|&i| shifts[i].clone()).collect();
-        owner = order.iter().map(|&i| owner[i]).collect();
-        cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+            later.moves * u64::from(RETIME_ROUNDS - round + 1)
+        } else {
+            // Back in start order, as the search numbers agent-shifts.
+            let mut order: Vec<usize> = (0..shifts.len()).collect();
+            order.sort_by_key(|&i| (shifts[i].start, shifts[i].template, shifts[i].end));
+            *shifts = order.iter().map(|&i| shifts[i].clone()).collect();
+            owner = order.iter().map(|&i| owner[i]).collect();
+            cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+            later.moves
+        };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
-        search.run(later, SEED + u64::from(round));
+        search.run(Budget { moves }, SEED + u64::from(round));
         (owner, tried, accepted) = (
             search.owner,
             tried + search.tried,
             accepted + search.accepted,
         );
+        if settled {
+            break;
+        }
     }
     (owner, moved_from(planned, shifts), (tried, accepted))
 }
