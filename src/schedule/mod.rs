@@ -16,6 +16,7 @@ mod ilp;
 mod improve;
 mod neighbourhood;
 mod score;
+mod service;
 pub mod shortfall;
 mod solve;
 mod surplus;
@@ -168,6 +169,23 @@ pub struct SolverReport {
     /// Trial evaluations the local search spent, and its budget.
     pub evaluations: u64,
     pub move_budget: u64,
+    /// Shift and break moves that put the plan's spare cover where it serves most, at no cost, and
+    /// the contacts they serve within target beyond the plan before them (the evaluator's figures).
+    pub spare_moves: usize,
+    pub spare_contacts: f64,
+}
+
+impl SolverReport {
+    /// The summary line on the spare cover's placement; `None` when nothing moved.
+    pub fn describe_spare(&self) -> Option<String> {
+        (self.spare_moves > 0).then(|| {
+            format!(
+                "spare cover: {} shift or break move(s), at no cost, put the cover the targets do not need where it \
+                 serves most: the plan answers {:.1} more contacts within target",
+                self.spare_moves, self.spare_contacts
+            )
+        })
+    }
 }
 
 /// The result of scheduling: anonymous spans, measured by the evaluator.
@@ -362,6 +380,8 @@ pub fn schedule_for(
             solve_seconds: raw.solve_seconds,
             evaluations: raw.evaluations,
             move_budget: raw.budget,
+            spare_moves: raw.spare_moves,
+            spare_contacts: raw.spare_contacts,
         },
         interval_goal_paid_hours: raw.interval_paid_hours,
         surplus,

@@ -37,6 +37,9 @@ pub(crate) struct RawSolution {
     pub budget: u64,
     /// Under a daily/weekly goal: paid hours of the interval-goal plan it started from.
     pub interval_paid_hours: Option<f64>,
+    /// Moves that placed the spare cover, and the contacts they serve within target ([`place_spare`]).
+    pub spare_moves: usize,
+    pub spare_contacts: f64,
 }
 
 /// A finished search: its agents and objective.
@@ -190,6 +193,52 @@ fn finish(
         proven: false,
         by_branch_and_bound: None,
     }
+}
+
+/// `finished` with its spare cover where it raises service most ([`Search::raise_service`]), the moves
+/// made and the contacts they serve within target: the same objective (or lower), never higher, so the
+/// plan's status and gap stand.
+#[allow(clippy::too_many_arguments)]
+fn place_spare(
+    model: &Model,
+    demand: &Demand,
+    f: &Formulation<'_>,
+    goal: Goal,
+    finished: Finished,
+    budget: &mut Budget,
+    used: &mut u64,
+    progress: &mut dyn FnMut(&str),
+) -> (Finished, usize, f64) {
+    let mut search = Search::new(f, Scorer::new(model, demand, f, goal));
+    search.scorer.evaluations = *used;
+    budget.new_stage(*used);
+    for a in &finished.agents {
+        search.insert(a.clone());
+    }
+    let started = Instant::now();
+    search.scorer.track_service(model, demand);
+    let before = search.scorer.service();
+    let moved = search.raise_service(budget);
+    let gain = search.scorer.service() - before;
+    progress(&format!(
+        "spare cover: {moved} shift or break move(s) serve {gain:.1} more contacts within target ({} evaluations, {:.1} s)",
+        search.scorer.evaluations - *used,
+        started.elapsed().as_secs_f64()
+    ));
+    *used = search.scorer.evaluations;
+    if moved == 0 {
+        return (finished, 0, 0.0);
+    }
+    let placed = finish(model, demand, f, goal, search, budget, used, &mut false);
+    if placed.objective > finished.objective + 1e-6 {
+        return (finished, 0, 0.0);
+    }
+    let placed = Finished {
+        proven: finished.proven,
+        by_branch_and_bound: finished.by_branch_and_bound,
+        ..placed
+    };
+    (placed, moved, gain)
 }
 
 /// The interval plan `start` improved day by day ([`neighbourhood::by_days`]), then by the moves.
@@ -528,6 +577,16 @@ pub(crate) fn solve(
         };
         (best, lp_g, Some(paid_hours(fi, &interval.agents)))
     };
+    let (finished, spare_moves, spare_contacts) = place_spare(
+        model,
+        demand,
+        f,
+        goal,
+        finished,
+        &mut budget,
+        &mut used,
+        progress,
+    );
     let (shifts, breaks) = solution_of(f, model, demand, &finished);
     let gap = (finished.objective - lp.bound) / finished.objective.abs().max(1e-9);
     let status = if budget.clock_stopped {
@@ -561,6 +620,8 @@ pub(crate) fn solve(
         evaluations: used,
         budget: budget_units,
         interval_paid_hours,
+        spare_moves,
+        spare_contacts,
     })
 }
 
