@@ -386,7 +386,11 @@ fn searched(
             break;
         }
     }
-    (owner, moved_from(planned, shifts), (tried, accepted, chains))
+    (
+        owner,
+        moved_from(planned, shifts),
+        (tried, accepted, chains),
+    )
 }
 
 /// Each agent's week under `owner`.

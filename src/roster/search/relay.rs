@@ -152,7 +152,8 @@ impl Search<'_> {
                 let base = without(&nodes[n].held, out);
                 let given = out.map_or(0, |s| self.shifts[s].paid_minutes);
                 for &date in &dates {
-                    if Some(date) != out.map(|s| self.shifts[s].date) && self.holds_on(&base, date) {
+                    if Some(date) != out.map(|s| self.shifts[s].date) && self.holds_on(&base, date)
+                    {
                         continue;
                     }
                     let Some(day) = self.by_date.get(&date).cloned() else {
@@ -172,7 +173,8 @@ impl Search<'_> {
                             None => (y_rest, Vec::new()),
                             Some(s) if self.holds_on(&y_rest, self.shifts[s].date) => continue,
                             Some(s) => {
-                                let avoid: Vec<usize> = on_path.iter().copied().chain([y]).collect();
+                                let avoid: Vec<usize> =
+                                    on_path.iter().copied().chain([y]).collect();
                                 match self.fit_in(y, &y_rest, s, &avoid, &mut memo) {
                                     Some(fit) => fit,
                                     None => continue,
@@ -356,5 +358,137 @@ impl Search<'_> {
             self.set(a, week, cost);
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::read_agents;
+    use crate::model::Model;
+    use crate::rules::Context;
+    use crate::staffing::{ChannelId, Span, TemplateId};
+    use chrono::{DateTime, TimeZone, Utc};
+    use std::path::Path;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Helsinki
+            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+            .single()
+            .expect("unambiguous")
+            .with_timezone(&Utc)
+    }
+
+    fn shift(day: u32, from: u32, to: u32) -> Span {
+        Span {
+            agent: None,
+            template: TemplateId(0),
+            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
+            start: at(day, from),
+            end: at(day, to),
+            breaks: Vec::new(),
+            channels: vec![ChannelId(0)],
+            count: 1,
+            paid_minutes: 60 * (to - from),
+            cost: 1.0,
+        }
+    }
+
+    /// Three part-timers (at least 17 h, at most 4 days; X and Y at most 27 h, Z 18 h) on Mon 23–Thu
+    /// 26 November, one shift each a day, as (day, from, to, holder): X holds four 4 h shifts (16 h), Y
+    /// two 6 h ones (20 h), Z one (18 h). X may not take a 6 h shift in one trade: Y's Monday one ends
+    /// at 21:00 and X starts Tuesday at 07:00 (10 h of rest against 11); for Y's Tuesday one, Y would
+    /// start at 07:00 after 21:00; Z's ends on Wednesday at 21:00 and X starts Thursday at 07:00. Z may
+    /// not take Y's Tuesday 6 h shift for its 4 h one (18 h at most), and X swapping its Tuesday
+    /// morning for Z's afternoon first spreads X's starts 5 h apart (a soft rule's cost, for no gain).
+    /// The chain does both at once: X takes Y's Monday evening and Z's Tuesday afternoon.
+    const DAYS: [(u32, u32, u32, usize); 12] = [
+        (23, 7, 11, 0),
+        (23, 7, 11, 2),
+        (23, 15, 21, 1),
+        (24, 7, 11, 0),
+        (24, 12, 16, 2),
+        (24, 12, 18, 1),
+        (25, 8, 12, 0),
+        (25, 8, 12, 1),
+        (25, 15, 21, 2),
+        (26, 7, 11, 0),
+        (26, 8, 12, 1),
+        (26, 9, 13, 2),
+    ];
+
+    /// Brute force over the 6⁴ ways to share each day's three shifts: the weeks where everyone has
+    /// 11 h of rest between shifts and 17 h to their maximum (an independent check of the rules used
+    /// here).
+    fn reachable() -> usize {
+        let perms = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ];
+        let mut found = 0;
+        for code in 0..6usize.pow(4) {
+            let mut weeks = vec![Vec::new(); 3];
+            let mut c = code;
+            for day in 0..4 {
+                let p = perms[c % 6];
+                c /= 6;
+                for k in 0..3 {
+                    let (d, from, to, _) = DAYS[3 * day + k];
+                    weeks[p[k]].push((d * 24 + from, d * 24 + to));
+                }
+            }
+            let ok = weeks.iter().zip([27, 27, 18]).all(|(w, max)| {
+                let hours: u32 = w.iter().map(|(a, b)| b - a).sum();
+                (17..=max).contains(&hours) && w.windows(2).all(|p| p[1].0 - p[0].1 >= 11)
+            });
+            found += usize::from(ok);
+        }
+        found
+    }
+
+    #[test]
+    fn a_chain_of_trades_lifts_the_agent_no_single_move_can() {
+        assert!(reachable() > 0, "some week gives everyone 17 h");
+        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+            [[shift]]\nname = \"any\"\nlength = \"4h\"\nstart = \"07:00-15:00\"\nchannels = [\"voice\"]\n";
+        let m = Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+        let agents = read_agents(
+            Path::new("a.csv"),
+            "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+             X,Xena,voice,20,17,27,4\nY,Ylva,voice,20,17,27,4\nZ,Zara,voice,18,17,18,4\n",
+            &m,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let shifts: Vec<Span> = DAYS.iter().map(|&(d, f, t, _)| shift(d, f, t)).collect();
+        let owner: Vec<Option<usize>> = DAYS.iter().map(|d| Some(d.3)).collect();
+        let mut cx = Context::new(&m, &m.rules, &[], (at(23, 0), at(30, 0)), []);
+        cx.learn_peers(&agents, &shifts);
+        let mut search = Search::new(&cx, &agents, &shifts, owner, None);
+        let week = iso_week(shifts[0].date);
+        let hours =
+            |s: &Search<'_>| -> Vec<f64> { s.weeks.iter().map(|w| w.hours_in(week)).collect() };
+        assert_eq!(hours(&search), [16.0, 20.0, 18.0]);
+        // The search's own moves (gives, swaps, chains of one shift) find nothing.
+        search.run(super::super::Budget { moves: 20_000 }, 7);
+        assert_eq!(hours(&search), [16.0, 20.0, 18.0]);
+        assert_eq!(search.relay_short(), 1);
+        let after = hours(&search);
+        assert!(after.iter().all(|h| *h >= 17.0), "{after:?}");
+        // Every week the chain left is one every enforced rule admits, shift by shift.
+        for a in 0..3 {
+            let mut week = AgentWeek::default();
+            let mut held = search.held[a].clone();
+            held.sort_unstable();
+            for i in held {
+                assert!(search.admits(a, &week, i));
+                week.take(&search.offers[i]);
+            }
+        }
+        assert!(search.short.is_empty());
     }
 }
