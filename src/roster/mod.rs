@@ -319,7 +319,8 @@ pub fn assign_with(
 /// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
 /// search over the moved shifts: half the budget first, the rest shared by the rounds (what rounds
 /// that no longer move anything would have had goes to one last search). The last search ends with
-/// chains of trades for the agents it left below the minimum. Returns the owners (of `shifts`, left
+/// chains of trades for the agents it left below the minimum (none with no moves: the construction
+/// alone). Returns the owners (of `shifts`, left
 /// in start order), the agent-shifts moved, and the moves tried and kept and the chains kept.
 fn searched(
     cx: &mut Context<'_>,
@@ -334,7 +335,11 @@ fn searched(
     let Some(demand) = demand else {
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(budget, SEED);
-        let chains = search.relay_short();
+        let chains = if budget.moves > 0 {
+            search.relay_short()
+        } else {
+            0
+        };
         return (search.owner, 0, (search.tried, search.accepted, chains));
     };
     let first = Budget {
@@ -374,7 +379,7 @@ fn searched(
         };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(Budget { moves }, SEED + u64::from(round));
-        if settled || round == RETIME_ROUNDS {
+        if (settled || round == RETIME_ROUNDS) && budget.moves > 0 {
             chains = search.relay_short();
         }
         (owner, tried, accepted) = (
@@ -574,7 +579,7 @@ fn finish(
         agents: agents.to_vec(),
         staffing: Staffing::new(assignments),
         open,
-        violations: explained(cx, agents, weeks, shifts),
+        violations: explained(cx, agents, weeks, shifts, owner),
         search,
     }
 }
@@ -585,6 +590,7 @@ fn explained(
     agents: &[Agent],
     weeks: &[AgentWeek],
     shifts: &[Span],
+    owner: &[Option<usize>],
 ) -> Vec<Violation> {
     let mut violations = rules::violations(cx, agents, weeks);
     let period_weeks: Vec<crate::grid::IsoWeek> =
@@ -600,6 +606,7 @@ fn explained(
         };
         let why = explain::short_week(cx, agents, weeks, shifts, a, week);
         let reach = explain::unreachable_minimum(cx, &agents[a], a, week)
+            .or_else(|| explain::longer_shifts(cx, agents, weeks, shifts, owner, a, week))
             .map(|r| format!(" — {r}"))
             .unwrap_or_default();
         v.detail = format!("{}{reach} — days off: {why}", v.detail);
