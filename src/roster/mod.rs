@@ -318,9 +318,9 @@ pub fn assign_with(
 
 /// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
 /// search over the moved shifts: half the budget first, the rest shared by the rounds (what rounds
-/// that no longer move anything would have had goes to one last search). The last search ends with
+/// that no longer move anything would have had goes to one last search). Each search ends with
 /// chains of trades for the agents it left below the minimum (none with no moves: the construction
-/// alone). Returns the owners (of `shifts`, left
+/// alone), so the rounds after it retime and polish the weeks the chains made. Returns the owners (of `shifts`, left
 /// in start order), the agent-shifts moved, and the moves tried and kept and the chains kept.
 fn searched(
     cx: &mut Context<'_>,
@@ -350,8 +350,12 @@ fn searched(
     };
     let mut search = Search::new(cx, agents, shifts, owner, kept);
     search.run(first, SEED);
+    let mut chains = if budget.moves > 0 {
+        search.relay_short()
+    } else {
+        0
+    };
     let (mut owner, mut tried, mut accepted) = (search.owner, search.tried, search.accepted);
-    let mut chains = 0;
     let planned: Vec<Placed> = shifts.iter().map(placed).collect();
     for round in 1..=RETIME_ROUNDS {
         cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
@@ -379,8 +383,8 @@ fn searched(
         };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(Budget { moves }, SEED + u64::from(round));
-        if (settled || round == RETIME_ROUNDS) && budget.moves > 0 {
-            chains = search.relay_short();
+        if budget.moves > 0 {
+            chains += search.relay_short();
         }
         (owner, tried, accepted) = (
             search.owner,

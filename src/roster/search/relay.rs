@@ -304,14 +304,16 @@ impl Search<'_> {
     ) -> Option<usize> {
         let key = (self.shifts[u].date, self.shifts[u].paid_minutes);
         let alike = memo.by_length.remove(&key).unwrap_or_default();
+        let (from, to) = (self.shifts[u].start, self.shifts[u].end);
         let found = alike.iter().copied().find(|&v| {
             let Some(z) = self.owner[v] else { return false };
-            v != u
+            // A shift of the same times changes nothing the rules read.
+            (self.shifts[v].start, self.shifts[v].end) != (from, to)
                 && z != b
                 && !avoid.contains(&z)
                 && fits(&self.agents[b], &self.shifts[v])
-                && self.admits(b, week, v)
                 && self.admits_instead(z, v, u, memo)
+                && self.admits(b, week, v)
         });
         memo.by_length.insert(key, alike);
         found
