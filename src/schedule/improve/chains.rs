@@ -99,11 +99,11 @@ impl Search<'_> {
         }
     }
 
-    /// First and last interval candidate `j` covers.
+    /// First and last interval candidate `j` covers (its cover is in interval order).
     fn span_of(&self, j: usize) -> (usize, usize) {
         let cover = &self.f.candidates[j].cover;
-        let lo = cover.iter().map(|&(t, _)| t).min().unwrap_or(0);
-        let hi = cover.iter().map(|&(t, _)| t).max().unwrap_or(0);
+        let lo = cover.first().map_or(0, |&(t, _)| t);
+        let hi = cover.last().map_or(0, |&(t, _)| t);
         (lo, hi)
     }
 
