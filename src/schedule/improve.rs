@@ -14,6 +14,8 @@ use super::budget::Budget;
 use super::formulation::Formulation;
 use super::score::Scorer;
 
+mod chains;
+
 /// Improvements smaller than this are noise.
 const EPS: f64 = 1e-7;
 
@@ -750,7 +752,10 @@ impl<'f> Search<'f> {
         }
         loop {
             while !self.done(budget) && self.sweep(budget) {}
-            if self.neutral || self.done(budget) || !self.ruin_and_recreate(budget) {
+            if self.neutral || self.done(budget) {
+                break;
+            }
+            if !self.chains(budget) && !self.ruin_and_recreate(budget) {
                 break;
             }
         }

@@ -200,6 +200,11 @@ impl<'f> Scorer<'f> {
         self.rows.iter().map(RowSums::short).sum()
     }
 
+    /// Whether some channel is at least half an agent below its minimum in interval `t`.
+    pub fn is_short(&self, t: usize) -> bool {
+        self.short[t] > 0
+    }
+
     /// Agents of group `g` present in interval `t`.
     pub fn present(&self, g: usize, t: usize) -> f64 {
         self.present[g][t]
