@@ -86,7 +86,8 @@ pub struct SolverChoice {
     pub time_limit_s: f64,
     /// Relative MIP gap at which branch and bound may stop.
     pub mip_gap: f64,
-    /// Threads (HiGHS and CBC; microlp is single-threaded).
+    /// Threads: HiGHS's and CBC's, and vuoro's own (see [`SolverChoice::own_threads`]); 0 leaves the
+    /// choice to vuoro (1 for HiGHS and CBC). Plans do not depend on it.
     pub threads: u32,
     /// Trial evaluations the local search may spend (0: in proportion to the candidate shifts). The
     /// deterministic budget: the time limit is only a safety stop.
@@ -99,13 +100,30 @@ pub struct SolverChoice {
     pub by_week: bool,
 }
 
+impl SolverChoice {
+    /// Threads HiGHS or CBC get.
+    pub fn backend_threads(&self) -> u32 {
+        self.threads.max(1)
+    }
+
+    /// Threads vuoro's own work may run on at once (the goal's search beside the interval plan, days
+    /// re-solved side by side): `threads`, or the machine's cores when it is 0. The work is split the
+    /// same way whatever this is, so the plan does not depend on it.
+    pub fn own_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n as usize,
+        }
+    }
+}
+
 impl Default for SolverChoice {
     fn default() -> Self {
         SolverChoice {
             backend: Backend::default(),
             time_limit_s: 300.0,
             mip_gap: 0.005,
-            threads: 1,
+            threads: 0,
             move_budget: 0,
             node_limit: 0,
             by_week: false,

@@ -171,8 +171,8 @@ fn day_gap(b: &Block<'_>, choice: &SolverChoice) -> Option<(f64, f64)> {
 /// workforce, microlp only (the caller checks).
 ///
 /// Days go [`DAY_BATCH`] at a time: the batch's programs are built from the plan as it stands, solved
-/// side by side (one thread each), then kept or not in order, each judged by the true objective on
-/// the plan as the earlier days of the batch left it. The batch is fixed, not the machine's cores, so
+/// side by side (one thread each; one after the other with `--threads 1`), then kept or not in order,
+/// each judged by the true objective on the plan as the earlier days of the batch left it. The batch is fixed, not the machine's cores, so
 /// the plan is the same on any machine; where days share no interval (no shift across midnight) it is
 /// the plan of solving them one after the other.
 pub(crate) fn by_days(
@@ -214,19 +214,23 @@ pub(crate) fn by_days(
             .iter()
             .map(|&(_, d)| block(f, search, &days[d]))
             .collect();
-        let solved: Vec<Result<Option<ilp::IntegerPlan>, String>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = blocks
-                .iter()
-                .map(|b| scope.spawn(|| re_solve(b, &exact, nodes)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("a day's re-solve failed".into()))
-                })
-                .collect()
-        });
+        let solved: Vec<Result<Option<ilp::IntegerPlan>, String>> = if choice.own_threads() > 1 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = blocks
+                    .iter()
+                    .map(|b| scope.spawn(|| re_solve(b, &exact, nodes)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("a day's re-solve failed".into()))
+                    })
+                    .collect()
+            })
+        } else {
+            blocks.iter().map(|b| re_solve(b, &exact, nodes)).collect()
+        };
         for ((&(_, d), b), result) in batch.iter().zip(&blocks).zip(solved) {
             let Some((shifts, breaks, status)) = result? else {
                 continue;

@@ -627,8 +627,7 @@ pub(crate) fn solve(
             started,
         )
     };
-    let beside = goal != Goal::Interval
-        && std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) > 1;
+    let beside = goal != Goal::Interval && choice.own_threads() > 1;
     let mut budget = Budget::new(budget_units, deadline);
     let mut used = 0;
     let mut spent = false;
