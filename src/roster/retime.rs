@@ -174,6 +174,53 @@ fn moved(span: &Span, delta: Duration) -> Span {
     }
 }
 
+/// The facts [`Offer::new`] computes of an agent-shift (time-zone look-ups), kept per agent-shift so
+/// a pass rebuilds an agent's week for each start it tries without computing them again, nor cloning
+/// the spans.
+#[derive(Clone, Copy)]
+struct Facts {
+    week: crate::grid::IsoWeek,
+    end_week: crate::grid::IsoWeek,
+    weekend: bool,
+    late: bool,
+    start_minute: u32,
+}
+
+impl Facts {
+    fn of(offer: &Offer<'_>) -> Facts {
+        Facts {
+            week: offer.week,
+            end_week: offer.end_week,
+            weekend: offer.weekend,
+            late: offer.late,
+            start_minute: offer.start_minute,
+        }
+    }
+
+    fn offer(self, span: &Span) -> Offer<'_> {
+        Offer {
+            span,
+            week: self.week,
+            end_week: self.end_week,
+            weekend: self.weekend,
+            late: self.late,
+            start_minute: self.start_minute,
+        }
+    }
+}
+
+/// The week of the agent-shifts `held`, as [`AgentWeek::of`] builds it (in start and template order),
+/// from `facts`.
+fn week_of(shifts: &[Span], facts: &[Facts], held: &[usize]) -> AgentWeek {
+    let mut offers: Vec<Offer<'_>> = held.iter().map(|&j| facts[j].offer(&shifts[j])).collect();
+    offers.sort_by_key(|o| (o.span.start, o.span.template));
+    let mut week = AgentWeek::default();
+    for o in &offers {
+        week.take(o);
+    }
+    week
+}
+
 /// One pass over the rostered agent-shifts, in order: each moves to the start of its window that
 /// lowers its agent's penalty most (nearest first between equals), if every enforced rule admits the
 /// agent for it and the coverage allows it. Returns how many moved.
@@ -191,52 +238,49 @@ pub(crate) fn pass(
             held[*a].push(i);
         }
     }
-    let week_of = |shifts: &[Span], a: usize, swap: Option<(usize, &Span)>| {
-        let spans = held[a].iter().map(|&j| match swap {
-            Some((i, s)) if i == j => s.clone(),
-            _ => shifts[j].clone(),
-        });
-        let spans: Vec<Span> = spans.collect();
-        AgentWeek::of(cx.model, late, &spans)
-    };
+    let mut facts: Vec<Facts> = shifts
+        .iter()
+        .map(|s| Facts::of(&Offer::new(cx.model, late, s)))
+        .collect();
     let mut weeks: Vec<AgentWeek> = (0..agents.len())
-        .map(|a| week_of(shifts, a, None))
+        .map(|a| week_of(shifts, &facts, &held[a]))
         .collect();
     let mut moves = 0;
     for i in 0..shifts.len() {
         let Some(a) = owner[i] else { continue };
         let now = rules::penalty(cx, a, agents, &weeks);
-        let others: Vec<Span> = held[a]
-            .iter()
-            .filter(|&&j| j != i)
-            .map(|&j| shifts[j].clone())
-            .collect();
-        let without = AgentWeek::of(cx.model, late, &others);
-        let mut better: Vec<(f64, usize, Span, AgentWeek)> = Vec::new();
+        let mut without = weeks[a].clone();
+        without.give_back(&facts[i].offer(&shifts[i]));
+        let mut better: Vec<(f64, usize, Span, Facts, AgentWeek)> = Vec::new();
         for (rank, alt) in alternatives(cx.model, &shifts[i]).into_iter().enumerate() {
             let who = Who {
                 index: a,
                 agent: &agents[a],
                 week: &without,
             };
-            if !rules::admits(cx, who, &Offer::new(cx.model, late, &alt)) {
+            let f = Facts::of(&Offer::new(cx.model, late, &alt));
+            if !rules::admits(cx, who, &f.offer(&alt)) {
                 continue;
             }
-            let week = week_of(shifts, a, Some((i, &alt)));
+            // The week without the shift, with it at the new start: as rebuilt, since a week's
+            // figures do not depend on the order its shifts were taken in.
+            let mut week = without.clone();
+            week.take(&f.offer(&alt));
             let old = std::mem::replace(&mut weeks[a], week);
             let p = rules::penalty(cx, a, agents, &weeks);
             let week = std::mem::replace(&mut weeks[a], old);
             if p < now - 1e-9 {
-                better.push((p, rank, alt, week));
+                better.push((p, rank, alt, f, week));
             }
         }
         better.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        if let Some((_, _, alt, week)) = better
+        if let Some((_, _, alt, f, week)) = better
             .into_iter()
-            .find(|(_, _, alt, _)| coverage.allows(&shifts[i], alt))
+            .find(|(_, _, alt, _, _)| coverage.allows(&shifts[i], alt))
         {
             coverage.apply(&shifts[i], &alt);
             shifts[i] = alt;
+            facts[i] = f;
             weeks[a] = week;
             moves += 1;
         }
