@@ -31,6 +31,11 @@ pub(crate) struct Coverage<'d> {
     present: Vec<Vec<f64>>,
     /// `working[c][t]`, the evaluator's allocation.
     working: Vec<Vec<f64>>,
+    /// Per interval, the verdicts of [`Coverage::allows`] already reached there: (group, presence
+    /// change as bits, whether the interval stays as covered). Many agents work alike shifts and a
+    /// shift tries many starts, so the same change of the same interval is judged again and again;
+    /// an interval's verdicts are dropped when a move changes its presence.
+    verdicts: Vec<Vec<(usize, u64, bool)>>,
 }
 
 impl<'d> Coverage<'d> {
@@ -42,6 +47,7 @@ impl<'d> Coverage<'d> {
             groups: Vec::new(),
             present: Vec::new(),
             working: vec![vec![0.0; n]; demand.channels.len()],
+            verdicts: vec![Vec::new(); n],
         };
         for span in spans {
             let g = cover.group(span);
@@ -65,6 +71,8 @@ impl<'d> Coverage<'d> {
         match self.groups.iter().position(|g| *g == set) {
             Some(g) => g,
             None => {
+                // A new group changes the allocation's network: judge every interval afresh.
+                self.verdicts.iter_mut().for_each(Vec::clear);
                 self.groups.push(set);
                 self.present.push(vec![0.0; self.demand.grid.len()]);
                 self.groups.len() - 1
@@ -110,13 +118,24 @@ impl<'d> Coverage<'d> {
     pub fn allows(&mut self, from: &Span, to: &Span) -> bool {
         let g = self.group(from);
         self.change(from, to).into_iter().all(|(t, x)| {
-            let after = self.working_at(t, Some((g, x)));
-            self.demand.channels.iter().enumerate().all(|(c, ch)| {
-                let need = ch.required[t].max(ch.floor[t]);
-                let before = self.working[c][t];
-                let keep = if before + EPS >= need { need } else { before };
-                after[c] + EPS >= keep
-            })
+            let key = (g, x.to_bits());
+            if let Some(&(_, _, ok)) = self.verdicts[t].iter().find(|v| (v.0, v.1) == key) {
+                return ok;
+            }
+            let ok = self.keeps(t, g, x);
+            self.verdicts[t].push((key.0, key.1, ok));
+            ok
+        })
+    }
+
+    /// Whether interval `t` stays as covered with `x` more agents of group `g` present.
+    fn keeps(&self, t: usize, g: usize, x: f64) -> bool {
+        let after = self.working_at(t, Some((g, x)));
+        self.demand.channels.iter().enumerate().all(|(c, ch)| {
+            let need = ch.required[t].max(ch.floor[t]);
+            let before = self.working[c][t];
+            let keep = if before + EPS >= need { need } else { before };
+            after[c] + EPS >= keep
         })
     }
 
@@ -125,6 +144,7 @@ impl<'d> Coverage<'d> {
         let g = self.group(from);
         for (t, x) in self.change(from, to) {
             self.present[g][t] += x;
+            self.verdicts[t].clear();
             let w = self.working_at(t, None);
             for (c, v) in w.into_iter().enumerate() {
                 self.working[c][t] = v;
