@@ -67,11 +67,13 @@ enum Undo {
     Service(usize, usize, f64),
 }
 
+/// Groups' presence as bits, and the channels' working agents the allocation gives them.
+type Remembered = (Box<[u64]>, Box<[f64]>);
+
 /// The allocations of one interval last computed, at most [`REMEMBERED`], oldest replaced first.
 #[derive(Default)]
 struct Allocations {
-    /// Groups' presence as bits, then the channels' working agents, per allocation.
-    seen: Vec<(Box<[u64]>, Box<[f64]>)>,
+    seen: Vec<Remembered>,
     next: usize,
 }
 
