@@ -269,40 +269,43 @@ pub(crate) fn pass(
     for i in 0..shifts.len() {
         let Some(a) = owner[i] else { continue };
         let now = rules::penalty(cx, a, agents, &weeks);
+        // The agent's week without the shift stands in its place while each start is tried: the
+        // start taken, priced, and given back (a week's figures do not depend on the order its
+        // shifts were taken in).
         let mut without = weeks[a].clone();
         without.give_back(&facts[i].offer(&shifts[i]));
-        let mut better: Vec<(f64, usize, Span, Facts, AgentWeek)> = Vec::new();
+        let current = std::mem::replace(&mut weeks[a], without);
+        let mut better: Vec<(f64, usize, Span, Facts)> = Vec::new();
         for (rank, alt) in alternatives(cx.model, &shifts[i]).into_iter().enumerate() {
+            let f = Facts::of(&Offer::new(cx.model, late, &alt));
             let who = Who {
                 index: a,
                 agent: &agents[a],
-                week: &without,
+                week: &weeks[a],
             };
-            let f = Facts::of(&Offer::new(cx.model, late, &alt));
             if !rules::admits(cx, who, &f.offer(&alt)) {
                 continue;
             }
-            // The week without the shift, with it at the new start: as rebuilt, since a week's
-            // figures do not depend on the order its shifts were taken in.
-            let mut week = without.clone();
-            week.take(&f.offer(&alt));
-            let old = std::mem::replace(&mut weeks[a], week);
+            weeks[a].take(&f.offer(&alt));
             let p = rules::penalty(cx, a, agents, &weeks);
-            let week = std::mem::replace(&mut weeks[a], old);
+            weeks[a].give_back(&f.offer(&alt));
             if p < now - 1e-9 {
-                better.push((p, rank, alt, f, week));
+                better.push((p, rank, alt, f));
             }
         }
         better.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        if let Some((_, _, alt, f, week)) = better
+        match better
             .into_iter()
-            .find(|(_, _, alt, _, _)| coverage.allows(&shifts[i], alt))
+            .find(|(_, _, alt, _)| coverage.allows(&shifts[i], alt))
         {
-            coverage.apply(&shifts[i], &alt);
-            shifts[i] = alt;
-            facts[i] = f;
-            weeks[a] = week;
-            moves += 1;
+            Some((_, _, alt, f)) => {
+                weeks[a].take(&f.offer(&alt));
+                coverage.apply(&shifts[i], &alt);
+                shifts[i] = alt;
+                facts[i] = f;
+                moves += 1;
+            }
+            None => weeks[a] = current,
         }
     }
     moves
