@@ -6,7 +6,12 @@
 //! 2. `VUORO_BENCH_LARGE=1`: 9× the shipped workforce (1 026 agents) on four weeks of the shipped
 //!    forecast at 9× the volume — the large case; time and peak memory, and whether the plan's
 //!    120 s wall-clock safety stop fired. `VUORO_DEBUG=1` prints the solver's progress with
-//!    timestamps (where the time goes) and the open shifts and agents below minimum.
+//!    timestamps (where the time goes: wall and CPU seconds) and the open shifts and agents below
+//!    minimum. The CPU seconds (all threads) are the fair figure on a shared machine.
+//! 3. `VUORO_BENCH_PLAN_CACHE=FILE` with `VUORO_BENCH_LARGE=1`: the first run writes the large case's
+//!    plan as solved to FILE (`shifts.csv`'s format); later runs roster that plan alone (the shipped
+//!    week skipped), printing the roster's seconds and a fingerprint of its spans — to profile and
+//!    compare the roster without the plan's minutes.
 //!
 //! Figures are printed, never asserted.
 
@@ -191,8 +196,14 @@ fn main() {
         large(&model, &forecast, &agents_text);
         return;
     }
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
     let first = plan_and_roster(&model, &forecast, &agents, &windows, &choice);
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
     report("shipped week", &model, &first);
+    println!(
+        "  plan and roster {cpu:.1} CPU s; roster {}",
+        fingerprint(&first.2)
+    );
     // The roster alone, again on the same plan: the same spans, whatever the load.
     let period = (
         first.0.grid.first().expect("grid"),
