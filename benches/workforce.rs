@@ -6,7 +6,12 @@
 //! 2. `VUORO_BENCH_LARGE=1`: 9× the shipped workforce (1 026 agents) on four weeks of the shipped
 //!    forecast at 9× the volume — the large case; time and peak memory, and whether the plan's
 //!    120 s wall-clock safety stop fired. `VUORO_DEBUG=1` prints the solver's progress with
-//!    timestamps (where the time goes) and the open shifts and agents below minimum.
+//!    timestamps (where the time goes: wall and CPU seconds) and the open shifts and agents below
+//!    minimum. The CPU seconds (all threads) are the fair figure on a shared machine.
+//! 3. `VUORO_BENCH_PLAN_CACHE=FILE` with `VUORO_BENCH_LARGE=1`: the first run writes the large case's
+//!    plan as solved to FILE (`shifts.csv`'s format); later runs roster that plan alone (the shipped
+//!    week skipped), printing the roster's seconds and a fingerprint of its spans — to profile and
+//!    compare the roster without the plan's minutes.
 //!
 //! Figures are printed, never asserted.
 
@@ -30,6 +35,20 @@ fn model() -> Model {
     Model::from_toml(path, &text).expect("valid")
 }
 
+/// CPU seconds used so far by this process, all threads (Linux `/proc/self/stat`, fields 14–15, in
+/// clock ticks of 10 ms): the fair figure on a shared machine, where wall seconds depend on the load.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let ticks: u64 = after_name
+        .split(' ')
+        .skip(11)
+        .take(2)
+        .map(|f| f.parse::<u64>().unwrap_or(0))
+        .sum();
+    Some(ticks as f64 / 100.0)
+}
+
 /// Peak resident memory of this process, MiB (Linux), if known.
 fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -51,6 +70,7 @@ fn plan_and_roster(
         read_forecast(Path::new("f.csv"), forecast, model, Period::default()).expect("valid");
     let req = compute(model, &read.forecast).expect("req");
     let start = Instant::now();
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
     let planned = pipeline::plan_and_roster(
         model,
         &req,
@@ -61,7 +81,11 @@ fn plan_and_roster(
         &Options::default(),
         &mut |line| {
             if std::env::var_os("VUORO_DEBUG").is_some() {
-                eprintln!("[{:7.1} s] {line}", start.elapsed().as_secs_f64());
+                let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+                eprintln!(
+                    "[{:7.1} s, cpu {cpu:7.1} s] {line}",
+                    start.elapsed().as_secs_f64()
+                );
             }
         },
     )
@@ -166,8 +190,20 @@ fn main() {
         read_availability(Path::new("v.csv"), &windows_text, &agents).expect("availability");
     // The plan's own budget is the README's default; it is wall-clock until the scheduler counts nodes.
     let choice = SolverChoice::default();
+    let cached = std::env::var_os("VUORO_BENCH_PLAN_CACHE").is_some_and(|p| Path::new(&p).exists());
+    if cached {
+        // The roster of the cached large plan alone.
+        large(&model, &forecast, &agents_text);
+        return;
+    }
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
     let first = plan_and_roster(&model, &forecast, &agents, &windows, &choice);
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
     report("shipped week", &model, &first);
+    println!(
+        "  plan and roster {cpu:.1} CPU s; roster {}",
+        fingerprint(&first.2)
+    );
     // The roster alone, again on the same plan: the same spans, whatever the load.
     let period = (
         first.0.grid.first().expect("grid"),
@@ -238,8 +274,82 @@ fn large(model: &Model, week: &str, agents_text: &str) {
         by_week: std::env::var_os("VUORO_BENCH_BY_WEEK").is_some(),
         ..SolverChoice::default()
     };
+    if let Some(cache) = std::env::var_os("VUORO_BENCH_PLAN_CACHE") {
+        if let Ok(text) = std::fs::read_to_string(&cache) {
+            roster_only(model, &forecast, agents, &text);
+            return;
+        }
+    }
     let start = Instant::now();
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
     let run = plan_and_roster(model, &forecast, &agents, &[], &choice);
     report("1 026 agents × 4 channels × 4 weeks", model, &run);
-    println!("  total {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "  total {:.1} s, {:.1} CPU s; roster {}",
+        start.elapsed().as_secs_f64(),
+        cpu_seconds().unwrap_or(0.0) - cpu0,
+        fingerprint(&run.2)
+    );
+    if let Some(cache) = std::env::var_os("VUORO_BENCH_PLAN_CACHE") {
+        let text = vuoro::report::schedule::shifts_csv(model, &run.5);
+        std::fs::write(&cache, text).expect("plan cache");
+    }
+}
+
+/// A fingerprint of a roster's spans, to tell two runs' rosters apart at a glance.
+fn fingerprint(roster: &Roster) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{:?}", roster.staffing.spans).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// `VUORO_BENCH_PLAN_CACHE=FILE`: the large case's plan as solved, written by an earlier run
+/// (`shifts.csv`'s format), rostered again alone — the roster's time without the plan's.
+fn roster_only(model: &Model, forecast: &str, agents: Vec<Agent>, plan_text: &str) {
+    let read =
+        read_forecast(Path::new("f.csv"), forecast, model, Period::default()).expect("valid");
+    let req = compute(model, &read.forecast).expect("req");
+    let demand = Demand::from_requirements(model, &req);
+    let plan = vuoro::roster::plan_file::read_shifts(Path::new("cache.csv"), plan_text, model)
+        .expect("plan");
+    let period = (
+        demand.grid.first().expect("grid"),
+        demand.grid.end().expect("grid"),
+    );
+    let start = Instant::now();
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
+    let roster = assign_with(
+        model,
+        &model.rules,
+        &plan,
+        agents,
+        &[],
+        period,
+        &Options {
+            demand: Some(demand),
+            ..Options::default()
+        },
+    );
+    let below = roster
+        .violations
+        .iter()
+        .filter(|v| v.rule == Rule::MinHours)
+        .count();
+    let soft = roster
+        .violations
+        .iter()
+        .filter(|v| !model.rules.is_hard(v.rule))
+        .count();
+    println!(
+        "roster of the cached plan: {} open, {below} below minimum, {} hard, {soft} soft; {} moves, {} chains, {} retimed; {:.1} s, {:.1} CPU s; roster {}",
+        roster.open_count(),
+        roster.hard_breaches(model),
+        roster.search.moves,
+        roster.search.chains,
+        roster.search.retimed,
+        start.elapsed().as_secs_f64(),
+        cpu_seconds().unwrap_or(0.0) - cpu0,
+        fingerprint(&roster)
+    );
 }

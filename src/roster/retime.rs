@@ -31,6 +31,11 @@ pub(crate) struct Coverage<'d> {
     present: Vec<Vec<f64>>,
     /// `working[c][t]`, the evaluator's allocation.
     working: Vec<Vec<f64>>,
+    /// Per interval, the verdicts of [`Coverage::allows`] already reached there: (group, presence
+    /// change as bits, whether the interval stays as covered). Many agents work alike shifts and a
+    /// shift tries many starts, so the same change of the same interval is judged again and again;
+    /// an interval's verdicts are dropped when a move changes its presence.
+    verdicts: Vec<Vec<(usize, u64, bool)>>,
 }
 
 impl<'d> Coverage<'d> {
@@ -42,6 +47,7 @@ impl<'d> Coverage<'d> {
             groups: Vec::new(),
             present: Vec::new(),
             working: vec![vec![0.0; n]; demand.channels.len()],
+            verdicts: vec![Vec::new(); n],
         };
         for span in spans {
             let g = cover.group(span);
@@ -65,6 +71,8 @@ impl<'d> Coverage<'d> {
         match self.groups.iter().position(|g| *g == set) {
             Some(g) => g,
             None => {
+                // A new group changes the allocation's network: judge every interval afresh.
+                self.verdicts.iter_mut().for_each(Vec::clear);
                 self.groups.push(set);
                 self.present.push(vec![0.0; self.demand.grid.len()]);
                 self.groups.len() - 1
@@ -110,13 +118,24 @@ impl<'d> Coverage<'d> {
     pub fn allows(&mut self, from: &Span, to: &Span) -> bool {
         let g = self.group(from);
         self.change(from, to).into_iter().all(|(t, x)| {
-            let after = self.working_at(t, Some((g, x)));
-            self.demand.channels.iter().enumerate().all(|(c, ch)| {
-                let need = ch.required[t].max(ch.floor[t]);
-                let before = self.working[c][t];
-                let keep = if before + EPS >= need { need } else { before };
-                after[c] + EPS >= keep
-            })
+            let key = (g, x.to_bits());
+            if let Some(&(_, _, ok)) = self.verdicts[t].iter().find(|v| (v.0, v.1) == key) {
+                return ok;
+            }
+            let ok = self.keeps(t, g, x);
+            self.verdicts[t].push((key.0, key.1, ok));
+            ok
+        })
+    }
+
+    /// Whether interval `t` stays as covered with `x` more agents of group `g` present.
+    fn keeps(&self, t: usize, g: usize, x: f64) -> bool {
+        let after = self.working_at(t, Some((g, x)));
+        self.demand.channels.iter().enumerate().all(|(c, ch)| {
+            let need = ch.required[t].max(ch.floor[t]);
+            let before = self.working[c][t];
+            let keep = if before + EPS >= need { need } else { before };
+            after[c] + EPS >= keep
         })
     }
 
@@ -125,6 +144,7 @@ impl<'d> Coverage<'d> {
         let g = self.group(from);
         for (t, x) in self.change(from, to) {
             self.present[g][t] += x;
+            self.verdicts[t].clear();
             let w = self.working_at(t, None);
             for (c, v) in w.into_iter().enumerate() {
                 self.working[c][t] = v;
@@ -174,6 +194,53 @@ fn moved(span: &Span, delta: Duration) -> Span {
     }
 }
 
+/// The facts [`Offer::new`] computes of an agent-shift (time-zone look-ups), kept per agent-shift so
+/// a pass rebuilds an agent's week for each start it tries without computing them again, nor cloning
+/// the spans.
+#[derive(Clone, Copy)]
+struct Facts {
+    week: crate::grid::IsoWeek,
+    end_week: crate::grid::IsoWeek,
+    weekend: bool,
+    late: bool,
+    start_minute: u32,
+}
+
+impl Facts {
+    fn of(offer: &Offer<'_>) -> Facts {
+        Facts {
+            week: offer.week,
+            end_week: offer.end_week,
+            weekend: offer.weekend,
+            late: offer.late,
+            start_minute: offer.start_minute,
+        }
+    }
+
+    fn offer(self, span: &Span) -> Offer<'_> {
+        Offer {
+            span,
+            week: self.week,
+            end_week: self.end_week,
+            weekend: self.weekend,
+            late: self.late,
+            start_minute: self.start_minute,
+        }
+    }
+}
+
+/// The week of the agent-shifts `held`, as [`AgentWeek::of`] builds it (in start and template order),
+/// from `facts`.
+fn week_of(shifts: &[Span], facts: &[Facts], held: &[usize]) -> AgentWeek {
+    let mut offers: Vec<Offer<'_>> = held.iter().map(|&j| facts[j].offer(&shifts[j])).collect();
+    offers.sort_by_key(|o| (o.span.start, o.span.template));
+    let mut week = AgentWeek::default();
+    for o in &offers {
+        week.take(o);
+    }
+    week
+}
+
 /// One pass over the rostered agent-shifts, in order: each moves to the start of its window that
 /// lowers its agent's penalty most (nearest first between equals), if every enforced rule admits the
 /// agent for it and the coverage allows it. Returns how many moved.
@@ -191,54 +258,54 @@ pub(crate) fn pass(
             held[*a].push(i);
         }
     }
-    let week_of = |shifts: &[Span], a: usize, swap: Option<(usize, &Span)>| {
-        let spans = held[a].iter().map(|&j| match swap {
-            Some((i, s)) if i == j => s.clone(),
-            _ => shifts[j].clone(),
-        });
-        let spans: Vec<Span> = spans.collect();
-        AgentWeek::of(cx.model, late, &spans)
-    };
+    let mut facts: Vec<Facts> = shifts
+        .iter()
+        .map(|s| Facts::of(&Offer::new(cx.model, late, s)))
+        .collect();
     let mut weeks: Vec<AgentWeek> = (0..agents.len())
-        .map(|a| week_of(shifts, a, None))
+        .map(|a| week_of(shifts, &facts, &held[a]))
         .collect();
     let mut moves = 0;
     for i in 0..shifts.len() {
         let Some(a) = owner[i] else { continue };
         let now = rules::penalty(cx, a, agents, &weeks);
-        let others: Vec<Span> = held[a]
-            .iter()
-            .filter(|&&j| j != i)
-            .map(|&j| shifts[j].clone())
-            .collect();
-        let without = AgentWeek::of(cx.model, late, &others);
-        let mut better: Vec<(f64, usize, Span, AgentWeek)> = Vec::new();
+        // The agent's week without the shift stands in its place while each start is tried: the
+        // start taken, priced, and given back (a week's figures do not depend on the order its
+        // shifts were taken in).
+        let mut without = weeks[a].clone();
+        without.give_back(&facts[i].offer(&shifts[i]));
+        let current = std::mem::replace(&mut weeks[a], without);
+        let mut better: Vec<(f64, usize, Span, Facts)> = Vec::new();
         for (rank, alt) in alternatives(cx.model, &shifts[i]).into_iter().enumerate() {
+            let f = Facts::of(&Offer::new(cx.model, late, &alt));
             let who = Who {
                 index: a,
                 agent: &agents[a],
-                week: &without,
+                week: &weeks[a],
             };
-            if !rules::admits(cx, who, &Offer::new(cx.model, late, &alt)) {
+            if !rules::admits(cx, who, &f.offer(&alt)) {
                 continue;
             }
-            let week = week_of(shifts, a, Some((i, &alt)));
-            let old = std::mem::replace(&mut weeks[a], week);
+            weeks[a].take(&f.offer(&alt));
             let p = rules::penalty(cx, a, agents, &weeks);
-            let week = std::mem::replace(&mut weeks[a], old);
+            weeks[a].give_back(&f.offer(&alt));
             if p < now - 1e-9 {
-                better.push((p, rank, alt, week));
+                better.push((p, rank, alt, f));
             }
         }
         better.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        if let Some((_, _, alt, week)) = better
+        match better
             .into_iter()
             .find(|(_, _, alt, _)| coverage.allows(&shifts[i], alt))
         {
-            coverage.apply(&shifts[i], &alt);
-            shifts[i] = alt;
-            weeks[a] = week;
-            moves += 1;
+            Some((_, _, alt, f)) => {
+                weeks[a].take(&f.offer(&alt));
+                coverage.apply(&shifts[i], &alt);
+                shifts[i] = alt;
+                facts[i] = f;
+                moves += 1;
+            }
+            None => weeks[a] = current,
         }
     }
     moves

@@ -169,9 +169,7 @@ impl<'a> Search<'a> {
         search.open = (0..search.owner.len())
             .filter(|&i| search.owner[i].is_none())
             .collect();
-        search.weeks = (0..agents.len())
-            .map(|a| search.week_with(a, None, None))
-            .collect();
+        search.weeks = (0..agents.len()).map(|a| search.fresh_week(a)).collect();
         search.cost = (0..agents.len()).map(|a| search.agent_cost(a)).collect();
         for a in 0..agents.len() {
             search.note_short(a);
@@ -212,15 +210,23 @@ impl<'a> Search<'a> {
         self.note_short(a);
     }
 
-    /// Agent `a`'s week without agent-shift `out` and with `inn`.
+    /// Agent `a`'s week without agent-shift `out` and with `inn`: its week as it stands, the one given
+    /// back and the other taken ([`AgentWeek::give_back`]), not rebuilt from every shift of the period.
     fn week_with(&self, a: usize, out: Option<usize>, inn: Option<usize>) -> AgentWeek {
-        let mut held: Vec<usize> = self.held[a]
-            .iter()
-            .copied()
-            .filter(|i| Some(*i) != out)
-            .chain(inn)
-            .collect();
-        // Agent-shifts are numbered in start order: the order `AgentWeek::of` takes them in.
+        let mut week = self.weeks[a].clone();
+        if let Some(o) = out {
+            week.give_back(&self.offers[o]);
+        }
+        if let Some(i) = inn {
+            week.take(&self.offers[i]);
+        }
+        week
+    }
+
+    /// Agent `a`'s week built afresh from the agent-shifts it holds (in start order, as
+    /// [`AgentWeek::of`] takes them).
+    fn fresh_week(&self, a: usize) -> AgentWeek {
+        let mut held = self.held[a].clone();
         held.sort_unstable();
         let mut week = AgentWeek::default();
         for i in held {

@@ -80,7 +80,8 @@ impl AgentWeek {
 
     /// Records a shift the agent takes.
     pub fn take(&mut self, shift: &Offer<'_>) {
-        *self.hours.entry(shift.week).or_default() += shift.span.paid_hours();
+        let hours = self.hours.entry(shift.week).or_default();
+        *hours = from_minutes(minutes(*hours) + i64::from(shift.span.paid_minutes));
         self.days.insert(shift.span.date);
         let span = (shift.span.start, shift.span.end);
         let at = self.spans.partition_point(|s| *s <= span);
@@ -96,6 +97,44 @@ impl AgentWeek {
             late: shift.late,
             channels: channel_bits(&shift.span.channels),
         });
+    }
+
+    /// Forgets a shift the agent took (see [`take`](Self::take)): the week is then the week of the
+    /// agent's other shifts, whatever order they were taken in, as the rules read it (hours are kept in
+    /// whole minutes, so a sum does not depend on its order). The roster search prices a move on a
+    /// copy of the agent's week with one shift given back and one taken, instead of rebuilding the
+    /// whole period's week shift by shift.
+    pub fn give_back(&mut self, shift: &Offer<'_>) {
+        let s = shift.span;
+        let Some(at) = self.taken.iter().position(|t| {
+            (t.template, t.date, t.start, t.end) == (s.template, s.date, s.start, s.end)
+        }) else {
+            return;
+        };
+        self.taken.remove(at);
+        if let Some(hours) = self.hours.get_mut(&shift.week) {
+            match minutes(*hours) - i64::from(s.paid_minutes) {
+                m if m > 0 => *hours = from_minutes(m),
+                _ => {
+                    self.hours.remove(&shift.week);
+                }
+            }
+        }
+        if !self.taken.iter().any(|t| t.date == s.date) {
+            self.days.remove(&s.date);
+        }
+        if let Some(at) = self.spans.iter().position(|x| *x == (s.start, s.end)) {
+            self.spans.remove(at);
+        }
+        if let Some(at) = self
+            .start_minutes
+            .iter()
+            .position(|m| *m == shift.start_minute)
+        {
+            self.start_minutes.remove(at);
+        }
+        self.weekends = self.weekends.saturating_sub(u32::from(shift.weekend));
+        self.lates = self.lates.saturating_sub(u32::from(shift.late));
     }
 
     /// The week of an agent who works `spans`, taken in start order.
@@ -117,6 +156,17 @@ impl AgentWeek {
     pub fn weeks(&self) -> BTreeSet<IsoWeek> {
         self.days.iter().map(|d| iso_week(*d)).collect()
     }
+}
+
+/// Whole minutes of a week's hours (they are always a number of minutes over 60, see [`from_minutes`]).
+fn minutes(hours: f64) -> i64 {
+    (hours * 60.0).round() as i64
+}
+
+/// Hours of whole minutes: a week's hours are kept this way so that adding and removing shifts in any
+/// order gives the same figure to the bit.
+fn from_minutes(minutes: i64) -> f64 {
+    minutes as f64 / 60.0
 }
 
 /// Channels as bits of their indices (channels past the 128th are left out).
@@ -239,4 +289,88 @@ pub fn rests(spans: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(f64, DateTime<Utc
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staffing::{ChannelId, Span, TemplateId};
+    use chrono::TimeZone;
+    use std::path::Path;
+
+    fn model() -> Model {
+        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+            [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
+        Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A shift of November 2026 from `hour` for `minutes`, paid all but 10 minutes (so its hours,
+    /// in twentieths and sixtieths of an hour, are not exact binary fractions).
+    fn shift(day: u32, hour: u32, minutes: i64) -> Span {
+        let start = chrono_tz::Europe::Helsinki
+            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+            .single()
+            .expect("unambiguous")
+            .with_timezone(&Utc);
+        Span {
+            agent: None,
+            template: TemplateId(0),
+            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
+            start,
+            end: start + Duration::minutes(minutes),
+            breaks: Vec::new(),
+            channels: vec![ChannelId(0)],
+            count: 1,
+            paid_minutes: (minutes - 10) as u32,
+            cost: 1.0,
+        }
+    }
+
+    /// What the rules read of a week, its lists in a fixed order.
+    fn seen(w: &AgentWeek) -> impl PartialEq + std::fmt::Debug {
+        let mut starts = w.start_minutes.clone();
+        starts.sort_unstable();
+        let mut taken: Vec<(NaiveDate, DateTime<Utc>)> =
+            w.taken.iter().map(|t| (t.date, t.start)).collect();
+        taken.sort_unstable();
+        let hours: Vec<(IsoWeek, u64)> = w.hours.iter().map(|(k, h)| (*k, h.to_bits())).collect();
+        (
+            hours,
+            w.days.clone(),
+            w.spans.clone(),
+            starts,
+            w.weekends,
+            w.lates,
+            taken,
+        )
+    }
+
+    /// Shifts of two ISO weeks (Fri 27 to Mon 30 November, a weekend and late ends among them) taken
+    /// in an order of their own, then one given back: the week the rules read is the one built from
+    /// the others in start order, hours equal to the bit although 4 h 7 min and 6 h 13 min are not
+    /// binary fractions of an hour.
+    #[test]
+    fn a_week_with_a_shift_given_back_is_the_week_of_the_others() {
+        let m = model();
+        let late = m.rules.late_after_h;
+        let spans = [
+            shift(27, 8, 247),
+            shift(28, 15, 373),
+            shift(29, 9, 253),
+            shift(30, 12, 487),
+        ];
+        for out in 0..spans.len() {
+            let mut week = AgentWeek::default();
+            for k in [2, 0, 3, 1] {
+                week.take(&Offer::new(&m, late, &spans[k]));
+            }
+            week.give_back(&Offer::new(&m, late, &spans[out]));
+            let others: Vec<&Span> = (0..spans.len())
+                .filter(|&k| k != out)
+                .map(|k| &spans[k])
+                .collect();
+            assert_eq!(seen(&week), seen(&AgentWeek::of(&m, late, others)), "{out}");
+        }
+    }
 }

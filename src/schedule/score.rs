@@ -67,6 +67,38 @@ enum Undo {
     Service(usize, usize, f64),
 }
 
+/// Groups' presence as bits, and the channels' working agents the allocation gives them.
+type Remembered = (Box<[u64]>, Box<[f64]>);
+
+/// The allocations of one interval last computed, at most [`REMEMBERED`], oldest replaced first.
+#[derive(Default)]
+struct Allocations {
+    seen: Vec<Remembered>,
+    next: usize,
+}
+
+/// Allocations remembered per interval: a move's trials put a few presences in an interval again and
+/// again; more would cost memory (a month of 15-minute intervals) for few more look-ups.
+const REMEMBERED: usize = 8;
+
+impl Allocations {
+    fn get(&self, key: &[u64]) -> Option<&[f64]> {
+        self.seen
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, w)| &**w)
+    }
+
+    fn put(&mut self, key: Box<[u64]>, working: Box<[f64]>) {
+        if self.seen.len() < REMEMBERED {
+            self.seen.push((key, working));
+        } else {
+            self.seen[self.next] = (key, working);
+            self.next = (self.next + 1) % REMEMBERED;
+        }
+    }
+}
+
 /// The objective of a plan under construction.
 pub(crate) struct Scorer<'f> {
     f: &'f Formulation<'f>,
@@ -88,6 +120,10 @@ pub(crate) struct Scorer<'f> {
     allocation_need: Vec<Vec<f64>>,
     log: Vec<Undo>,
     touched: Vec<usize>,
+    /// Per interval, allocations already computed: the groups' presence (as bits) and the agents
+    /// working each channel. A trial move is applied and rolled back, and the next trial often puts
+    /// the same presence in the same interval again; the max-flow allocation is then looked up.
+    allocations: Vec<Allocations>,
     /// The service delivered, once [`Scorer::track_service`] asks for it.
     service: Option<Service>,
     /// Trial evaluations so far (the deterministic budget's unit).
@@ -160,6 +196,7 @@ impl<'f> Scorer<'f> {
                 })
                 .collect(),
             log: Vec::new(),
+            allocations: (0..n).map(|_| Allocations::default()).collect(),
             touched: Vec::new(),
             service: None,
             evaluations: 0,
@@ -311,7 +348,7 @@ impl<'f> Scorer<'f> {
     }
 
     /// Agents working each channel in `t`, as the evaluator allocates them.
-    fn working(&self, t: usize) -> Vec<f64> {
+    fn working(&mut self, t: usize) -> Vec<f64> {
         let nc = self.f.channels.len();
         if self.f.groups.len() == 1 && self.f.groups[0].len() == 1 && nc == 1 {
             let p = self.present[0][t].max(0.0);
@@ -323,13 +360,19 @@ impl<'f> Scorer<'f> {
             return vec![(w * 1e6).round() / 1e6];
         }
         let present: Vec<f64> = self.present.iter().map(|p| p[t]).collect();
+        let key: Box<[u64]> = present.iter().map(|x| x.to_bits()).collect();
+        if let Some(w) = self.allocations[t].get(&key) {
+            return w.to_vec();
+        }
         let floor: Vec<f64> = self.floor.iter().map(|f| f[t]).collect();
         let need: Vec<f64> = self.allocation_need.iter().map(|r| r[t]).collect();
         let open: Vec<bool> = self.open.iter().map(|o| o[t]).collect();
-        allocate(&present, &self.f.groups, &floor, &need, &open)
+        let working: Vec<f64> = allocate(&present, &self.f.groups, &floor, &need, &open)
             .into_iter()
             .map(|x| (x * 1e6).round() / 1e6)
-            .collect()
+            .collect();
+        self.allocations[t].put(key, working.clone().into_boxed_slice());
+        working
     }
 
     /// Penalties of interval `t`, each channel's goal contribution and the agents working each channel.

@@ -340,7 +340,7 @@ impl Search<'_> {
         let mut delta = 0.0;
         let mut after = Vec::new();
         for &a in &touched {
-            let (cost, week) = self.cost_with(a, self.week_with(a, None, None));
+            let (cost, week) = self.cost_with(a, self.fresh_week(a));
             delta += cost - self.cost[a];
             after.push((a, cost, week));
         }
