@@ -3,6 +3,7 @@
 //! it into rows.
 
 use super::candidates::{enumerate, BreakSet, Candidate};
+use super::tiers::Tiers;
 use super::workforce::{whole_weeks, Workforce};
 use super::Goal;
 use crate::evaluate::mixed;
@@ -74,6 +75,8 @@ pub(crate) struct WorkforceRows {
     pub template_days: Vec<(usize, NaiveDate, Vec<usize>)>,
     /// ISO weeks the plan covers whole: only they are held to the weekly hours band.
     pub whole_weeks: Vec<crate::grid::IsoWeek>,
+    /// Each candidate's start tier per group (see [`super::tiers`]).
+    pub tiers: Tiers,
 }
 
 impl WorkforceRows {
@@ -104,6 +107,7 @@ impl WorkforceRows {
             workforce: workforce.clone(),
             template_days: by.into_iter().map(|((t, d), js)| (t, d, js)).collect(),
             whole_weeks: whole_weeks(&dates),
+            tiers: Tiers::new(model, demand, candidates, workforce),
         }
     }
 }

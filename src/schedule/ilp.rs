@@ -22,12 +22,14 @@
 //! first, whose values are then only a start too.
 
 use super::formulation::Formulation;
+use super::tiers::Tier;
 use super::{SolverChoice, SolverStatus};
 use crate::rules::family::Family;
 use good_lp::{
     constraint, variable, Constraint, Expression, ProblemVariables, Solution, SolverModel,
     Variable, VariableDefinition,
 };
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// A built program: variables, objective, rows, and the handles the caller reads back.
@@ -42,6 +44,8 @@ struct Built {
     /// Every variable in creation order (the same order in every build of one formulation).
     all: Vec<Variable>,
     count: usize,
+    /// Creation indices of the agents priced for breaking a soft rule ([`super::tiers`]).
+    breaking: Vec<usize>,
 }
 
 /// How the shift variables are declared in one build.
@@ -61,6 +65,7 @@ struct Builder {
     objective: Expression,
     rows: Vec<Constraint>,
     families: Vec<Family>,
+    breaking: Vec<usize>,
 }
 
 impl Builder {
@@ -326,49 +331,200 @@ fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     }
 }
 
-/// [`Family::WorkforceCover`], [`Family::WorkforceDays`] and [`Family::WorkforceHours`]: the shifts
-/// split over the groups of agents who may work them (see [`super::workforce`]).
+/// A group's share of one template-day's shifts of one start tier: (template, date, tier, variable).
+type Share = (usize, chrono::NaiveDate, Tier, Variable);
+
+/// [`Family::WorkforceCover`], [`Family::WorkforceDays`], [`Family::WorkforceHours`] and
+/// [`Family::WorkforceTiers`]: the shifts split over the groups of agents who may work them (see
+/// [`super::workforce`]), and each group's over its agents by start tier (see [`super::tiers`]).
 fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     let Some(w) = &f.workforce else { return };
     let groups = &w.workforce.groups;
-    // y[g] holds (template, date, variable) for every template-day the group may work.
-    let mut y: Vec<Vec<(usize, chrono::NaiveDate, Variable)>> = vec![Vec::new(); groups.len()];
+    // y[g] holds a share for every template-day and tier the group may work.
+    let mut y: Vec<Vec<Share>> = vec![Vec::new(); groups.len()];
     for (t, date, js) in &w.template_days {
-        let mut worked = Expression::from(0.0);
-        for g in w.workforce.groups_for(*t) {
-            let v = bld.add(variable().min(0));
-            worked += v;
-            y[g].push((*t, *date, v));
+        // Candidates alike in every group's tiers share their rows.
+        let mut by_tiers: BTreeMap<&[Tier], Vec<usize>> = BTreeMap::new();
+        for &j in js {
+            by_tiers.entry(&w.tiers.of[j]).or_default().push(j);
         }
-        // Shifts no group can work stay possible at a price, so a rounded or fixed plan stays feasible;
-        // the roster reports them as open.
-        let unworked = bld.add(variable().min(0));
-        bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+        let mut worked_all = Expression::from(0.0);
+        for (tiers, js) in by_tiers {
+            let mut worked = Expression::from(0.0);
+            for g in w.workforce.groups_for(*t) {
+                let v = bld.add(variable().min(0));
+                worked += v;
+                y[g].push((*t, *date, tiers[g], v));
+            }
+            // Shifts no group can work stay possible at a price, so a rounded or fixed plan stays
+            // feasible; the roster reports them as open.
+            let unworked = bld.add(variable().min(0));
+            bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+            worked_all += worked.clone();
+            let shifts = sum(js.iter().map(|&j| x[j]));
+            bld.row(
+                Family::WorkforceCover,
+                constraint!(shifts - worked - unworked == 0.0),
+            );
+        }
         if let Some(cap) = w.workforce.caps.get(&(*t, *date)) {
             let most = f64::from(*cap);
-            bld.row(Family::WorkforceCover, constraint!(worked.clone() <= most));
+            bld.row(Family::WorkforceCover, constraint!(worked_all <= most));
         }
-        let shifts = sum(js.iter().map(|&j| x[j]));
-        bld.row(
-            Family::WorkforceCover,
-            constraint!(shifts - worked - unworked == 0.0),
-        );
     }
     for (g, group) in groups.iter().enumerate() {
-        let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|(_, d, _)| *d).collect();
+        let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|s| s.1).collect();
+        days.sort_unstable();
         days.dedup();
-        for date in days {
-            let that_day = sum(y[g]
-                .iter()
-                .filter(|(_, d, _)| *d == date)
-                .map(|(_, _, v)| *v));
-            let present = f64::from(group.present(date));
+        for date in &days {
+            let that_day = sum(y[g].iter().filter(|s| s.1 == *date).map(|s| s.3));
+            let present = f64::from(group.present(*date));
             bld.row(Family::WorkforceDays, constraint!(that_day <= present));
         }
         for week in &w.whole_weeks {
             weekly_patterns(bld, f, group, &y[g], *week, w.workforce.min_hours_hard);
         }
+        start_tiers(bld, f, g, &y[g], &days);
     }
+}
+
+/// One group's agents by start tier ([`super::tiers`]): agents without lates, agents of each late
+/// class `i` (lates of bands `1..=i`, non-late shifts classes `i` may hold, at most the tiers' cap of
+/// lates each over the period), and agents who may break a rule, at [`super::tiers::BREACH_PRICE`]
+/// each. Per day each part works at most one shift per agent; per whole week at least its agents'
+/// minimum hours and at most `max_days` shifts each.
+fn start_tiers(
+    bld: &mut Builder,
+    f: &Formulation,
+    g: usize,
+    y: &[Share],
+    days: &[chrono::NaiveDate],
+) {
+    let Some(w) = &f.workforce else { return };
+    let group = &w.workforce.groups[g];
+    let classes = w.tiers.bands[g] as usize;
+    if classes == 0 || y.is_empty() {
+        return;
+    }
+    let new = |bld: &mut Builder| bld.add(variable().min(0));
+    let early = new(bld);
+    let breaking = new(bld);
+    bld.breaking.push(bld.count - 1);
+    let class: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+    bld.objective += super::tiers::BREACH_PRICE * breaking;
+    let size = group.agents.len() as f64;
+    bld.row(
+        Family::WorkforceTiers,
+        constraint!(sum(class.iter().copied()) + early + breaking == size),
+    );
+    let lengths = group_lengths(f, group);
+    // Per part (0 early, 1..=classes the classes, then breaking) and day: its shifts; per part and
+    // week: its hours. The breaking part holds what the others do not.
+    let parts = classes + 2;
+    let mut shifts: Vec<BTreeMap<chrono::NaiveDate, Expression>> = vec![BTreeMap::new(); parts];
+    let mut hours: Vec<BTreeMap<crate::grid::IsoWeek, Expression>> = vec![BTreeMap::new(); parts];
+    let mut lates: Vec<Expression> = vec![Expression::from(0.0); classes];
+    for date in days {
+        let week = crate::grid::iso_week(*date);
+        for &len in &lengths {
+            let of = |keep: &dyn Fn(Tier) -> bool| {
+                sum(y
+                    .iter()
+                    .filter(|s| s.1 == *date && f.templates[s.0].paid_minutes == len && keep(s.2))
+                    .map(|s| s.3))
+            };
+            let e = new(bld);
+            let c: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+            let l: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+            // Nested eligibility (Hall's condition): classes k.. hold only non-late shifts they
+            // may, classes ..=k only lates of bands up to k; the early part only non-late shifts.
+            for k in 0..=classes as u32 {
+                let held = of(&|t| matches!(t, Tier::Early(x) if x >= k));
+                let by_later = sum(c[(k as usize).saturating_sub(1)..].iter().copied())
+                    + if k == 0 {
+                        Expression::from(e)
+                    } else {
+                        Expression::from(0.0)
+                    };
+                bld.row(Family::WorkforceTiers, constraint!(by_later - held <= 0.0));
+                if k > 0 {
+                    let band = of(&|t| matches!(t, Tier::Late(j) if j <= k));
+                    let by_earlier = sum(l[..k as usize].iter().copied());
+                    bld.row(
+                        Family::WorkforceTiers,
+                        constraint!(by_earlier - band <= 0.0),
+                    );
+                }
+            }
+            let h = f64::from(len) / 60.0;
+            let all = of(&|_| true);
+            let mut rest = all - e;
+            let mut add = |p: usize, n: Expression| {
+                *shifts[p]
+                    .entry(*date)
+                    .or_insert_with(|| Expression::from(0.0)) += n.clone();
+                *hours[p]
+                    .entry(week)
+                    .or_insert_with(|| Expression::from(0.0)) += h * n;
+            };
+            add(0, Expression::from(e));
+            for i in 0..classes {
+                let held = Expression::from(c[i]) + l[i];
+                rest -= held.clone();
+                add(i + 1, held);
+                lates[i] += l[i];
+            }
+            add(classes + 1, rest);
+        }
+    }
+    let agents = |p: usize| match p {
+        0 => early,
+        p if p <= classes => class[p - 1],
+        _ => breaking,
+    };
+    let most = f64::from(group.max_days);
+    for p in 0..parts {
+        let n = agents(p);
+        for that_day in shifts[p].values() {
+            bld.row(
+                Family::WorkforceTiers,
+                constraint!(that_day.clone() - n <= 0.0),
+            );
+        }
+        for week in &w.whole_weeks {
+            let in_week = days.iter().filter(|d| crate::grid::iso_week(**d) == *week);
+            let count = sum_all(in_week.filter_map(|d| shifts[p].get(d)));
+            bld.row(Family::WorkforceTiers, constraint!(count - most * n <= 0.0));
+            let (least, slack) =
+                super::tiers::least_hours(group, *week, w.workforce.min_hours_hard);
+            if least > 0.0 && p <= classes {
+                let worked = hours[p]
+                    .get(week)
+                    .cloned()
+                    .unwrap_or_else(|| Expression::from(0.0));
+                bld.row(
+                    Family::WorkforceTiers,
+                    constraint!(worked - least * n >= -slack),
+                );
+            }
+        }
+    }
+    let cap = f64::from(w.tiers.cap[g]);
+    for (i, l) in lates.into_iter().enumerate() {
+        bld.row(
+            Family::WorkforceTiers,
+            constraint!(l - cap * class[i] <= 0.0),
+        );
+    }
+}
+
+/// The sum of some expressions.
+fn sum_all<'e>(parts: impl Iterator<Item = &'e Expression>) -> Expression {
+    let mut e = Expression::from(0.0);
+    for p in parts {
+        e += p.clone();
+    }
+    e
 }
 
 /// One group's week as agents' weeks: `n_p ≥ 0` agents work pattern `p` (so many shifts of each paid
@@ -378,7 +534,7 @@ fn weekly_patterns(
     bld: &mut Builder,
     f: &Formulation,
     group: &super::workforce::Group,
-    y: &[(usize, chrono::NaiveDate, Variable)],
+    y: &[Share],
     week: crate::grid::IsoWeek,
     min_hard: bool,
 ) {
@@ -403,10 +559,10 @@ fn weekly_patterns(
     for (k, len) in model_lengths.iter().enumerate() {
         let shifts = sum(y
             .iter()
-            .filter(|(t, d, _)| {
+            .filter(|(t, d, _, _)| {
                 f.templates[*t].paid_minutes == *len && crate::grid::iso_week(*d) == week
             })
-            .map(|(_, _, v)| *v));
+            .map(|s| s.3));
         let mut held = Expression::from(0.0);
         for ((p, _), v) in patterns.iter().zip(&n) {
             held += f64::from(p[k]) * *v;
@@ -423,6 +579,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         objective: Expression::from(0.0),
         rows: Vec::new(),
         families: Vec::new(),
+        breaking: Vec::new(),
     };
     let x = shift_variables(&mut bld, f, shift_vars);
     let b = break_variables(
@@ -455,6 +612,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         b,
         all: bld.all,
         count: bld.count,
+        breaking: bld.breaking,
     }
 }
 
@@ -506,6 +664,7 @@ fn run(
         b,
         all,
         count,
+        breaking,
     } = built;
     let keep = Built {
         vars: ProblemVariables::new(),
@@ -516,6 +675,7 @@ fn run(
         b,
         all,
         count,
+        breaking,
     };
     let problem = vars.minimise(objective);
     match choice.backend {
@@ -655,19 +815,28 @@ pub(crate) fn relaxation(
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
     let unavoidable = unavoidable_price(f);
-    let (warm, shifts, breaks, bound) = if choice.backend == super::Backend::Microlp {
+    let breaking = relaxed.breaking.clone();
+    let (warm, shifts, breaks, bound, all) = if choice.backend == super::Backend::Microlp {
         let warm = WarmLp::solve(f, relaxed)?;
         let (shifts, breaks, bound) = warm.values();
-        (Some(warm), shifts, breaks, bound)
+        let all = warm.all_values();
+        (Some(warm), shifts, breaks, bound, all)
     } else {
-        let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
-        (None, shifts, breaks, bound)
+        let ((shifts, breaks, bound, _), all) = run(relaxed, choice, false, None)?;
+        (None, shifts, breaks, bound, all)
     };
+    // The relaxation's price for agents breaking a soft rule is left out of the bound, as the plan's
+    // cost leaves it out: the gap compares the plan's shifts with the relaxation's.
+    let priced: f64 = breaking
+        .iter()
+        .filter_map(|&i| all.get(i))
+        .map(|v| super::tiers::BREACH_PRICE * v)
+        .sum();
     Ok(Relaxation {
         warm,
         shifts,
         breaks,
-        bound: bound - unavoidable,
+        bound: bound - unavoidable - priced,
         variables,
         constraints,
         families,
@@ -744,6 +913,14 @@ impl WarmLp {
             }
             return failed;
         }
+    }
+
+    /// Every variable's value, in creation order.
+    fn all_values(&self) -> Vec<f64> {
+        self.solution
+            .as_ref()
+            .map(|s| s.iter().map(|(_, v)| v).collect())
+            .unwrap_or_default()
     }
 
     /// Candidates' values, break slots' values, and the objective.

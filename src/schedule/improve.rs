@@ -46,10 +46,11 @@ pub(crate) struct Search<'f> {
     pub agents: Vec<Agent>,
     pub scorer: Scorer<'f>,
     buffer: Vec<(usize, f64)>,
-    /// Only moves that keep every template-day's number of shifts: a start within the template, a
-    /// break within its window. Set with a workforce, whose rows (agents per group and day, their
-    /// weeks' lengths and hours) count shifts per template-day: such moves keep a plan that meets them
-    /// meeting them, exactly, with no check.
+    /// Only moves that keep every template-day's number of shifts per start tier: a start within the
+    /// template and its tiers ([`super::tiers`]), a break within its window. Set with a workforce,
+    /// whose rows (agents per group and day, their weeks' lengths and hours, their start tiers) count
+    /// shifts per template-day and tier: such moves keep a plan that meets them meeting them,
+    /// exactly, with no check.
     neutral: bool,
 }
 
@@ -481,7 +482,12 @@ impl<'f> Search<'f> {
         let mut best: Option<(f64, Agent)> = None;
         for n in 0..self.neighbours[cand].len() {
             let j = self.neighbours[cand][n];
-            let other = self.f.candidates[j].template != self.f.candidates[cand].template;
+            let other = self.f.candidates[j].template != self.f.candidates[cand].template
+                || self
+                    .f
+                    .workforce
+                    .as_ref()
+                    .is_some_and(|w| w.tiers.of[j] != w.tiers.of[cand]);
             if (self.neutral && other) || !self.limits_allow(Some(j), Some(cand)) {
                 continue;
             }

@@ -19,6 +19,7 @@ mod score;
 pub mod shortfall;
 mod solve;
 mod surplus;
+mod tiers;
 mod weekly;
 pub mod workforce;
 
