@@ -391,8 +391,8 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
 /// One group's agents by start tier ([`super::tiers`]): agents without lates, agents of each late
 /// class `i` (lates of bands `1..=i`, non-late shifts classes `i` may hold, at most the tiers' cap of
 /// lates each over the period), and agents who may break a rule, at [`super::tiers::BREACH_PRICE`]
-/// each. Per day each part works at most one shift per agent; per whole week at least its agents'
-/// minimum hours and at most `max_days` shifts each.
+/// each. Each part works at most one shift per agent a day and `max_days` a week, and in each whole
+/// week at least its agents' minimum hours. Beyond a week the days of each ISO week are pooled.
 fn start_tiers(
     bld: &mut Builder,
     f: &Formulation,
@@ -421,16 +421,34 @@ fn start_tiers(
     // Per part (0 early, 1..=classes the classes, then breaking) and day: its shifts; per part and
     // week: its hours. The breaking part holds what the others do not.
     let parts = classes + 2;
-    let mut shifts: Vec<BTreeMap<chrono::NaiveDate, Expression>> = vec![BTreeMap::new(); parts];
     let mut hours: Vec<BTreeMap<crate::grid::IsoWeek, Expression>> = vec![BTreeMap::new(); parts];
     let mut lates: Vec<Expression> = vec![Expression::from(0.0); classes];
-    for date in days {
-        let week = crate::grid::iso_week(*date);
+    // Pools: each day for a plan of a week or less, else each ISO week (a day's rows tripled the
+    // large case's LP time; the README's counting argument is weekly).
+    let pools: Vec<(crate::grid::IsoWeek, Vec<chrono::NaiveDate>)> = if days.len() <= 7 {
+        days.iter()
+            .map(|d| (crate::grid::iso_week(*d), vec![*d]))
+            .collect()
+    } else {
+        let mut by: BTreeMap<crate::grid::IsoWeek, Vec<chrono::NaiveDate>> = BTreeMap::new();
+        for d in days {
+            by.entry(crate::grid::iso_week(*d)).or_default().push(*d);
+        }
+        by.into_iter().collect()
+    };
+    let mut shifts: Vec<Vec<Expression>> = vec![Vec::new(); parts];
+    for (pool, (week, dates)) in pools.iter().enumerate() {
+        let week = *week;
+        for part in shifts.iter_mut() {
+            part.push(Expression::from(0.0));
+        }
         for &len in &lengths {
             let of = |keep: &dyn Fn(Tier) -> bool| {
                 sum(y
                     .iter()
-                    .filter(|s| s.1 == *date && f.templates[s.0].paid_minutes == len && keep(s.2))
+                    .filter(|s| {
+                        dates.contains(&s.1) && f.templates[s.0].paid_minutes == len && keep(s.2)
+                    })
                     .map(|s| s.3))
             };
             let e = new(bld);
@@ -460,9 +478,7 @@ fn start_tiers(
             let all = of(&|_| true);
             let mut rest = all - e;
             let mut add = |p: usize, n: Expression| {
-                *shifts[p]
-                    .entry(*date)
-                    .or_insert_with(|| Expression::from(0.0)) += n.clone();
+                shifts[p][pool] += n.clone();
                 *hours[p]
                     .entry(week)
                     .or_insert_with(|| Expression::from(0.0)) += h * n;
@@ -485,16 +501,21 @@ fn start_tiers(
     let most = f64::from(group.max_days);
     for p in 0..parts {
         let n = agents(p);
-        for that_day in shifts[p].values() {
+        let mut weekly: BTreeMap<crate::grid::IsoWeek, Expression> = BTreeMap::new();
+        for ((week, dates), count) in pools.iter().zip(&shifts[p]) {
+            let room = most.min(dates.len() as f64);
             bld.row(
                 Family::WorkforceTiers,
-                constraint!(that_day.clone() - n <= 0.0),
+                constraint!(count.clone() - room * n <= 0.0),
             );
+            *weekly.entry(*week).or_insert_with(|| Expression::from(0.0)) += count.clone();
+        }
+        if pools.len() > weekly.len() {
+            for count in weekly.into_values() {
+                bld.row(Family::WorkforceTiers, constraint!(count - most * n <= 0.0));
+            }
         }
         for week in &w.whole_weeks {
-            let in_week = days.iter().filter(|d| crate::grid::iso_week(**d) == *week);
-            let count = sum_all(in_week.filter_map(|d| shifts[p].get(d)));
-            bld.row(Family::WorkforceTiers, constraint!(count - most * n <= 0.0));
             let (least, slack) =
                 super::tiers::least_hours(group, *week, w.workforce.min_hours_hard);
             if least > 0.0 && p <= classes {
@@ -516,15 +537,6 @@ fn start_tiers(
             constraint!(l - cap * class[i] <= 0.0),
         );
     }
-}
-
-/// The sum of some expressions.
-fn sum_all<'e>(parts: impl Iterator<Item = &'e Expression>) -> Expression {
-    let mut e = Expression::from(0.0);
-    for p in parts {
-        e += p.clone();
-    }
-    e
 }
 
 /// One group's week as agents' weeks: `n_p ≥ 0` agents work pattern `p` (so many shifts of each paid
