@@ -103,11 +103,18 @@ impl WorkforceRows {
             }
             _ => Vec::new(),
         };
+        // Beyond a week the tier rows made microlp's LP of issue 9's large case (1 026 agents, 4
+        // weeks) take over five minutes, pooled by week too: they stay off there for now.
+        let tiers = if dates.len() <= 7 {
+            Tiers::new(model, demand, candidates, workforce)
+        } else {
+            Tiers::off(candidates.len(), workforce.groups.len())
+        };
         WorkforceRows {
             workforce: workforce.clone(),
             template_days: by.into_iter().map(|((t, d), js)| (t, d, js)).collect(),
             whole_weeks: whole_weeks(&dates),
-            tiers: Tiers::new(model, demand, candidates, workforce),
+            tiers,
         }
     }
 }

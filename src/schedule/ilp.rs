@@ -423,8 +423,8 @@ fn start_tiers(
     let parts = classes + 2;
     let mut hours: Vec<BTreeMap<crate::grid::IsoWeek, Expression>> = vec![BTreeMap::new(); parts];
     let mut lates: Vec<Expression> = vec![Expression::from(0.0); classes];
-    // Pools: each day for a plan of a week or less, else each ISO week (a day's rows tripled the
-    // large case's LP time; the README's counting argument is weekly).
+    // Pools: each day for a plan of a week or less, else each ISO week (the README's counting
+    // argument is weekly; see `WorkforceRows::new` for plans beyond a week).
     let pools: Vec<(crate::grid::IsoWeek, Vec<chrono::NaiveDate>)> = if days.len() <= 7 {
         days.iter()
             .map(|d| (crate::grid::iso_week(*d), vec![*d]))

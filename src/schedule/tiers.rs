@@ -102,6 +102,15 @@ pub(crate) fn tier(
 }
 
 impl Tiers {
+    /// No tiers: every candidate early for every group, no class, no row.
+    pub fn off(candidates: usize, groups: usize) -> Tiers {
+        Tiers {
+            of: vec![vec![Tier::Early(0); groups]; candidates],
+            bands: vec![0; groups],
+            cap: vec![1; groups],
+        }
+    }
+
     pub fn new(
         model: &Model,
         demand: &Demand,
