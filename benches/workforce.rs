@@ -118,10 +118,11 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32
         }
     );
     println!(
-        "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {} moves",
+        "  roster   {} agents below minimum, {} open agent-shifts, {short} channel-intervals short, {soft} soft rules broken, {hard} hard; {} moves, {} chains of trades to the minimum",
         below,
         roster.open_count(),
-        roster.search.moves
+        roster.search.moves,
+        roster.search.chains
     );
     if std::env::var_os("VUORO_DEBUG").is_some() {
         for o in &roster.open {

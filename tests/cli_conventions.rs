@@ -390,3 +390,38 @@ fn files_named_in_help_exist() {
         "{agents}:\n{help}"
     );
 }
+
+#[test]
+fn the_plan_is_the_same_on_one_thread_and_two() {
+    // A daily goal runs its search beside the interval plan, and the interval plan re-solves days two
+    // at a time: with `--threads 1` all of it runs on one thread, with 2 side by side. The work is split
+    // the same way either way, so the files must be the same bytes.
+    let tmp = tempfile::tempdir().expect("temp");
+    let run = |threads: &str| {
+        let out = tmp.path().join(format!("plan-{threads}"));
+        let (code, _, stderr) = vuoro(&[
+            "schedule",
+            "--model",
+            "models/helsinki-multichannel.toml",
+            "--forecast",
+            "forecasts/helsinki-week-48.csv",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-24",
+            "--goal",
+            "daily",
+            "--time-limit",
+            "3600",
+            "--threads",
+            threads,
+            "--out",
+            &path(&out),
+        ]);
+        assert!(matches!(code, Some(0 | 1)), "{stderr}");
+        std::fs::read(out.join("shifts.csv")).expect("shifts.csv written")
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("2"));
+}

@@ -873,3 +873,34 @@ fn an_unreachable_minimum_is_explained_as_the_contracts() {
         .iter()
         .all(|v| v.rule != Rule::MinHours));
 }
+
+/// Two part-timers (17 h in at most 4 days) and a plan with one 6 h shift in the week (Mon–Thu, two
+/// shifts a day, the rest 4 h): one of them ends at 16 h whatever the roster (worked by hand: 17 h
+/// in 4 days needs a 6 h shift each). The explanation says the plan's long shifts all go to agents
+/// who need them, not that the roster missed a trade.
+#[test]
+fn a_minimum_the_plans_long_shifts_cannot_reach_is_explained_as_the_plans() {
+    let m = model("");
+    let agents = "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+        A,Aino,voice;chat,20,17,27,4\nB,Bea,voice;chat,20,17,27,4\n";
+    let mut plan = vec![
+        shift(23, 8, 14, &["voice"], 1),
+        shift(23, 14, 18, &["voice"], 1),
+    ];
+    plan.extend((24..27).map(|d| shift(d, 8, 12, &["voice"], 2)));
+    let r = roster(&m, agents, "agent_id,date,from,to,kind\n", &plan);
+    let short: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.rule == Rule::MinHours)
+        .map(|v| v.detail.as_str())
+        .collect();
+    assert_eq!(short.len(), 1, "{short:?}");
+    assert!(
+        short[0].contains(
+            "no trade reaches it: the week's 1 shift longer than 4h it may work all go to agents who need them for their own minimum"
+        ),
+        "{}",
+        short[0]
+    );
+}

@@ -54,9 +54,11 @@ pub(crate) struct SolverArgs {
         allow_hyphen_values = true
     )]
     pub mip_gap: String,
-    /// Solver threads (HiGHS and CBC).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub threads: u32,
+    /// Threads the solver may use: HiGHS's and CBC's, and vuoro's own (a daily or weekly goal's search
+    /// beside the interval plan, days re-solved two at a time). Unset: 1 for HiGHS and CBC, the
+    /// machine's cores for vuoro's own. The plan is the same whatever the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
     /// Chart format of DIR/coverage.*.
     #[arg(long, value_name = "svg|png", default_value = "svg")]
     pub plot_format: String,
@@ -89,17 +91,16 @@ impl SolverArgs {
                     self.mip_gap
                 ))
             })?;
-        if !(1..=256).contains(&self.threads) {
+        if let Some(n) = self.threads.filter(|n| !(1..=256).contains(n)) {
             return Err(Failure::input(format!(
-                "--threads: expected 1 to 256, found '{}'",
-                self.threads
+                "--threads: expected 1 to 256, found '{n}'"
             )));
         }
         Ok(SolverChoice {
             backend: backend(self.solver)?,
             time_limit_s: self.time_limit,
             mip_gap,
-            threads: self.threads,
+            threads: self.threads.unwrap_or(0),
             ..SolverChoice::default()
         })
     }

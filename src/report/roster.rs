@@ -46,6 +46,9 @@ pub fn plan_summary(
     if let Some(surplus) = &plan.surplus {
         let _ = writeln!(out, "{}", surplus.describe());
     }
+    if let Some(spare) = plan.solver.describe_spare() {
+        let _ = writeln!(out, "{spare}");
+    }
     let _ = writeln!(out, "\nservice of the roster:");
     out.push_str(&service_table(model, evaluation));
     out.push_str(&goal_report(model, plan.goal, evaluation, &plan.minimum));

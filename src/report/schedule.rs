@@ -169,6 +169,9 @@ pub fn schedule_summary(model: &Model, plan: &ShiftPlan) -> String {
     if let Some(surplus) = &plan.surplus {
         let _ = writeln!(out, "{}", surplus.describe());
     }
+    if let Some(spare) = plan.solver.describe_spare() {
+        let _ = writeln!(out, "{spare}");
+    }
     let _ = writeln!(out, "agents per day: {}", agents_per_day(&plan.staffing));
     out.push('\n');
     out.push_str(&service_table(model, &plan.evaluation));

@@ -238,6 +238,8 @@ fn solver(s: &SolverReport) -> Value {
         "constraints": s.constraints,
         "build_seconds": s.build_seconds,
         "solve_seconds": s.solve_seconds,
+        "spare_moves": s.spare_moves,
+        "spare_contacts": s.spare_contacts,
     })
 }
 

@@ -183,3 +183,66 @@ pub fn unreachable_minimum(
         )
     })
 }
+
+/// Where the longer shifts went that agent `a`, below the minimum in `week`, could have traded its
+/// shortest one for: how many of the week's shifts it may work are longer, and how many of their
+/// holders could give one up and keep their own minimum. When none could, no chain of trades reaches
+/// the minimum with the plan's shifts ("the plan's 6 h shifts go to agents who need them"): the plan,
+/// not the roster, is short of long shifts where this agent is free.
+pub fn longer_shifts(
+    cx: &Context<'_>,
+    agents: &[Agent],
+    weeks: &[AgentWeek],
+    shifts: &[Span],
+    owner: &[Option<usize>],
+    a: usize,
+    week: crate::grid::IsoWeek,
+) -> Option<String> {
+    let agent = &agents[a];
+    let shortest = weeks[a]
+        .taken
+        .iter()
+        .filter(|t| iso_week(t.date) == week)
+        .filter_map(|t| {
+            shifts
+                .iter()
+                .zip(owner)
+                .find(|(s, o)| **o == Some(a) && s.date == t.date && s.start == t.start)
+                .map(|(s, _)| s.paid_minutes)
+        })
+        .min()?;
+    let longer: Vec<(usize, &Span)> = shifts
+        .iter()
+        .zip(owner)
+        .filter(|(s, o)| {
+            iso_week(s.date) == week
+                && s.paid_minutes > shortest
+                && **o != Some(a)
+                && s.channels.iter().all(|c| agent.has_skill(c.0))
+                && agent.may_work(s.template.0)
+        })
+        .filter_map(|(s, o)| o.map(|b| (b, s)))
+        .collect();
+    if longer.is_empty() {
+        return None;
+    }
+    let spare = longer
+        .iter()
+        .filter(|(b, s)| {
+            let left = weeks[*b].hours_in(week) - f64::from(s.paid_minutes - shortest) / 60.0;
+            left + 1e-9 >= cx.min_hours(*b, &agents[*b], week)
+        })
+        .count();
+    let length = crate::units::format_duration(f64::from(shortest) * 60.0);
+    let n = longer.len();
+    let shifts = if n == 1 { "shift" } else { "shifts" };
+    Some(if spare == 0 {
+        format!(
+            "no trade reaches it: the week's {n} {shifts} longer than {length} it may work all go to agents who need them for their own minimum"
+        )
+    } else {
+        format!(
+            "{spare} of the week's {n} {shifts} longer than {length} it may work are held by agents with hours to spare, but no chain of trades the search tried keeps every rule"
+        )
+    })
+}

@@ -54,6 +54,8 @@ pub struct SearchReport {
     pub changed_days: Option<usize>,
     /// Agent-shifts moved within their template's start window to fit their agent.
     pub retimed: usize,
+    /// Chains of trades that lifted an agent to its minimum after the search (`search::relay`).
+    pub chains: u64,
     /// Hours below the agents' minimum, summed over agents and whole weeks.
     pub short_hours: f64,
     /// The soft rules' penalty: [`SOFT_BREACH`](crate::rules::SOFT_BREACH) per broken soft rule plus the model's weights (0 is its lower bound).
@@ -303,6 +305,7 @@ pub fn assign_with(
     let report = SearchReport {
         moves: moves.0,
         accepted: moves.1,
+        chains: moves.2,
         retimed,
         changed_days: kept.as_ref().map(|k| changed_days(k, weeks)),
         short_hours: short_hours(&cx, &agents, weeks),
@@ -315,8 +318,10 @@ pub fn assign_with(
 
 /// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
 /// search over the moved shifts: half the budget first, the rest shared by the rounds (what rounds
-/// that no longer move anything would have had goes to one last search). Returns the
-/// owners (of `shifts`, left in start order), the agent-shifts moved, and the moves tried and kept.
+/// that no longer move anything would have had goes to one last search). Each search ends with
+/// chains of trades for the agents it left below the minimum (none with no moves: the construction
+/// alone), so the rounds after it retime and polish the weeks the chains made. Returns the owners (of `shifts`, left
+/// in start order), the agent-shifts moved, and the moves tried and kept and the chains kept.
 fn searched(
     cx: &mut Context<'_>,
     agents: &[Agent],
@@ -325,12 +330,17 @@ fn searched(
     kept: Option<&Kept>,
     budget: Budget,
     demand: Option<&crate::requirements::demand::Demand>,
-) -> (Vec<Option<usize>>, usize, (u64, u64)) {
+) -> (Vec<Option<usize>>, usize, (u64, u64, u64)) {
     cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
     let Some(demand) = demand else {
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(budget, SEED);
-        return (search.owner, 0, (search.tried, search.accepted));
+        let chains = if budget.moves > 0 {
+            search.relay_short()
+        } else {
+            0
+        };
+        return (search.owner, 0, (search.tried, search.accepted, chains));
     };
     let first = Budget {
         moves: budget.moves / 2,
@@ -340,6 +350,11 @@ fn searched(
     };
     let mut search = Search::new(cx, agents, shifts, owner, kept);
     search.run(first, SEED);
+    let mut chains = if budget.moves > 0 {
+        search.relay_short()
+    } else {
+        0
+    };
     let (mut owner, mut tried, mut accepted) = (search.owner, search.tried, search.accepted);
     let planned: Vec<Placed> = shifts.iter().map(placed).collect();
     for round in 1..=RETIME_ROUNDS {
@@ -368,6 +383,9 @@ fn searched(
         };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
         search.run(Budget { moves }, SEED + u64::from(round));
+        if budget.moves > 0 {
+            chains += search.relay_short();
+        }
         (owner, tried, accepted) = (
             search.owner,
             tried + search.tried,
@@ -377,7 +395,11 @@ fn searched(
             break;
         }
     }
-    (owner, moved_from(planned, shifts), (tried, accepted))
+    (
+        owner,
+        moved_from(planned, shifts),
+        (tried, accepted, chains),
+    )
 }
 
 /// Each agent's week under `owner`.
@@ -561,7 +583,7 @@ fn finish(
         agents: agents.to_vec(),
         staffing: Staffing::new(assignments),
         open,
-        violations: explained(cx, agents, weeks, shifts),
+        violations: explained(cx, agents, weeks, shifts, owner),
         search,
     }
 }
@@ -572,6 +594,7 @@ fn explained(
     agents: &[Agent],
     weeks: &[AgentWeek],
     shifts: &[Span],
+    owner: &[Option<usize>],
 ) -> Vec<Violation> {
     let mut violations = rules::violations(cx, agents, weeks);
     let period_weeks: Vec<crate::grid::IsoWeek> =
@@ -587,6 +610,7 @@ fn explained(
         };
         let why = explain::short_week(cx, agents, weeks, shifts, a, week);
         let reach = explain::unreachable_minimum(cx, &agents[a], a, week)
+            .or_else(|| explain::longer_shifts(cx, agents, weeks, shifts, owner, a, week))
             .map(|r| format!(" — {r}"))
             .unwrap_or_default();
         v.detail = format!("{}{reach} — days off: {why}", v.detail);

@@ -24,6 +24,8 @@ use crate::rules::{self, AgentWeek, Context, Offer, Who};
 use crate::staffing::Span;
 use chrono::NaiveDate;
 
+mod relay;
+
 /// The cost of leaving one agent-shift of the plan open: above any rule's.
 pub const OPEN: f64 = 1_000_000.0;
 

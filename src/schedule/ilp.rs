@@ -718,7 +718,9 @@ fn run(
         }
         #[cfg(feature = "highs")]
         super::Backend::Highs => {
-            let mut model = problem.using(good_lp::highs).set_threads(choice.threads);
+            let mut model = problem
+                .using(good_lp::highs)
+                .set_threads(choice.backend_threads());
             model.set_verbose(false);
             if mip {
                 model = model
@@ -738,7 +740,7 @@ fn run(
         super::Backend::Cbc => {
             let mut model = problem.using(good_lp::coin_cbc);
             model.set_parameter("log", "0");
-            model.set_parameter("threads", &choice.threads.to_string());
+            model.set_parameter("threads", &choice.backend_threads().to_string());
             if mip {
                 model.set_parameter("sec", &backend_seconds(choice).to_string());
                 model.set_parameter("maxNodes", &backend_nodes(choice).to_string());

@@ -16,6 +16,7 @@ mod ilp;
 mod improve;
 mod neighbourhood;
 mod score;
+mod service;
 pub mod shortfall;
 mod solve;
 mod surplus;
@@ -86,7 +87,8 @@ pub struct SolverChoice {
     pub time_limit_s: f64,
     /// Relative MIP gap at which branch and bound may stop.
     pub mip_gap: f64,
-    /// Threads (HiGHS and CBC; microlp is single-threaded).
+    /// Threads: HiGHS's and CBC's, and vuoro's own (see [`SolverChoice::own_threads`]); 0 leaves the
+    /// choice to vuoro (1 for HiGHS and CBC). Plans do not depend on it.
     pub threads: u32,
     /// Trial evaluations the local search may spend (0: in proportion to the candidate shifts). The
     /// deterministic budget: the time limit is only a safety stop.
@@ -99,13 +101,30 @@ pub struct SolverChoice {
     pub by_week: bool,
 }
 
+impl SolverChoice {
+    /// Threads HiGHS or CBC get.
+    pub fn backend_threads(&self) -> u32 {
+        self.threads.max(1)
+    }
+
+    /// Threads vuoro's own work may run on at once (the goal's search beside the interval plan, days
+    /// re-solved side by side): `threads`, or the machine's cores when it is 0. The work is split the
+    /// same way whatever this is, so the plan does not depend on it.
+    pub fn own_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n as usize,
+        }
+    }
+}
+
 impl Default for SolverChoice {
     fn default() -> Self {
         SolverChoice {
             backend: Backend::default(),
             time_limit_s: 300.0,
             mip_gap: 0.005,
-            threads: 1,
+            threads: 0,
             move_budget: 0,
             node_limit: 0,
             by_week: false,
@@ -169,6 +188,23 @@ pub struct SolverReport {
     /// Trial evaluations the local search spent, and its budget.
     pub evaluations: u64,
     pub move_budget: u64,
+    /// Shift and break moves that put the plan's spare cover where it serves most, at no cost, and
+    /// the contacts they serve within target beyond the plan before them (the evaluator's figures).
+    pub spare_moves: usize,
+    pub spare_contacts: f64,
+}
+
+impl SolverReport {
+    /// The summary line on the spare cover's placement; `None` when nothing moved.
+    pub fn describe_spare(&self) -> Option<String> {
+        (self.spare_moves > 0).then(|| {
+            format!(
+                "spare cover: {} shift or break move(s), at no cost, put the cover the targets do not need where it \
+                 serves most: the plan answers {:.1} more contacts within target",
+                self.spare_moves, self.spare_contacts
+            )
+        })
+    }
 }
 
 /// The result of scheduling: anonymous spans, measured by the evaluator.
@@ -363,6 +399,8 @@ pub fn schedule_for(
             solve_seconds: raw.solve_seconds,
             evaluations: raw.evaluations,
             move_budget: raw.budget,
+            spare_moves: raw.spare_moves,
+            spare_contacts: raw.spare_contacts,
         },
         interval_goal_paid_hours: raw.interval_paid_hours,
         surplus,

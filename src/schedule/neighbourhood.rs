@@ -165,19 +165,32 @@ fn day_gap(b: &Block<'_>, choice: &SolverChoice) -> Option<(f64, f64)> {
 
 /// Each day's shifts re-solved with the rest fixed, kept when the true objective falls; the days
 /// furthest above their own LP bound first, days already within the requested gap of it skipped, and
-/// none once the week is within `good_enough`. Returns how many days improved. Interval goal, no
+/// none once the week is within `good_enough`. Returns how many days improved. A day whose re-solve
+/// found nothing better is marked `settled` and skipped by later passes (the same start would give
+/// the same result). Interval goal, no
 /// workforce, microlp only (the caller checks).
+///
+/// Days go [`DAY_BATCH`] at a time: the batch's programs are built from the plan as it stands, solved
+/// side by side (one thread each; one after the other with `--threads 1`), then kept or not in order,
+/// each judged by the true objective on the plan as the earlier days of the batch left it. The batch is fixed, not the machine's cores, so
+/// the plan is the same on any machine; where days share no interval (no shift across midnight) it is
+/// the plan of solving them one after the other.
 pub(crate) fn by_days(
     f: &Formulation<'_>,
     search: &mut Search<'_>,
     choice: &SolverChoice,
     nodes: u64,
     budget: &mut Budget,
+    settled: &mut Vec<bool>,
 ) -> Result<usize, String> {
     let good_enough = budget.good_enough;
     let days = days(f);
+    settled.resize(days.len(), false);
     let mut order: Vec<(f64, usize)> = Vec::new();
     for (d, mask) in days.iter().enumerate() {
+        if settled[d] {
+            continue;
+        }
         let b = block(f, search, mask);
         if let Some((gap, current)) = day_gap(&b, choice) {
             if gap > choice.mip_gap * current.abs() + 1e-6 {
@@ -186,50 +199,93 @@ pub(crate) fn by_days(
         }
     }
     order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    // The day's own optimum, not the week's requested gap (a day is a small share of the week).
     let mut improved = 0;
-    for (_, d) in order {
+    for batch in order.chunks(DAY_BATCH) {
         if search.scorer.objective() <= good_enough || budget.seconds_left() <= 0.0 {
             break;
         }
+        // The day's own optimum, not the week's requested gap (a day is a small share of the week).
         let exact = SolverChoice {
             mip_gap: 0.0,
             time_limit_s: budget.seconds_left(),
             ..choice.clone()
         };
-        let mask = &days[d];
-        let b = block(f, search, mask);
-        let warm = ilp::warm_start(&b.sub, &b.shifts, Some(&b.breaks)).map(|w| w.values);
-        let Some((shifts, breaks, status)) = ilp::node_limited_from(&b.sub, &exact, nodes, warm)?
-        else {
-            continue;
-        };
-        if status == super::SolverStatus::TimeLimit {
-            budget.stop_by_clock();
-        }
-        let whole: Vec<u32> = shifts.iter().map(|x| x.round().max(0.0) as u32).collect();
-        let mut new = Vec::new();
-        for (i, agents) in place_breaks(&b.sub, &whole, &breaks)
-            .into_iter()
-            .enumerate()
-        {
-            for placement in agents {
-                let mapped: Vec<(usize, usize)> = placement
+        let blocks: Vec<Block<'_>> = batch
+            .iter()
+            .map(|&(_, d)| block(f, search, &days[d]))
+            .collect();
+        let solved: Vec<Result<Option<ilp::IntegerPlan>, String>> = if choice.own_threads() > 1 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = blocks
                     .iter()
-                    .map(|&(k, slot)| (b.sets[k], slot))
+                    .map(|b| scope.spawn(|| re_solve(b, &exact, nodes)))
                     .collect();
-                new.push(search.agent_with(b.index[i], &mapped));
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("a day's re-solve failed".into()))
+                    })
+                    .collect()
+            })
+        } else {
+            blocks.iter().map(|b| re_solve(b, &exact, nodes)).collect()
+        };
+        for ((&(_, d), b), result) in batch.iter().zip(&blocks).zip(solved) {
+            let Some((shifts, breaks, status)) = result? else {
+                continue;
+            };
+            if status == super::SolverStatus::TimeLimit {
+                budget.stop_by_clock();
             }
-        }
-        if search.swap_agents(|a| mask[a.cand], new) {
-            improved += 1;
+            let new = agents_of(b, search, &shifts, &breaks);
+            let mask = &days[d];
+            if search.swap_agents(|a| mask[a.cand], new) {
+                improved += 1;
+            } else {
+                settled[d] = true;
+            }
         }
     }
     Ok(improved)
 }
 
+/// Days re-solved side by side (see [`by_days`]).
+const DAY_BATCH: usize = 2;
+
+/// A block's program solved by node-limited branch and bound from the plan's current values.
+fn re_solve(
+    b: &Block<'_>,
+    choice: &SolverChoice,
+    nodes: u64,
+) -> Result<Option<ilp::IntegerPlan>, String> {
+    let warm = ilp::warm_start(&b.sub, &b.shifts, Some(&b.breaks)).map(|w| w.values);
+    ilp::node_limited_from(&b.sub, choice, nodes, warm)
+}
+
+/// The agents of a block's solution (whole shifts, break slots by prefix sums).
+fn agents_of(
+    b: &Block<'_>,
+    search: &Search<'_>,
+    shifts: &[f64],
+    breaks: &[Vec<f64>],
+) -> Vec<super::improve::Agent> {
+    let whole: Vec<u32> = shifts.iter().map(|x| x.round().max(0.0) as u32).collect();
+    let mut new = Vec::new();
+    for (i, agents) in place_breaks(&b.sub, &whole, breaks).into_iter().enumerate() {
+        for placement in agents {
+            let mapped: Vec<(usize, usize)> = placement
+                .iter()
+                .map(|&(k, slot)| (b.sets[k], slot))
+                .collect();
+            new.push(search.agent_with(b.index[i], &mapped));
+        }
+    }
+    new
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::forecast::{read_forecast, Period};
     use crate::model::Model;
@@ -243,7 +299,7 @@ mod tests {
 
     /// One day, 08–13, Erlang C; 4 h shifts starting 08:00, 08:30 or 09:00 with one 15-min coffee
     /// 1h30–1h45 in: six kinds of agent (start × coffee slot), small enough to enumerate.
-    fn tiny(volume: f64) -> (Model, Demand) {
+    pub(crate) fn tiny(volume: f64) -> (Model, Demand) {
         let toml = r#"
 name = "tiny"
 [planning]
@@ -286,7 +342,7 @@ breaks = [ { name = "coffee", length = "15m", paid = true, window = "1h30m-1h45m
     }
 
     /// Every kind of agent: a candidate and one slot per break rule, inside its windows.
-    fn kinds(f: &Formulation<'_>) -> Vec<Agent> {
+    pub(crate) fn kinds(f: &Formulation<'_>) -> Vec<Agent> {
         let mut out = Vec::new();
         for j in 0..f.candidates.len() {
             let windows: Vec<(usize, usize)> = f
@@ -305,7 +361,12 @@ breaks = [ { name = "coffee", length = "15m", paid = true, window = "1h30m-1h45m
         out
     }
 
-    fn objective(model: &Model, demand: &Demand, f: &Formulation<'_>, agents: &[Agent]) -> f64 {
+    pub(crate) fn objective(
+        model: &Model,
+        demand: &Demand,
+        f: &Formulation<'_>,
+        agents: &[Agent],
+    ) -> f64 {
         let mut s = Search::new(f, Scorer::new(model, demand, f, Goal::Interval));
         for a in agents {
             s.insert(a.clone());
@@ -356,7 +417,7 @@ breaks = [ { name = "coffee", length = "15m", paid = true, window = "1h30m-1h45m
             u64::MAX,
             std::time::Instant::now() + std::time::Duration::from_secs(3600),
         );
-        by_days(f, &mut s, &choice, 10_000, &mut budget).expect("solves");
+        by_days(f, &mut s, &choice, 10_000, &mut budget, &mut Vec::new()).expect("solves");
         let objective = s.scorer.objective();
         (s.agents, objective)
     }

@@ -11,6 +11,7 @@
 //! goes to an undo log, so a trial move is applied, judged and rolled back exactly (no float drift).
 
 use super::formulation::Formulation;
+use super::service::Service;
 use super::Goal;
 use crate::evaluate::{allocate::allocate, mixed};
 use crate::model::Model;
@@ -63,6 +64,7 @@ enum Undo {
     Contribution(usize, usize, (f64, f64)),
     Row(usize, RowSums),
     Cost(f64),
+    Service(usize, usize, f64),
 }
 
 /// The objective of a plan under construction.
@@ -86,6 +88,8 @@ pub(crate) struct Scorer<'f> {
     allocation_need: Vec<Vec<f64>>,
     log: Vec<Undo>,
     touched: Vec<usize>,
+    /// The service delivered, once [`Scorer::track_service`] asks for it.
+    service: Option<Service>,
     /// Trial evaluations so far (the deterministic budget's unit).
     pub evaluations: u64,
 }
@@ -157,11 +161,12 @@ impl<'f> Scorer<'f> {
                 .collect(),
             log: Vec::new(),
             touched: Vec::new(),
+            service: None,
             evaluations: 0,
         };
         // With nobody on shift every interval is as short as it can be.
         for t in 0..n {
-            let (term, contributions, short) = scorer.interval(t);
+            let (term, contributions, short, _) = scorer.interval(t);
             scorer.short[t] = short;
             scorer.short_sum += u64::from(short);
             scorer.term[t] = term;
@@ -195,6 +200,11 @@ impl<'f> Scorer<'f> {
         self.rows.iter().map(RowSums::short).sum()
     }
 
+    /// Whether some channel is at least half an agent below its minimum in interval `t`.
+    pub fn is_short(&self, t: usize) -> bool {
+        self.short[t] > 0
+    }
+
     /// Agents of group `g` present in interval `t`.
     pub fn present(&self, g: usize, t: usize) -> f64 {
         self.present[g][t]
@@ -221,6 +231,11 @@ impl<'f> Scorer<'f> {
                 Some(Undo::Contribution(c, t, v)) => self.contribution[c][t] = v,
                 Some(Undo::Row(r, v)) => self.rows[r] = v,
                 Some(Undo::Cost(v)) => self.cost = v,
+                Some(Undo::Service(c, t, v)) => {
+                    if let Some(s) = self.service.as_mut() {
+                        s.restore(c, t, v);
+                    }
+                }
                 None => break,
             }
         }
@@ -251,8 +266,31 @@ impl<'f> Scorer<'f> {
         self.touched = touched;
     }
 
+    /// Keeps the service delivered up to date from now on ([`Service`]): the tie-break between plans
+    /// of the same objective.
+    pub fn track_service(&mut self, model: &Model, demand: &Demand) {
+        let mut service = Service::new(model, demand);
+        for t in 0..self.f.intervals {
+            for (c, w) in self.working(t).into_iter().enumerate() {
+                service.set(c, t, w);
+            }
+        }
+        self.service = Some(service);
+    }
+
+    /// Contacts served well by the plan as it stands (0 unless tracked).
+    pub fn service(&self) -> f64 {
+        self.service.as_ref().map_or(0.0, Service::total)
+    }
+
     fn recompute(&mut self, t: usize) {
-        let (term, contributions, short) = self.interval(t);
+        let (term, contributions, short, working) = self.interval(t);
+        if let Some(s) = self.service.as_mut() {
+            for (c, w) in working.into_iter().enumerate() {
+                let old = s.set(c, t, w);
+                self.log.push(Undo::Service(c, t, old));
+            }
+        }
         self.log.push(Undo::Short(t, self.short[t]));
         self.short_sum = self.short_sum + u64::from(short) - u64::from(self.short[t]);
         self.short[t] = short;
@@ -294,8 +332,8 @@ impl<'f> Scorer<'f> {
             .collect()
     }
 
-    /// Penalties of interval `t` and each channel's goal contribution.
-    fn interval(&mut self, t: usize) -> (f64, Vec<(f64, f64)>, u32) {
+    /// Penalties of interval `t`, each channel's goal contribution and the agents working each channel.
+    fn interval(&mut self, t: usize) -> (f64, Vec<(f64, f64)>, u32, Vec<f64>) {
         let working = self.working(t);
         let f = self.f;
         let mut term = 0.0;
@@ -315,7 +353,7 @@ impl<'f> Scorer<'f> {
             }
         }
         term += f.over_penalty * (total_present - needed).max(0.0);
-        (term, contributions, short)
+        (term, contributions, short, working)
     }
 }
 

@@ -118,6 +118,8 @@ pub(crate) fn merge(
         solve_seconds: 0.0,
         evaluations: 0,
         move_budget: 0,
+        spare_moves: 0,
+        spare_contacts: 0.0,
     };
     let mut interval_goal = Some(0.0);
     let mut surplus: Option<Surplus> = None;
@@ -181,6 +183,8 @@ fn add_report(sum: &mut SolverReport, week: &SolverReport) {
     sum.solve_seconds += week.solve_seconds;
     sum.evaluations += week.evaluations;
     sum.move_budget += week.move_budget;
+    sum.spare_moves += week.spare_moves;
+    sum.spare_contacts += week.spare_contacts;
 }
 
 /// The status that says less of the two: a safety stop over any other, then the heuristics' over a
