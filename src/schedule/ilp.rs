@@ -343,12 +343,14 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     // y[g] holds a share for every template-day and tier the group may work.
     let mut y: Vec<Vec<Share>> = vec![Vec::new(); groups.len()];
     for (t, date, js) in &w.template_days {
-        // Candidates alike in every group's tiers share their rows.
+        // Candidates alike in every group's tiers share their rows (one set when the tiers are off:
+        // then the rows, and their order, are those of the program without tiers).
         let mut by_tiers: BTreeMap<&[Tier], Vec<usize>> = BTreeMap::new();
         for &j in js {
             by_tiers.entry(&w.tiers.of[j]).or_default().push(j);
         }
         let mut worked_all = Expression::from(0.0);
+        let mut covers = Vec::with_capacity(by_tiers.len());
         for (tiers, js) in by_tiers {
             let mut worked = Expression::from(0.0);
             for g in w.workforce.groups_for(*t) {
@@ -362,19 +364,20 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
             bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
             worked_all += worked.clone();
             let shifts = sum(js.iter().map(|&j| x[j]));
-            bld.row(
-                Family::WorkforceCover,
-                constraint!(shifts - worked - unworked == 0.0),
-            );
+            covers.push(constraint!(shifts - worked - unworked == 0.0));
         }
         if let Some(cap) = w.workforce.caps.get(&(*t, *date)) {
             let most = f64::from(*cap);
             bld.row(Family::WorkforceCover, constraint!(worked_all <= most));
         }
+        for cover in covers {
+            bld.row(Family::WorkforceCover, cover);
+        }
     }
     for (g, group) in groups.iter().enumerate() {
+        // Days in template-day order: a group of several templates meets a day once per template run,
+        // so its row repeats (harmless; kept so the program without tiers stays as it was).
         let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|s| s.1).collect();
-        days.sort_unstable();
         days.dedup();
         for date in &days {
             let that_day = sum(y[g].iter().filter(|s| s.1 == *date).map(|s| s.3));
@@ -384,6 +387,8 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
         for week in &w.whole_weeks {
             weekly_patterns(bld, f, group, &y[g], *week, w.workforce.min_hours_hard);
         }
+        days.sort_unstable();
+        days.dedup();
         start_tiers(bld, f, g, &y[g], &days);
     }
 }
