@@ -52,6 +52,8 @@ struct Built {
 #[derive(Clone, Copy)]
 enum ShiftVars<'a> {
     Integer,
+    /// Whole, each at most the given number of agents.
+    IntegerUpTo(&'a [f64]),
     Relaxed,
     /// Relaxed, each between the given whole numbers of agents (a dive's fixings).
     Between(&'a [(f64, f64)]),
@@ -100,6 +102,7 @@ fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>
             let upper = f64::from(f.templates[c.template].max_per_day.unwrap_or(100_000));
             bld.add(match shift_vars {
                 ShiftVars::Integer => variable().integer().min(0).max(upper),
+                ShiftVars::IntegerUpTo(most) => variable().integer().min(0).max(upper.min(most[j])),
                 ShiftVars::Relaxed => variable().min(0).max(upper),
                 ShiftVars::Between(bounds) => {
                     let (lo, hi) = bounds[j];
@@ -602,7 +605,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
     let b = break_variables(
         &mut bld,
         f,
-        f.whole_breaks && matches!(shift_vars, ShiftVars::Integer),
+        f.whole_breaks && matches!(shift_vars, ShiftVars::Integer | ShiftVars::IntegerUpTo(_)),
     );
     for (j, c) in f.candidates.iter().enumerate() {
         bld.objective += f.templates[c.template].cost * x[j];
@@ -995,6 +998,7 @@ pub(crate) fn node_limited(
     nodes: u64,
     incumbent: Option<&[f64]>,
     bound: Option<f64>,
+    upper: Option<&[f64]>,
 ) -> Result<Option<IntegerPlan>, String> {
     let warm = incumbent.and_then(|x| warm_start(f, x, None));
     if let (Some(w), Some(bound)) = (&warm, bound) {
@@ -1005,7 +1009,7 @@ pub(crate) fn node_limited(
             return Ok(Some((shifts, breaks, SolverStatus::WithinGap)));
         }
     }
-    node_limited_from(f, choice, nodes, warm.map(|w| w.values))
+    node_limited_from(f, choice, nodes, warm.map(|w| w.values), upper)
 }
 
 /// Every variable's value (microlp's order) of the program with the shifts (and, if given, the break
@@ -1055,13 +1059,14 @@ pub(crate) fn node_limited_from(
     choice: &SolverChoice,
     nodes: u64,
     warm_start: Option<Vec<(microlp::Variable, f64)>>,
+    upper: Option<&[f64]>,
 ) -> Result<Option<IntegerPlan>, String> {
     let Built {
         vars,
         objective,
         rows,
         ..
-    } = build(f, ShiftVars::Integer);
+    } = build(f, upper.map_or(ShiftVars::Integer, ShiftVars::IntegerUpTo));
     let mut model = vars.minimise(objective).using(good_lp::microlp);
     for row in rows {
         model.add_constraint(row);

@@ -111,6 +111,11 @@ impl Tiers {
         }
     }
 
+    /// Whether any group has a late class: else the tiers add no row.
+    pub fn on(&self) -> bool {
+        self.bands.iter().any(|&b| b > 0)
+    }
+
     pub fn new(
         model: &Model,
         demand: &Demand,
@@ -177,11 +182,43 @@ impl Tiers {
                 .unwrap_or(0);
             lates[g].1.min(reach)
         });
+        let bands: Vec<u32> = classes.collect();
+        // Only what the rows read: a group's tier of a template it may work, with every start its
+        // classes treat alike merged. Fewer distinct tiers, fewer shares of a template-day.
+        let of = of
+            .into_iter()
+            .zip(candidates)
+            .map(|(tiers, c)| {
+                tiers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(g, t)| {
+                        let group = &workforce.groups[g];
+                        if group.templates.contains(&c.template) {
+                            merged(t, bands[g])
+                        } else {
+                            Tier::Early(0)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
         Tiers {
-            bands: classes.collect(),
+            bands,
             of,
             cap: caps(model, demand, &late_templates, workforce),
         }
+    }
+}
+
+/// A tier as a group with `classes` late classes sees it: every class holds a non-late start of
+/// `Early(k)` for `k ≥ classes` alike, and no class a late of band `j > classes` (only agents who
+/// break a rule do); a group without classes sees no tier at all.
+pub(crate) fn merged(t: Tier, classes: u32) -> Tier {
+    match t {
+        _ if classes == 0 => Tier::Early(0),
+        Tier::Early(k) => Tier::Early(k.min(classes)),
+        Tier::Late(j) => Tier::Late(j.min(classes + 1)),
     }
 }
 
@@ -340,5 +377,37 @@ mod tests {
             ),
             Tier::Early(0)
         );
+    }
+
+    /// Brute force over tiers and class counts: a merged tier satisfies exactly the rows' tests the
+    /// tier does (`Early(x)` held by classes `k ≤ x`, `Late(j)` within bands `k ≥ j`), so merging
+    /// changes no row of the program, only how many shares a template-day splits into.
+    #[test]
+    fn merging_tiers_changes_no_row() {
+        let rows = |t: Tier, classes: u32| -> Vec<bool> {
+            let mut v: Vec<bool> = (0..=classes)
+                .map(|k| matches!(t, Tier::Early(x) if x >= k))
+                .collect();
+            v.extend((1..=classes).map(|k| matches!(t, Tier::Late(j) if j <= k)));
+            v.push(matches!(t, Tier::Late(_)));
+            v
+        };
+        for classes in 1..6 {
+            for x in 0..10 {
+                for t in [Tier::Early(x), Tier::Late(x + 1)] {
+                    assert_eq!(rows(t, classes), rows(merged(t, classes), classes), "{t:?}");
+                }
+            }
+            // Tiers beyond the classes do merge.
+            assert_eq!(
+                merged(Tier::Early(classes + 3), classes),
+                Tier::Early(classes)
+            );
+            assert_eq!(
+                merged(Tier::Late(classes + 4), classes),
+                Tier::Late(classes + 1)
+            );
+        }
+        assert_eq!(merged(Tier::Late(2), 0), Tier::Early(0));
     }
 }
