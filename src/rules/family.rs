@@ -31,10 +31,13 @@ pub enum Family {
     WorkforceDays,
     /// The agents' weekly hours within their contracts: short of the minimum only at a high price.
     WorkforceHours,
+    /// Each group's late shifts held with companion shifts near them, clear of start spread and late
+    /// fairness (agents who cannot, at a price).
+    WorkforceTiers,
 }
 
 impl Family {
-    pub const ALL: [Family; 12] = [
+    pub const ALL: [Family; 13] = [
         Family::Allocation,
         Family::Coverage,
         Family::Floor,
@@ -47,6 +50,7 @@ impl Family {
         Family::WorkforceCover,
         Family::WorkforceDays,
         Family::WorkforceHours,
+        Family::WorkforceTiers,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +67,7 @@ impl Family {
             Family::WorkforceCover => "workforce_cover",
             Family::WorkforceDays => "workforce_days",
             Family::WorkforceHours => "workforce_hours",
+            Family::WorkforceTiers => "workforce_tiers",
         }
     }
 
@@ -83,6 +88,9 @@ impl Family {
             Family::WorkforceDays => "No more shifts a day or a week than the agents can work",
             Family::WorkforceHours => {
                 "Agents' weekly hours within their contracts (short only at a high price)"
+            }
+            Family::WorkforceTiers => {
+                "Agents' starts within the start spread and late shifts shared fairly (else at a price)"
             }
         }
     }

@@ -3,6 +3,7 @@
 //! it into rows.
 
 use super::candidates::{enumerate, BreakSet, Candidate};
+use super::tiers::Tiers;
 use super::workforce::{whole_weeks, Workforce};
 use super::Goal;
 use crate::evaluate::mixed;
@@ -74,6 +75,8 @@ pub(crate) struct WorkforceRows {
     pub template_days: Vec<(usize, NaiveDate, Vec<usize>)>,
     /// ISO weeks the plan covers whole: only they are held to the weekly hours band.
     pub whole_weeks: Vec<crate::grid::IsoWeek>,
+    /// Each candidate's start tier per group (see [`super::tiers`]).
+    pub tiers: Tiers,
 }
 
 impl WorkforceRows {
@@ -100,10 +103,18 @@ impl WorkforceRows {
             }
             _ => Vec::new(),
         };
+        // Beyond a week the tier rows made microlp's LP of issue 9's large case (1 026 agents, 4
+        // weeks) take over five minutes, pooled by week too: they stay off there for now.
+        let tiers = if dates.len() <= 7 {
+            Tiers::new(model, demand, candidates, workforce)
+        } else {
+            Tiers::off(candidates.len(), workforce.groups.len())
+        };
         WorkforceRows {
             workforce: workforce.clone(),
             template_days: by.into_iter().map(|((t, d), js)| (t, d, js)).collect(),
             whole_weeks: whole_weeks(&dates),
+            tiers,
         }
     }
 }

@@ -22,12 +22,14 @@
 //! first, whose values are then only a start too.
 
 use super::formulation::Formulation;
+use super::tiers::Tier;
 use super::{SolverChoice, SolverStatus};
 use crate::rules::family::Family;
 use good_lp::{
     constraint, variable, Constraint, Expression, ProblemVariables, Solution, SolverModel,
     Variable, VariableDefinition,
 };
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// A built program: variables, objective, rows, and the handles the caller reads back.
@@ -42,12 +44,16 @@ struct Built {
     /// Every variable in creation order (the same order in every build of one formulation).
     all: Vec<Variable>,
     count: usize,
+    /// Creation indices of the agents priced for breaking a soft rule ([`super::tiers`]).
+    breaking: Vec<usize>,
 }
 
 /// How the shift variables are declared in one build.
 #[derive(Clone, Copy)]
 enum ShiftVars<'a> {
     Integer,
+    /// Whole, each at most the given number of agents.
+    IntegerUpTo(&'a [f64]),
     Relaxed,
     /// Relaxed, each between the given whole numbers of agents (a dive's fixings).
     Between(&'a [(f64, f64)]),
@@ -61,6 +67,7 @@ struct Builder {
     objective: Expression,
     rows: Vec<Constraint>,
     families: Vec<Family>,
+    breaking: Vec<usize>,
 }
 
 impl Builder {
@@ -95,6 +102,7 @@ fn shift_variables(bld: &mut Builder, f: &Formulation, shift_vars: ShiftVars<'_>
             let upper = f64::from(f.templates[c.template].max_per_day.unwrap_or(100_000));
             bld.add(match shift_vars {
                 ShiftVars::Integer => variable().integer().min(0).max(upper),
+                ShiftVars::IntegerUpTo(most) => variable().integer().min(0).max(upper.min(most[j])),
                 ShiftVars::Relaxed => variable().min(0).max(upper),
                 ShiftVars::Between(bounds) => {
                     let (lo, hi) = bounds[j];
@@ -326,48 +334,216 @@ fn limits(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     }
 }
 
-/// [`Family::WorkforceCover`], [`Family::WorkforceDays`] and [`Family::WorkforceHours`]: the shifts
-/// split over the groups of agents who may work them (see [`super::workforce`]).
+/// A group's share of one template-day's shifts of one start tier: (template, date, tier, variable).
+type Share = (usize, chrono::NaiveDate, Tier, Variable);
+
+/// [`Family::WorkforceCover`], [`Family::WorkforceDays`], [`Family::WorkforceHours`] and
+/// [`Family::WorkforceTiers`]: the shifts split over the groups of agents who may work them (see
+/// [`super::workforce`]), and each group's over its agents by start tier (see [`super::tiers`]).
 fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
     let Some(w) = &f.workforce else { return };
     let groups = &w.workforce.groups;
-    // y[g] holds (template, date, variable) for every template-day the group may work.
-    let mut y: Vec<Vec<(usize, chrono::NaiveDate, Variable)>> = vec![Vec::new(); groups.len()];
+    // y[g] holds a share for every template-day and tier the group may work.
+    let mut y: Vec<Vec<Share>> = vec![Vec::new(); groups.len()];
     for (t, date, js) in &w.template_days {
-        let mut worked = Expression::from(0.0);
-        for g in w.workforce.groups_for(*t) {
-            let v = bld.add(variable().min(0));
-            worked += v;
-            y[g].push((*t, *date, v));
+        // Candidates alike in every group's tiers share their rows (one set when the tiers are off:
+        // then the rows, and their order, are those of the program without tiers).
+        let mut by_tiers: BTreeMap<&[Tier], Vec<usize>> = BTreeMap::new();
+        for &j in js {
+            by_tiers.entry(&w.tiers.of[j]).or_default().push(j);
         }
-        // Shifts no group can work stay possible at a price, so a rounded or fixed plan stays feasible;
-        // the roster reports them as open.
-        let unworked = bld.add(variable().min(0));
-        bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+        let mut worked_all = Expression::from(0.0);
+        let mut covers = Vec::with_capacity(by_tiers.len());
+        for (tiers, js) in by_tiers {
+            let mut worked = Expression::from(0.0);
+            for g in w.workforce.groups_for(*t) {
+                let v = bld.add(variable().min(0));
+                worked += v;
+                y[g].push((*t, *date, tiers[g], v));
+            }
+            // Shifts no group can work stay possible at a price, so a rounded or fixed plan stays
+            // feasible; the roster reports them as open.
+            let unworked = bld.add(variable().min(0));
+            bld.objective += super::workforce::UNWORKED_SHIFT_PRICE * unworked;
+            worked_all += worked.clone();
+            let shifts = sum(js.iter().map(|&j| x[j]));
+            covers.push(constraint!(shifts - worked - unworked == 0.0));
+        }
         if let Some(cap) = w.workforce.caps.get(&(*t, *date)) {
             let most = f64::from(*cap);
-            bld.row(Family::WorkforceCover, constraint!(worked.clone() <= most));
+            bld.row(Family::WorkforceCover, constraint!(worked_all <= most));
         }
-        let shifts = sum(js.iter().map(|&j| x[j]));
-        bld.row(
-            Family::WorkforceCover,
-            constraint!(shifts - worked - unworked == 0.0),
-        );
+        for cover in covers {
+            bld.row(Family::WorkforceCover, cover);
+        }
     }
     for (g, group) in groups.iter().enumerate() {
-        let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|(_, d, _)| *d).collect();
+        // Days in template-day order: a group of several templates meets a day once per template run,
+        // so its row repeats (harmless; kept so the program without tiers stays as it was).
+        let mut days: Vec<chrono::NaiveDate> = y[g].iter().map(|s| s.1).collect();
         days.dedup();
-        for date in days {
-            let that_day = sum(y[g]
-                .iter()
-                .filter(|(_, d, _)| *d == date)
-                .map(|(_, _, v)| *v));
-            let present = f64::from(group.present(date));
+        for date in &days {
+            let that_day = sum(y[g].iter().filter(|s| s.1 == *date).map(|s| s.3));
+            let present = f64::from(group.present(*date));
             bld.row(Family::WorkforceDays, constraint!(that_day <= present));
         }
         for week in &w.whole_weeks {
             weekly_patterns(bld, f, group, &y[g], *week, w.workforce.min_hours_hard);
         }
+        days.sort_unstable();
+        days.dedup();
+        start_tiers(bld, f, g, &y[g], &days);
+    }
+}
+
+/// One group's agents by start tier ([`super::tiers`]): agents without lates, agents of each late
+/// class `i` (lates of bands `1..=i`, non-late shifts classes `i` may hold, at most the tiers' cap of
+/// lates each over the period), and agents who may break a rule, at [`super::tiers::BREACH_PRICE`]
+/// each. Each part works at most one shift per agent a day and `max_days` a week, and in each whole
+/// week at least its agents' minimum hours. Beyond a week the days of each ISO week are pooled.
+fn start_tiers(
+    bld: &mut Builder,
+    f: &Formulation,
+    g: usize,
+    y: &[Share],
+    days: &[chrono::NaiveDate],
+) {
+    let Some(w) = &f.workforce else { return };
+    let group = &w.workforce.groups[g];
+    let classes = w.tiers.bands[g] as usize;
+    if classes == 0 || y.is_empty() {
+        return;
+    }
+    let new = |bld: &mut Builder| bld.add(variable().min(0));
+    let early = new(bld);
+    let breaking = new(bld);
+    bld.breaking.push(bld.count - 1);
+    let class: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+    bld.objective += super::tiers::BREACH_PRICE * breaking;
+    let size = group.agents.len() as f64;
+    bld.row(
+        Family::WorkforceTiers,
+        constraint!(sum(class.iter().copied()) + early + breaking == size),
+    );
+    let lengths = group_lengths(f, group);
+    // Per part (0 early, 1..=classes the classes, then breaking) and day: its shifts; per part and
+    // week: its hours. The breaking part holds what the others do not.
+    let parts = classes + 2;
+    let mut hours: Vec<BTreeMap<crate::grid::IsoWeek, Expression>> = vec![BTreeMap::new(); parts];
+    let mut lates: Vec<Expression> = vec![Expression::from(0.0); classes];
+    // Pools: each day for a plan of a week or less, else each ISO week (the README's counting
+    // argument is weekly; see `WorkforceRows::new` for plans beyond a week).
+    let pools: Vec<(crate::grid::IsoWeek, Vec<chrono::NaiveDate>)> = if days.len() <= 7 {
+        days.iter()
+            .map(|d| (crate::grid::iso_week(*d), vec![*d]))
+            .collect()
+    } else {
+        let mut by: BTreeMap<crate::grid::IsoWeek, Vec<chrono::NaiveDate>> = BTreeMap::new();
+        for d in days {
+            by.entry(crate::grid::iso_week(*d)).or_default().push(*d);
+        }
+        by.into_iter().collect()
+    };
+    let mut shifts: Vec<Vec<Expression>> = vec![Vec::new(); parts];
+    for (pool, (week, dates)) in pools.iter().enumerate() {
+        let week = *week;
+        for part in shifts.iter_mut() {
+            part.push(Expression::from(0.0));
+        }
+        for &len in &lengths {
+            let of = |keep: &dyn Fn(Tier) -> bool| {
+                sum(y
+                    .iter()
+                    .filter(|s| {
+                        dates.contains(&s.1) && f.templates[s.0].paid_minutes == len && keep(s.2)
+                    })
+                    .map(|s| s.3))
+            };
+            let e = new(bld);
+            let c: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+            let l: Vec<Variable> = (0..classes).map(|_| new(bld)).collect();
+            // Nested eligibility (Hall's condition): classes k.. hold only non-late shifts they
+            // may, classes ..=k only lates of bands up to k; the early part only non-late shifts.
+            for k in 0..=classes as u32 {
+                let held = of(&|t| matches!(t, Tier::Early(x) if x >= k));
+                let by_later = sum(c[(k as usize).saturating_sub(1)..].iter().copied())
+                    + if k == 0 {
+                        Expression::from(e)
+                    } else {
+                        Expression::from(0.0)
+                    };
+                bld.row(Family::WorkforceTiers, constraint!(by_later - held <= 0.0));
+                if k > 0 {
+                    let band = of(&|t| matches!(t, Tier::Late(j) if j <= k));
+                    let by_earlier = sum(l[..k as usize].iter().copied());
+                    bld.row(
+                        Family::WorkforceTiers,
+                        constraint!(by_earlier - band <= 0.0),
+                    );
+                }
+            }
+            let h = f64::from(len) / 60.0;
+            let all = of(&|_| true);
+            let mut rest = all - e;
+            let mut add = |p: usize, n: Expression| {
+                shifts[p][pool] += n.clone();
+                *hours[p]
+                    .entry(week)
+                    .or_insert_with(|| Expression::from(0.0)) += h * n;
+            };
+            add(0, Expression::from(e));
+            for i in 0..classes {
+                let held = Expression::from(c[i]) + l[i];
+                rest -= held.clone();
+                add(i + 1, held);
+                lates[i] += l[i];
+            }
+            add(classes + 1, rest);
+        }
+    }
+    let agents = |p: usize| match p {
+        0 => early,
+        p if p <= classes => class[p - 1],
+        _ => breaking,
+    };
+    let most = f64::from(group.max_days);
+    for p in 0..parts {
+        let n = agents(p);
+        let mut weekly: BTreeMap<crate::grid::IsoWeek, Expression> = BTreeMap::new();
+        for ((week, dates), count) in pools.iter().zip(&shifts[p]) {
+            let room = most.min(dates.len() as f64);
+            bld.row(
+                Family::WorkforceTiers,
+                constraint!(count.clone() - room * n <= 0.0),
+            );
+            *weekly.entry(*week).or_insert_with(|| Expression::from(0.0)) += count.clone();
+        }
+        if pools.len() > weekly.len() {
+            for count in weekly.into_values() {
+                bld.row(Family::WorkforceTiers, constraint!(count - most * n <= 0.0));
+            }
+        }
+        for week in &w.whole_weeks {
+            let (least, slack) =
+                super::tiers::least_hours(group, *week, w.workforce.min_hours_hard);
+            if least > 0.0 && p <= classes {
+                let worked = hours[p]
+                    .get(week)
+                    .cloned()
+                    .unwrap_or_else(|| Expression::from(0.0));
+                bld.row(
+                    Family::WorkforceTiers,
+                    constraint!(worked - least * n >= -slack),
+                );
+            }
+        }
+    }
+    let cap = f64::from(w.tiers.cap[g]);
+    for (i, l) in lates.into_iter().enumerate() {
+        bld.row(
+            Family::WorkforceTiers,
+            constraint!(l - cap * class[i] <= 0.0),
+        );
     }
 }
 
@@ -378,7 +554,7 @@ fn weekly_patterns(
     bld: &mut Builder,
     f: &Formulation,
     group: &super::workforce::Group,
-    y: &[(usize, chrono::NaiveDate, Variable)],
+    y: &[Share],
     week: crate::grid::IsoWeek,
     min_hard: bool,
 ) {
@@ -403,10 +579,10 @@ fn weekly_patterns(
     for (k, len) in model_lengths.iter().enumerate() {
         let shifts = sum(y
             .iter()
-            .filter(|(t, d, _)| {
+            .filter(|(t, d, _, _)| {
                 f.templates[*t].paid_minutes == *len && crate::grid::iso_week(*d) == week
             })
-            .map(|(_, _, v)| *v));
+            .map(|s| s.3));
         let mut held = Expression::from(0.0);
         for ((p, _), v) in patterns.iter().zip(&n) {
             held += f64::from(p[k]) * *v;
@@ -423,12 +599,13 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         objective: Expression::from(0.0),
         rows: Vec::new(),
         families: Vec::new(),
+        breaking: Vec::new(),
     };
     let x = shift_variables(&mut bld, f, shift_vars);
     let b = break_variables(
         &mut bld,
         f,
-        f.whole_breaks && matches!(shift_vars, ShiftVars::Integer),
+        f.whole_breaks && matches!(shift_vars, ShiftVars::Integer | ShiftVars::IntegerUpTo(_)),
     );
     for (j, c) in f.candidates.iter().enumerate() {
         bld.objective += f.templates[c.template].cost * x[j];
@@ -455,6 +632,7 @@ fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {
         b,
         all: bld.all,
         count: bld.count,
+        breaking: bld.breaking,
     }
 }
 
@@ -506,6 +684,7 @@ fn run(
         b,
         all,
         count,
+        breaking,
     } = built;
     let keep = Built {
         vars: ProblemVariables::new(),
@@ -516,6 +695,7 @@ fn run(
         b,
         all,
         count,
+        breaking,
     };
     let problem = vars.minimise(objective);
     match choice.backend {
@@ -657,19 +837,28 @@ pub(crate) fn relaxation(
     let families = relaxed.families.clone();
     let build_seconds = started.elapsed().as_secs_f64();
     let unavoidable = unavoidable_price(f);
-    let (warm, shifts, breaks, bound) = if choice.backend == super::Backend::Microlp {
+    let breaking = relaxed.breaking.clone();
+    let (warm, shifts, breaks, bound, all) = if choice.backend == super::Backend::Microlp {
         let warm = WarmLp::solve(f, relaxed)?;
         let (shifts, breaks, bound) = warm.values();
-        (Some(warm), shifts, breaks, bound)
+        let all = warm.all_values();
+        (Some(warm), shifts, breaks, bound, all)
     } else {
-        let ((shifts, breaks, bound, _), _) = run(relaxed, choice, false, None)?;
-        (None, shifts, breaks, bound)
+        let ((shifts, breaks, bound, _), all) = run(relaxed, choice, false, None)?;
+        (None, shifts, breaks, bound, all)
     };
+    // The relaxation's price for agents breaking a soft rule is left out of the bound, as the plan's
+    // cost leaves it out: the gap compares the plan's shifts with the relaxation's.
+    let priced: f64 = breaking
+        .iter()
+        .filter_map(|&i| all.get(i))
+        .map(|v| super::tiers::BREACH_PRICE * v)
+        .sum();
     Ok(Relaxation {
         warm,
         shifts,
         breaks,
-        bound: bound - unavoidable,
+        bound: bound - unavoidable - priced,
         variables,
         constraints,
         families,
@@ -748,6 +937,14 @@ impl WarmLp {
         }
     }
 
+    /// Every variable's value, in creation order.
+    fn all_values(&self) -> Vec<f64> {
+        self.solution
+            .as_ref()
+            .map(|s| s.iter().map(|(_, v)| v).collect())
+            .unwrap_or_default()
+    }
+
     /// Candidates' values, break slots' values, and the objective.
     pub fn values(&self) -> (Vec<f64>, Vec<Vec<f64>>, f64) {
         let n = self.vars.len() - self.slots.iter().sum::<usize>();
@@ -801,6 +998,7 @@ pub(crate) fn node_limited(
     nodes: u64,
     incumbent: Option<&[f64]>,
     bound: Option<f64>,
+    upper: Option<&[f64]>,
 ) -> Result<Option<IntegerPlan>, String> {
     let warm = incumbent.and_then(|x| warm_start(f, x, None));
     if let (Some(w), Some(bound)) = (&warm, bound) {
@@ -811,7 +1009,7 @@ pub(crate) fn node_limited(
             return Ok(Some((shifts, breaks, SolverStatus::WithinGap)));
         }
     }
-    node_limited_from(f, choice, nodes, warm.map(|w| w.values))
+    node_limited_from(f, choice, nodes, warm.map(|w| w.values), upper)
 }
 
 /// Every variable's value (microlp's order) of the program with the shifts (and, if given, the break
@@ -861,13 +1059,14 @@ pub(crate) fn node_limited_from(
     choice: &SolverChoice,
     nodes: u64,
     warm_start: Option<Vec<(microlp::Variable, f64)>>,
+    upper: Option<&[f64]>,
 ) -> Result<Option<IntegerPlan>, String> {
     let Built {
         vars,
         objective,
         rows,
         ..
-    } = build(f, ShiftVars::Integer);
+    } = build(f, upper.map_or(ShiftVars::Integer, ShiftVars::IntegerUpTo));
     let mut model = vars.minimise(objective).using(good_lp::microlp);
     for row in rows {
         model.add_constraint(row);

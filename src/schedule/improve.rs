@@ -59,10 +59,11 @@ pub(crate) struct Search<'f> {
     pub agents: Vec<Agent>,
     pub scorer: Scorer<'f>,
     buffer: Vec<(usize, f64)>,
-    /// Only moves that keep every template-day's number of shifts: a start within the template, a
-    /// break within its window. Set with a workforce, whose rows (agents per group and day, their
-    /// weeks' lengths and hours) count shifts per template-day: such moves keep a plan that meets them
-    /// meeting them, exactly, with no check.
+    /// Only moves that keep every template-day's number of shifts per start tier: a start within the
+    /// template and its tiers ([`super::tiers`]), a break within its window. Set with a workforce,
+    /// whose rows (agents per group and day, their weeks' lengths and hours, their start tiers) count
+    /// shifts per template-day and tier: such moves keep a plan that meets them meeting them,
+    /// exactly, with no check.
     neutral: bool,
 }
 
@@ -488,14 +489,27 @@ impl<'f> Search<'f> {
         improved
     }
 
+    /// Whether candidates `a` and `b` count alike in every workforce row: one template and, for every
+    /// group, one start tier ([`super::tiers`]). Moving a shift between such candidates keeps every
+    /// template-day's and tier's number of shifts, so a plan meeting the workforce rows still does.
+    fn interchangeable(&self, a: usize, b: usize) -> bool {
+        self.f.candidates[a].template == self.f.candidates[b].template
+            && self
+                .f
+                .workforce
+                .as_ref()
+                .is_none_or(|w| w.tiers.of[a] == w.tiers.of[b])
+    }
+
     /// Replaces agent `i` by its best neighbour if that lowers the objective.
     fn replace(&mut self, i: usize) -> bool {
         let cand = self.agents[i].cand;
         let mut best: Option<(f64, Agent)> = None;
         for n in 0..self.neighbours[cand].len() {
             let j = self.neighbours[cand][n];
-            let other = self.f.candidates[j].template != self.f.candidates[cand].template;
-            if (self.neutral && other) || !self.limits_allow(Some(j), Some(cand)) {
+            if (self.neutral && !self.interchangeable(j, cand))
+                || !self.limits_allow(Some(j), Some(cand))
+            {
                 continue;
             }
             let agent = Agent {
@@ -545,7 +559,7 @@ impl<'f> Search<'f> {
         moved
     }
 
-    /// Moves each shift within its template on the same day (a start up to an hour away, its breaks
+    /// Moves each shift within its template and start tier on the same day (a start up to an hour away, its breaks
     /// placed afresh) or one of its breaks within its window, to where the plan serves the most
     /// contacts well ([`Scorer::service`]) without raising the objective: the spare cover a plan holds
     /// goes where it raises service most. The best move per agent, in passes until none is found or
@@ -588,11 +602,10 @@ impl<'f> Search<'f> {
     /// The first and last interval that candidate `j` or a neighbour of its template covers: all that
     /// [`Search::best_for_service`] reads.
     fn reach(&self, j: usize) -> (usize, usize) {
-        let template = self.f.candidates[j].template;
         let same = self.neighbours[j]
             .iter()
             .copied()
-            .filter(|&n| self.f.candidates[n].template == template);
+            .filter(|&n| self.interchangeable(n, j));
         std::iter::once(j)
             .chain(same)
             .flat_map(|n| self.f.candidates[n].cover.iter().map(|&(t, _)| t))
@@ -602,13 +615,10 @@ impl<'f> Search<'f> {
     /// The move of agent `i` that serves the most contacts well more, at no higher objective.
     fn best_for_service(&mut self, i: usize) -> Option<Agent> {
         let old = self.agents[i].clone();
-        let template = self.f.candidates[old.cand].template;
         let mut options: Vec<Agent> = Vec::new();
         for n in 0..self.neighbours[old.cand].len() {
             let j = self.neighbours[old.cand][n];
-            if self.f.candidates[j].template == template
-                && self.limits_allow(Some(j), Some(old.cand))
-            {
+            if self.interchangeable(j, old.cand) && self.limits_allow(Some(j), Some(old.cand)) {
                 options.push(Agent {
                     cand: j,
                     slots: self.place_breaks(j),

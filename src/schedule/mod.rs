@@ -20,6 +20,7 @@ mod service;
 pub mod shortfall;
 mod solve;
 mod surplus;
+mod tiers;
 mod weekly;
 pub mod workforce;
 

@@ -260,7 +260,7 @@ fn re_solve(
     nodes: u64,
 ) -> Result<Option<ilp::IntegerPlan>, String> {
     let warm = ilp::warm_start(&b.sub, &b.shifts, Some(&b.breaks)).map(|w| w.values);
-    ilp::node_limited_from(&b.sub, choice, nodes, warm)
+    ilp::node_limited_from(&b.sub, choice, nodes, warm, None)
 }
 
 /// The agents of a block's solution (whole shifts, break slots by prefix sums).

@@ -255,4 +255,108 @@ channels = ["voice"]
         let fresh = search_of(&model, &demand, &f, &placed);
         assert!(fresh.scorer.objective() <= objective + 1e-9);
     }
+
+    /// One day open 07–22, Erlang C at hourly intervals, calls only 15:00–16:00 and 20:00–21:00; one
+    /// 8 h template starting 07:00–13:00 every hour, and three agents who may work it. With the rules'
+    /// defaults (spread 2 h, late after 19:00) its starts fall in start tiers: 07:00 and 08:00 no class's
+    /// companions, 09:00 and 10:00 companions, 11:00, 12:00 and 13:00 late bands 1, 2 and 3.
+    fn tiered_day() -> (Model, Demand, Vec<crate::agents::Agent>) {
+        let toml = r#"
+name = "tiers"
+[planning]
+time_zone = "UTC"
+interval = "60m"
+[[channel]]
+name = "voice"
+kind = "immediate"
+aht = "5m"
+target = { service_level = "80%", threshold = "20s" }
+hours = { every_day = "07:00-22:00" }
+min_agents = 0
+[[shift]]
+name = "8h"
+length = "8h"
+start = "07:00-13:00"
+start_step = "60m"
+days = "every_day"
+channels = ["voice"]
+"#;
+        let model = Model::from_toml(Path::new("tiers.toml"), toml).expect("valid model");
+        let mut csv = String::from("channel,start,volume\n");
+        for h in 0..24 {
+            let v = if h == 15 || h == 20 { 3.0 } else { 0.0 };
+            csv.push_str(&format!("voice,2026-12-01T{h:02}:00,{v:.1}\n"));
+        }
+        let read = read_forecast(Path::new("tiers.csv"), &csv, &model, Period::default())
+            .expect("valid forecast");
+        let req = compute(&model, &read.forecast).expect("requirements");
+        let agents = crate::agents::read_agents(
+            Path::new("a.csv"),
+            "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+             A,Aino,voice,40,0,40,5\nB,Bea,voice,40,0,40,5\nC,Cai,voice,40,0,40,5\n",
+            &model,
+        )
+        .expect("valid agents");
+        (
+            model.clone(),
+            Demand::from_requirements(&model, &req),
+            agents,
+        )
+    }
+
+    #[test]
+    fn spare_cover_never_moves_a_shift_out_of_its_start_tier() {
+        let (model, demand, agents) = tiered_day();
+        let workforce = crate::schedule::Workforce::new(&model, &agents, &[]);
+        let f = formulate(&model, &demand, Goal::Interval, Some(&workforce));
+        let first = f
+            .candidates
+            .iter()
+            .map(|c| c.start_min)
+            .min()
+            .expect("some");
+        let at = |hour: i64| {
+            let j = f
+                .candidates
+                .iter()
+                .position(|c| c.start_min == first + 60 * (hour - 7))
+                .expect("a start at that hour");
+            Agent {
+                cand: j,
+                slots: Vec::new(),
+            }
+        };
+        let tiers_of =
+            |a: &Agent| f.workforce.as_ref().expect("a workforce").tiers.of[a.cand].clone();
+        // The tiers as the module docs of `tiers` derive them by hand.
+        assert_eq!(tiers_of(&at(7)), tiers_of(&at(8)));
+        assert_ne!(tiers_of(&at(12)), tiers_of(&at(13)));
+        // A at 13:00 covers both busy hours; B (07:00) and C (12:00) are spare. B to 08:00 (its own
+        // tier) adds a second agent at 15:00; C to 13:00 would add one at 20:00, across a tier.
+        let start = vec![at(13), at(7), at(12)];
+        let mut search = search_of(&model, &demand, &f, &start);
+        let objective = search.scorer.objective();
+        // The move across the tier is tempting: no dearer and more calls answered in time.
+        let across = [at(13), at(7), at(13)];
+        assert!(search_of(&model, &demand, &f, &across).scorer.objective() <= objective + 1e-9);
+        assert!(
+            answered(&model, &demand, &f, &across) > answered(&model, &demand, &f, &start) + 0.1
+        );
+        search.scorer.track_service(&model, &demand);
+        let mut budget = Budget::new(
+            u64::MAX,
+            std::time::Instant::now() + std::time::Duration::from_secs(3600),
+        );
+        assert!(search.raise_service(&mut budget) > 0);
+        let mut before: Vec<_> = start.iter().map(tiers_of).collect();
+        let mut after: Vec<_> = search.agents.iter().map(tiers_of).collect();
+        before.sort();
+        after.sort();
+        assert_eq!(before, after, "every shift keeps its start tier");
+        let mut starts: Vec<usize> = search.agents.iter().map(|a| a.cand).collect();
+        starts.sort_unstable();
+        let mut expected = vec![at(13).cand, at(8).cand, at(12).cand];
+        expected.sort_unstable();
+        assert_eq!(starts, expected, "B moved within its tier, C stayed");
+    }
 }

@@ -155,8 +155,9 @@ impl Search<'_> {
             }
         }
         for &j in &self.neighbours[agent.cand] {
-            let other = self.f.candidates[j].template != self.f.candidates[agent.cand].template;
-            if (self.neutral && other) || !self.limits_allow(Some(j), Some(agent.cand)) {
+            if (self.neutral && !self.interchangeable(j, agent.cand))
+                || !self.limits_allow(Some(j), Some(agent.cand))
+            {
                 continue;
             }
             out.push(Agent {
