@@ -334,7 +334,7 @@ fn searched(
     cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
     let Some(demand) = demand else {
         let mut search = Search::new(cx, agents, shifts, owner, kept);
-        search.run(budget, SEED);
+        search.improve(budget, SEED);
         let chains = if budget.moves > 0 {
             search.relay_short()
         } else {
@@ -349,7 +349,7 @@ fn searched(
         moves: (budget.moves - first.moves) / u64::from(RETIME_ROUNDS),
     };
     let mut search = Search::new(cx, agents, shifts, owner, kept);
-    search.run(first, SEED);
+    search.improve(first, SEED);
     let mut chains = if budget.moves > 0 {
         search.relay_short()
     } else {
@@ -382,7 +382,7 @@ fn searched(
             later.moves
         };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
-        search.run(Budget { moves }, SEED + u64::from(round));
+        search.improve(Budget { moves }, SEED + u64::from(round));
         if budget.moves > 0 {
             chains += search.relay_short();
         }
