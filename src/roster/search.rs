@@ -105,10 +105,12 @@ pub(crate) struct Search<'a> {
     troubled_at: Vec<Option<usize>>,
     /// How much worse a move may leave the roster, and the roster's cost.
     accept: Acceptance,
-    /// Whether the search accepts late ([`accept`]) and ends with a [`sweep`](Search::sweep): with
-    /// the full budget per shift. Under the cap (issue 9's 1 026 agents over four weeks: 59 moves per
-    /// agent-shift) late acceptance had no time to settle (1 872 soft rules broken against descent's
-    /// 1 568) and the sweeps took 8 s for 45 moves, so a capped search descends.
+    /// Whether the search accepts late ([`accept`]), aims moves at troubled agents and trades days
+    /// ([`mend`]) and ends with a [`sweep`](Search::sweep): with the full budget per shift. Under the
+    /// cap (issue 9's 1 026 agents over four weeks: 59 moves per agent-shift) late acceptance had no
+    /// time to settle (1 872 soft rules broken against descent's 1 568), the sweeps took 8 s for 45
+    /// moves, and the aimed moves, a quarter of the budget taken from the random ones, left a shift
+    /// open (planned again); so a capped search makes the moves it made before.
     pub polish: bool,
     /// Moves tried and accepted.
     pub tried: u64,
@@ -331,7 +333,7 @@ impl<'a> Search<'a> {
                 0 if !self.open.is_empty() => self.fill_open(&mut rng),
                 // A longer shift first; when none is taken, a shift of a day off or a swap.
                 1 if !self.short.is_empty() => self.lengthen(&mut rng) || self.feed_short(&mut rng),
-                2 if !self.troubled.is_empty() => self.mend(&mut rng),
+                2 if self.polish && !self.troubled.is_empty() => self.mend(&mut rng),
                 _ => self.random_move(&mut rng),
             };
             self.accept.moved();
@@ -476,7 +478,7 @@ impl<'a> Search<'a> {
                         1 if !self.open.is_empty() => self.open[rng.below(self.open.len())],
                         _ => rng.below(n),
                     };
-                    if self.owner[j] == Some(b) {
+                    if self.polish && self.owner[j] == Some(b) {
                         // `b`'s own shift of another day: a day trade.
                         return self.on(a, self.shifts[j].date).is_none()
                             && self.try_swap(i, a, j, b);
