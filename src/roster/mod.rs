@@ -332,9 +332,11 @@ fn searched(
     demand: Option<&crate::requirements::demand::Demand>,
 ) -> (Vec<Option<usize>>, usize, (u64, u64, u64)) {
     cx.snapshot_fairness(&weeks_of(cx, agents.len(), shifts, &owner));
+    let polish = budget.moves >= Budget::PER_SHIFT * shifts.len() as u64;
     let Some(demand) = demand else {
         let mut search = Search::new(cx, agents, shifts, owner, kept);
-        search.run(budget, SEED);
+        search.polish = polish;
+        search.improve(budget, SEED);
         let chains = if budget.moves > 0 {
             search.relay_short()
         } else {
@@ -349,7 +351,8 @@ fn searched(
         moves: (budget.moves - first.moves) / u64::from(RETIME_ROUNDS),
     };
     let mut search = Search::new(cx, agents, shifts, owner, kept);
-    search.run(first, SEED);
+    search.polish = polish;
+    search.improve(first, SEED);
     let mut chains = if budget.moves > 0 {
         search.relay_short()
     } else {
@@ -382,7 +385,8 @@ fn searched(
             later.moves
         };
         let mut search = Search::new(cx, agents, shifts, owner, kept);
-        search.run(Budget { moves }, SEED + u64::from(round));
+        search.polish = polish;
+        search.improve(Budget { moves }, SEED + u64::from(round));
         if budget.moves > 0 {
             chains += search.relay_short();
         }
