@@ -110,16 +110,7 @@ fn report(label: &str, model: &Model, run: &(Demand, ShiftPlan, Roster, f64, u32
         .flat_map(|c| &c.intervals)
         .filter(|r| r.under() > 1e-9)
         .count();
-    let below = roster
-        .violations
-        .iter()
-        .filter(|v| v.rule == Rule::MinHours)
-        .count();
-    let soft = roster
-        .violations
-        .iter()
-        .filter(|v| !model.rules.is_hard(v.rule))
-        .count();
+    let (below, soft) = below_and_soft(model, roster);
     let hard = roster.hard_breaches(model);
     println!("{label}: {} agents", roster.agents.len());
     println!(
@@ -297,6 +288,21 @@ fn large(model: &Model, week: &str, agents_text: &str) {
 }
 
 /// A fingerprint of a roster's spans, to tell two runs' rosters apart at a glance.
+/// Agents below their minimum hours and soft rules broken, as the summary counts them.
+fn below_and_soft(model: &Model, roster: &Roster) -> (usize, usize) {
+    let below = roster
+        .violations
+        .iter()
+        .filter(|v| v.rule == Rule::MinHours)
+        .count();
+    let soft = roster
+        .violations
+        .iter()
+        .filter(|v| !model.rules.is_hard(v.rule))
+        .count();
+    (below, soft)
+}
+
 fn fingerprint(roster: &Roster) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -331,16 +337,7 @@ fn roster_only(model: &Model, forecast: &str, agents: Vec<Agent>, plan_text: &st
             ..Options::default()
         },
     );
-    let below = roster
-        .violations
-        .iter()
-        .filter(|v| v.rule == Rule::MinHours)
-        .count();
-    let soft = roster
-        .violations
-        .iter()
-        .filter(|v| !model.rules.is_hard(v.rule))
-        .count();
+    let (below, soft) = below_and_soft(model, &roster);
     println!(
         "roster of the cached plan: {} open, {below} below minimum, {} hard, {soft} soft; {} moves, {} chains, {} retimed; {:.1} s, {:.1} CPU s; roster {}",
         roster.open_count(),
