@@ -15,6 +15,8 @@ mod csv_input;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+#[cfg(test)]
+mod fixtures;
 pub mod forecast;
 pub mod grid;
 pub mod leave;

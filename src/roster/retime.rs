@@ -317,8 +317,7 @@ mod tests {
     use crate::agents::read_agents;
     use crate::grid::TimeGrid;
     use crate::requirements::demand::ChannelDemand;
-    use crate::staffing::{ChannelId, TemplateId};
-    use chrono::{DateTime, NaiveDate, Utc};
+    use chrono::{DateTime, Utc};
     use std::path::Path;
 
     /// One voice channel, hourly intervals, a 4-hour template starting 08:00–12:00 on the hour.
@@ -329,28 +328,10 @@ mod tests {
         Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Local Helsinki time (winter, +02:00) on a day of November 2026.
-    fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        chrono_tz::Europe::Helsinki
-            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-            .single()
-            .expect("unambiguous")
-            .with_timezone(&Utc)
-    }
+    use crate::fixtures::at;
 
     fn shift(day: u32, hour: u32) -> Span {
-        Span {
-            agent: None,
-            template: TemplateId(0),
-            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-            start: at(day, hour),
-            end: at(day, hour + 4),
-            breaks: Vec::new(),
-            channels: vec![ChannelId(0)],
-            count: 1,
-            paid_minutes: 240,
-            cost: 1.0,
-        }
+        crate::fixtures::shift(day, hour, 240, 240)
     }
 
     /// Hourly demand of Mon 23 and Tue 24 November: one agent in each `(day, hour)` listed.

@@ -520,40 +520,18 @@ impl Constraint for MinConsecutiveDays {
 mod tests {
     use super::*;
     use crate::agents::read_agents;
+    use crate::fixtures::at;
     use crate::model::Model;
-    use crate::staffing::{ChannelId, Span, TemplateId};
-    use chrono::{DateTime, TimeZone, Utc};
+    use crate::staffing::Span;
     use std::path::Path;
 
     /// One voice channel; a 4-hour template from 08:00 to 16:00 (late: ending at 19:00 or after).
     fn model() -> Model {
-        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
-            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
-            [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
-        Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        chrono_tz::Europe::Helsinki
-            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-            .single()
-            .expect("unambiguous")
-            .with_timezone(&Utc)
+        crate::fixtures::voice_model()
     }
 
     fn shift(day: u32, hour: u32) -> Span {
-        Span {
-            agent: None,
-            template: TemplateId(0),
-            date: chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-            start: at(day, hour),
-            end: at(day, hour + 4),
-            breaks: Vec::new(),
-            channels: vec![ChannelId(0)],
-            count: 1,
-            paid_minutes: 240,
-            cost: 1.0,
-        }
+        crate::fixtures::shift(day, hour, 240, 240)
     }
 
     /// Three voice agents' weeks, each a list of (day, start hour).

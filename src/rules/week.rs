@@ -294,37 +294,16 @@ pub fn rests(spans: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(f64, DateTime<Utc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::staffing::{ChannelId, Span, TemplateId};
-    use chrono::TimeZone;
-    use std::path::Path;
+    use crate::staffing::Span;
 
     fn model() -> Model {
-        let text = "name = \"Test\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
-            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
-            [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
-        Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+        crate::fixtures::voice_model()
     }
 
     /// A shift of November 2026 from `hour` for `minutes`, paid all but 10 minutes (so its hours,
     /// in twentieths and sixtieths of an hour, are not exact binary fractions).
     fn shift(day: u32, hour: u32, minutes: i64) -> Span {
-        let start = chrono_tz::Europe::Helsinki
-            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-            .single()
-            .expect("unambiguous")
-            .with_timezone(&Utc);
-        Span {
-            agent: None,
-            template: TemplateId(0),
-            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-            start,
-            end: start + Duration::minutes(minutes),
-            breaks: Vec::new(),
-            channels: vec![ChannelId(0)],
-            count: 1,
-            paid_minutes: (minutes - 10) as u32,
-            cost: 1.0,
-        }
+        crate::fixtures::shift(day, hour, minutes, (minutes - 10) as u32)
     }
 
     /// What the rules read of a week, its lists in a fixed order.

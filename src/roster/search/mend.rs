@@ -192,37 +192,18 @@ impl Search<'_> {
 mod tests {
     use super::super::{Budget, Search};
     use crate::agents::read_agents;
+    use crate::fixtures::at;
     use crate::model::Model;
     use crate::rules::{self, AgentWeek, Context, Rule};
-    use crate::staffing::{ChannelId, Span, TemplateId};
-    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+    use crate::staffing::Span;
     use std::path::Path;
-
-    fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        chrono_tz::Europe::Helsinki
-            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-            .single()
-            .expect("unambiguous")
-            .with_timezone(&Utc)
-    }
 
     fn shift(day: u32) -> Span {
         shift_at(day, 8)
     }
 
     fn shift_at(day: u32, from: u32) -> Span {
-        Span {
-            agent: None,
-            template: TemplateId(0),
-            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-            start: at(day, from),
-            end: at(day, from + 8),
-            breaks: Vec::new(),
-            channels: vec![ChannelId(0)],
-            count: 1,
-            paid_minutes: 480,
-            cost: 1.0,
-        }
+        crate::fixtures::shift(day, from, 480, 480)
     }
 
     /// Two agents, at most 3 days and 24 h, at least 24 h (so neither may give a shift away or take

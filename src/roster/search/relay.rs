@@ -367,33 +367,14 @@ impl Search<'_> {
 mod tests {
     use super::*;
     use crate::agents::read_agents;
+    use crate::fixtures::at;
     use crate::model::Model;
     use crate::rules::Context;
-    use crate::staffing::{ChannelId, Span, TemplateId};
-    use chrono::{DateTime, TimeZone, Utc};
+    use crate::staffing::Span;
     use std::path::Path;
 
-    fn at(day: u32, hour: u32) -> DateTime<Utc> {
-        chrono_tz::Europe::Helsinki
-            .with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-            .single()
-            .expect("unambiguous")
-            .with_timezone(&Utc)
-    }
-
     fn shift(day: u32, from: u32, to: u32) -> Span {
-        Span {
-            agent: None,
-            template: TemplateId(0),
-            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("date"),
-            start: at(day, from),
-            end: at(day, to),
-            breaks: Vec::new(),
-            channels: vec![ChannelId(0)],
-            count: 1,
-            paid_minutes: 60 * (to - from),
-            cost: 1.0,
-        }
+        crate::fixtures::shift(day, from, 60 * i64::from(to - from), 60 * (to - from))
     }
 
     /// Three part-timers (at least 17 h, at most 4 days; X and Y at most 27 h, Z 18 h) on Mon 23–Thu
