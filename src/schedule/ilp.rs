@@ -393,6 +393,50 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
         days.sort_unstable();
         days.dedup();
         start_tiers(bld, f, g, &y[g], &days);
+        days_off(bld, f, g, &y[g]);
+    }
+}
+
+/// [`Family::WorkforceDaysOff`]: one group's agents by days-off pattern ([`super::days_off`]): each
+/// class's agents work one pattern each, those leaving a single day off at
+/// [`super::tiers::BREACH_PRICE`] each, and each day the group's shifts are at most its agents whose
+/// pattern works that day.
+fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
+    let Some(w) = &f.workforce else { return };
+    let Some(period) = &w.days_off.groups[g] else {
+        return;
+    };
+    if y.is_empty() {
+        return;
+    }
+    let mut working: Vec<Expression> = vec![Expression::from(0.0); period.dates.len()];
+    for class in &period.classes {
+        let mut these = Expression::from(0.0);
+        for p in &class.patterns {
+            let v = bld.add(variable().min(0));
+            let price = super::days_off::price(p);
+            if price > 0.0 {
+                bld.objective += price * v;
+                bld.breaking.push(bld.count - 1);
+            }
+            these += v;
+            for (day, _) in working.iter_mut().zip(&p.works).filter(|(_, w)| **w) {
+                *day += v;
+            }
+        }
+        bld.row(
+            Family::WorkforceDaysOff,
+            constraint!(these == f64::from(class.agents)),
+        );
+    }
+    for (date, working) in period.dates.iter().zip(working) {
+        let shifts: Vec<Variable> = y.iter().filter(|s| s.1 == *date).map(|s| s.3).collect();
+        if !shifts.is_empty() {
+            bld.row(
+                Family::WorkforceDaysOff,
+                constraint!(sum(shifts) - working <= 0.0),
+            );
+        }
     }
 }
 
