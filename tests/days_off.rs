@@ -96,7 +96,11 @@ fn the_plan_puts_its_extra_shifts_where_days_off_pair() {
     let days = plan(&m);
     assert_eq!(days.iter().sum::<u32>(), 10, "{days:?}");
     assert!(days.iter().all(|n| (1..=2).contains(n)), "{days:?}");
-    assert_eq!((days[5], days[6]), (2, 2), "the weekend is cheapest: {days:?}");
+    assert_eq!(
+        (days[5], days[6]),
+        (2, 2),
+        "the weekend is cheapest: {days:?}"
+    );
     assert!(paired_roster_exists(&days), "{days:?}");
     // The brute force tells the plans apart: the cheaper plan, Tuesday doubled, pairs no roster …
     let cheaper = [1, 2, 1, 1, 1, 2, 2];

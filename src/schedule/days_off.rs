@@ -68,6 +68,9 @@ pub(crate) struct Pattern {
 pub(crate) struct Class {
     pub agents: u32,
     pub patterns: Vec<Pattern>,
+    /// Days of leave each of its agents takes in the period, when that is a whole ISO week whose
+    /// minimum hours bind (else `None`: the hours are not the days-off rows' business).
+    pub leave: Option<u32>,
 }
 
 /// One group's days-off rows.
@@ -117,7 +120,13 @@ impl DaysOff {
                     })
                     .collect();
                 let longest = longest(group);
-                Some(group_days(group, dates, &runs, longest, workforce.min_hours_hard))
+                Some(group_days(
+                    group,
+                    dates,
+                    &runs,
+                    longest,
+                    workforce.min_hours_hard,
+                ))
             })
             .collect();
         DaysOff { groups }
@@ -164,6 +173,7 @@ fn group_days(
             Class {
                 agents,
                 patterns: patterns(&days, group.max_days, least),
+                leave: (week.is_some() && min_hard).then_some(leave),
             }
         })
         .collect();
@@ -219,9 +229,7 @@ pub(crate) fn patterns(days: &[Day], most: u32, least: u32) -> Vec<Pattern> {
         all.push(Pattern { works, breaks });
     }
     let inside = |p: &Pattern, q: &Pattern| {
-        p != q
-            && p.works.iter().zip(&q.works).all(|(a, b)| !a || *b)
-            && (!q.breaks || p.breaks)
+        p != q && p.works.iter().zip(&q.works).all(|(a, b)| !a || *b) && (!q.breaks || p.breaks)
     };
     all.iter()
         .filter(|p| !all.iter().any(|q| inside(p, q)))
@@ -260,7 +268,9 @@ mod tests {
         let mut weeks = 0;
         for code in 0..4u32.pow(5) {
             // Five-day periods cover every neighbourhood the rule reads; seven are slow here.
-            let days: Vec<Day> = (0..5).map(|i| kinds[(code / 4u32.pow(i) % 4) as usize]).collect();
+            let days: Vec<Day> = (0..5)
+                .map(|i| kinds[(code / 4u32.pow(i) % 4) as usize])
+                .collect();
             for (most, least) in [(5, 0), (4, 0), (3, 2), (2, 2), (1, 1)] {
                 let kept = patterns(&days, most, least);
                 for p in &kept {

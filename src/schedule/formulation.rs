@@ -110,7 +110,10 @@ impl WorkforceRows {
         // weeks) take over five minutes, pooled by week too: they stay off there for now.
         let (tiers, days_off) = if dates.len() <= 7 {
             let longest = |g: &super::workforce::Group| {
-                g.templates.iter().map(|&t| model.shifts[t].paid_minutes).max()
+                g.templates
+                    .iter()
+                    .map(|&t| model.shifts[t].paid_minutes)
+                    .max()
             };
             (
                 Tiers::new(model, demand, candidates, workforce),
