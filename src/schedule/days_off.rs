@@ -18,10 +18,16 @@
 //! [`BREACH_PRICE`] an agent — a price, not a row, so every plan stays feasible — and a pattern
 //! inside another no dearer is left out (the rows only bound shifts from above).
 //!
+//! In a group of several paid lengths whose minimum binds, each pattern's days are also split by
+//! length so that its agents' hours reach the minimum ([`super::ilp`]): else a week of three 4 h
+//! days around paired days off looks as good as one of three 6 h days.
+//!
 //! A relaxation: it never forbids a roster the rule allows (a week of fewer days than its minimum
-//! needs is priced as a longer pattern would be), and it ignores which shift an agent works; the
-//! start tiers ([`super::tiers`]) see starts, these rows see days. Only for plans of a week or
-//! less, as the tiers.
+//! needs is priced as a longer pattern would be), and it ignores starts; the start tiers
+//! ([`super::tiers`]) see starts, these rows see days. Only for plans of a week or less, as the
+//! tiers. Measured (LP relaxation, simplex iterations without → with the rows): the shipped week
+//! 8 293 → 9 611 (bound unchanged), the unseen workforce 8 973 → 8 174 (bound 3 507 → 3 548),
+//! agents without contracts 8 146 → 8 851 (bound 3 355 → 3 368).
 
 use super::candidates::Candidate;
 use super::tiers::BREACH_PRICE;
