@@ -18,16 +18,17 @@
 //! [`BREACH_PRICE`] an agent — a price, not a row, so every plan stays feasible — and a pattern
 //! inside another no dearer is left out (the rows only bound shifts from above).
 //!
-//! In a group of several paid lengths whose minimum binds, each pattern's days are also split by
-//! length so that its agents' hours reach the minimum ([`super::ilp`]): else a week of three 4 h
-//! days around paired days off looks as good as one of three 6 h days.
+//! In a group of several paid lengths whose minimum binds, every week is listed (none left out)
+//! and each agent of a pattern works every day of it, split by length so that its hours reach the
+//! minimum ([`super::ilp`]): else a week of three 4 h days around paired days off looks as good as
+//! one of three 6 h days, and a pattern's unused day hides a single day off.
 //!
 //! A relaxation: it never forbids a roster the rule allows (a week of fewer days than its minimum
 //! needs is priced as a longer pattern would be), and it ignores starts; the start tiers
 //! ([`super::tiers`]) see starts, these rows see days. Only for plans of a week or less, as the
 //! tiers. Measured (LP relaxation, simplex iterations without → with the rows): the shipped week
-//! 8 293 → 9 611 (bound unchanged), the unseen workforce 8 973 → 8 174 (bound 3 507 → 3 548),
-//! agents without contracts 8 146 → 8 851 (bound 3 355 → 3 368).
+//! 8 293 → 9 920 (bound unchanged), the unseen workforce 8 973 → 12 441 (bound 3 507 → 3 548),
+//! agents without contracts (every template, three lengths) 8 146 → 12 267 (bound 3 355 → 3 369).
 
 use super::candidates::Candidate;
 use super::tiers::BREACH_PRICE;
@@ -77,6 +78,9 @@ pub(crate) struct Class {
     /// Days of leave each of its agents takes in the period, when that is a whole ISO week whose
     /// minimum hours bind (else `None`: the hours are not the days-off rows' business).
     pub leave: Option<u32>,
+    /// Every week its agents may work, none left out: for rows where each agent of a pattern
+    /// works every day of it (the split by length, see [`super::ilp`]).
+    pub every: Vec<Pattern>,
 }
 
 /// One group's days-off rows.
@@ -180,6 +184,7 @@ fn group_days(
                 agents,
                 patterns: patterns(&days, group.max_days, least),
                 leave: (week.is_some() && min_hard).then_some(leave),
+                every: every(&days, group.max_days),
             }
         })
         .collect();
@@ -240,6 +245,23 @@ pub(crate) fn patterns(days: &[Day], most: u32, least: u32) -> Vec<Pattern> {
     all.iter()
         .filter(|p| !all.iter().any(|q| inside(p, q)))
         .cloned()
+        .collect()
+}
+
+/// Every set of workable days of `days`, at most `most` of them, with whether it leaves a single
+/// day off.
+pub(crate) fn every(days: &[Day], most: u32) -> Vec<Pattern> {
+    let workable: Vec<usize> = (0..days.len()).filter(|&i| days[i].workable()).collect();
+    (0u32..1 << workable.len())
+        .filter(|mask| mask.count_ones() <= most)
+        .map(|mask| {
+            let mut works = vec![false; days.len()];
+            for (k, &i) in workable.iter().enumerate() {
+                works[i] = mask >> k & 1 == 1;
+            }
+            let breaks = lone(days, &works);
+            Pattern { works, breaks }
+        })
         .collect()
 }
 
@@ -306,6 +328,24 @@ mod tests {
             }
         }
         assert!(weeks > 1000);
+    }
+
+    #[test]
+    fn every_week_is_listed_once_with_its_price() {
+        // Seven days, one away: the subsets of the six others of at most five days, 63.
+        let mut days = [Day::Open; 7];
+        days[3] = Day::Away;
+        let all = every(&days, 5);
+        assert_eq!(all.len(), (0..=5).map(|k| binomial(6, k)).sum::<usize>());
+        for (i, p) in all.iter().enumerate() {
+            assert!(!p.works[3] && p.works.iter().filter(|w| **w).count() <= 5);
+            assert_eq!(p.breaks, single_day_off(&days, &p.works));
+            assert!(all[..i].iter().all(|q| q.works != p.works));
+        }
+    }
+
+    fn binomial(n: usize, k: usize) -> usize {
+        (0..k).fold(1, |acc, i| acc * (n - i) / (i + 1))
     }
 
     #[test]

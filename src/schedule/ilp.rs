@@ -402,10 +402,11 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
 /// [`super::tiers::BREACH_PRICE`] each, and each day the group's shifts are at most its agents whose
 /// pattern works that day.
 ///
-/// A group of several paid lengths whose minimum hours bind in the week also splits each pattern's
-/// days by length (`z ≥ 0`, at most the pattern's agents a day): the group's shifts of each length
-/// and day are exactly what its patterns hold, and each pattern's hours reach its agents' minimum
-/// (short at [`super::workforce::SHORT_HOUR_PRICE`] an hour). Without it, part-timers of 4 h and
+/// A group of several paid lengths whose minimum hours bind in the week takes every week its
+/// agents may work, and splits each pattern's days by length (`z ≥ 0`, the pattern's agents every
+/// day of it): the group's shifts of each length and day are exactly what its patterns hold, and
+/// each pattern's hours reach its agents' minimum (short at
+/// [`super::workforce::SHORT_HOUR_PRICE`] an hour). Without it, part-timers of 4 h and
 /// 6 h shifts take three-day weeks of 4 h days around paired days off, which their 17 h cannot be.
 fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
     let Some(w) = &f.workforce else { return };
@@ -429,7 +430,8 @@ fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
     let mut held: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); lengths.len()]; days];
     for (class, owed) in period.classes.iter().zip(&owed) {
         let mut these = Expression::from(0.0);
-        for p in &class.patterns {
+        let patterns = if split { &class.every } else { &class.patterns };
+        for p in patterns {
             let v = bld.add(variable().min(0));
             let price = super::days_off::price(p);
             if price > 0.0 {
@@ -447,7 +449,7 @@ fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
                         hours += (f64::from(*len) / 60.0) * z;
                         held[i][k] += z;
                     }
-                    bld.row(Family::WorkforceDaysOff, constraint!(day - v <= 0.0));
+                    bld.row(Family::WorkforceDaysOff, constraint!(day - v == 0.0));
                 }
                 let short = bld.add(variable().min(0));
                 bld.objective += super::workforce::SHORT_HOUR_PRICE * short;
