@@ -37,7 +37,8 @@ pub fn weekdays_off(windows: &[Window], a: usize) -> [bool; 7] {
     off
 }
 
-fn all_day_off(w: &Window) -> bool {
+/// Whether a window is an unavailable whole day.
+pub(crate) fn all_day_off(w: &Window) -> bool {
     !w.preferred && w.from_minute == 0 && w.to_minute >= 24 * 60
 }
 

@@ -34,10 +34,13 @@ pub enum Family {
     /// Each group's late shifts held with companion shifts near them, clear of start spread and late
     /// fairness (agents who cannot, at a price).
     WorkforceTiers,
+    /// Each group's days off in pairs, per agent's week of days worked (agents who cannot, at a
+    /// price).
+    WorkforceDaysOff,
 }
 
 impl Family {
-    pub const ALL: [Family; 13] = [
+    pub const ALL: [Family; 14] = [
         Family::Allocation,
         Family::Coverage,
         Family::Floor,
@@ -51,6 +54,7 @@ impl Family {
         Family::WorkforceDays,
         Family::WorkforceHours,
         Family::WorkforceTiers,
+        Family::WorkforceDaysOff,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Family {
             Family::WorkforceDays => "workforce_days",
             Family::WorkforceHours => "workforce_hours",
             Family::WorkforceTiers => "workforce_tiers",
+            Family::WorkforceDaysOff => "workforce_days_off",
         }
     }
 
@@ -92,6 +97,7 @@ impl Family {
             Family::WorkforceTiers => {
                 "Agents' starts within the start spread and late shifts shared fairly (else at a price)"
             }
+            Family::WorkforceDaysOff => "Agents' days off in pairs (else at a price)",
         }
     }
 

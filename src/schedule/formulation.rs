@@ -3,6 +3,7 @@
 //! it into rows.
 
 use super::candidates::{enumerate, BreakSet, Candidate};
+use super::days_off::DaysOff;
 use super::tiers::Tiers;
 use super::workforce::{whole_weeks, Workforce};
 use super::Goal;
@@ -77,6 +78,8 @@ pub(crate) struct WorkforceRows {
     pub whole_weeks: Vec<crate::grid::IsoWeek>,
     /// Each candidate's start tier per group (see [`super::tiers`]).
     pub tiers: Tiers,
+    /// Each group's days-off patterns (see [`super::days_off`]).
+    pub days_off: DaysOff,
 }
 
 impl WorkforceRows {
@@ -105,16 +108,27 @@ impl WorkforceRows {
         };
         // Beyond a week the tier rows made microlp's LP of issue 9's large case (1 026 agents, 4
         // weeks) take over five minutes, pooled by week too: they stay off there for now.
-        let tiers = if dates.len() <= 7 {
-            Tiers::new(model, demand, candidates, workforce)
+        let (tiers, days_off) = if dates.len() <= 7 {
+            let longest = |g: &super::workforce::Group| {
+                g.templates
+                    .iter()
+                    .map(|&t| model.shifts[t].paid_minutes)
+                    .max()
+            };
+            (
+                Tiers::new(model, demand, candidates, workforce),
+                DaysOff::new(model, workforce, candidates, &dates, longest),
+            )
         } else {
-            Tiers::off(candidates.len(), workforce.groups.len())
+            let groups = workforce.groups.len();
+            (Tiers::off(candidates.len(), groups), DaysOff::off(groups))
         };
         WorkforceRows {
             workforce: workforce.clone(),
             template_days: by.into_iter().map(|((t, d), js)| (t, d, js)).collect(),
             whole_weeks: whole_weeks(&dates),
             tiers,
+            days_off,
         }
     }
 }

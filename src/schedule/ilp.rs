@@ -393,7 +393,119 @@ fn workforce(bld: &mut Builder, f: &Formulation, x: &[Variable]) {
         days.sort_unstable();
         days.dedup();
         start_tiers(bld, f, g, &y[g], &days);
+        days_off(bld, f, g, &y[g]);
     }
+}
+
+/// [`Family::WorkforceDaysOff`]: one group's agents by days-off pattern ([`super::days_off`]): each
+/// class's agents work one pattern each, those leaving a single day off at
+/// [`super::tiers::BREACH_PRICE`] each, and each day the group's shifts are at most its agents whose
+/// pattern works that day.
+///
+/// A group of several paid lengths whose minimum hours bind in the week takes every week its
+/// agents may work, and splits each pattern's days by length (`z ≥ 0`, the pattern's agents every
+/// day of it): the group's shifts of each length and day are exactly what its patterns hold, and
+/// each pattern's hours reach its agents' minimum (short at
+/// [`super::workforce::SHORT_HOUR_PRICE`] an hour). Without it, part-timers of 4 h and
+/// 6 h shifts take three-day weeks of 4 h days around paired days off, which their 17 h cannot be.
+fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
+    let Some(w) = &f.workforce else { return };
+    let Some(period) = &w.days_off.groups[g] else {
+        return;
+    };
+    if y.is_empty() {
+        return;
+    }
+    let group = &w.workforce.groups[g];
+    let lengths = group_lengths(f, group);
+    // Per class, the hours its agents owe when the lengths are split (none: days only).
+    let owed: Vec<Option<f64>> = period
+        .classes
+        .iter()
+        .map(|c| c.leave.and_then(|leave| owed_hours(group, &lengths, leave)))
+        .collect();
+    let split = lengths.len() > 1 && owed.iter().all(Option::is_some);
+    let days = period.dates.len();
+    let mut working: Vec<Expression> = vec![Expression::from(0.0); days];
+    let mut held: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); lengths.len()]; days];
+    for (class, owed) in period.classes.iter().zip(&owed) {
+        let mut these = Expression::from(0.0);
+        let patterns = if split { &class.every } else { &class.patterns };
+        for p in patterns {
+            let v = bld.add(variable().min(0));
+            let price = super::days_off::price(p);
+            if price > 0.0 {
+                bld.objective += price * v;
+                bld.breaking.push(bld.count - 1);
+            }
+            these += v;
+            if split {
+                let mut hours = Expression::from(0.0);
+                for (i, _) in p.works.iter().enumerate().filter(|(_, w)| **w) {
+                    let mut day = Expression::from(0.0);
+                    for (k, len) in lengths.iter().enumerate() {
+                        let z = bld.add(variable().min(0));
+                        day += z;
+                        hours += (f64::from(*len) / 60.0) * z;
+                        held[i][k] += z;
+                    }
+                    bld.row(Family::WorkforceDaysOff, constraint!(day - v == 0.0));
+                }
+                let short = bld.add(variable().min(0));
+                bld.objective += super::workforce::SHORT_HOUR_PRICE * short;
+                let least = owed.unwrap_or(0.0);
+                bld.row(
+                    Family::WorkforceDaysOff,
+                    constraint!(hours + short - least * v >= 0.0),
+                );
+            } else {
+                for (day, _) in working.iter_mut().zip(&p.works).filter(|(_, w)| **w) {
+                    *day += v;
+                }
+            }
+        }
+        bld.row(
+            Family::WorkforceDaysOff,
+            constraint!(these == f64::from(class.agents)),
+        );
+    }
+    for (i, date) in period.dates.iter().enumerate() {
+        let that_day: Vec<&Share> = y.iter().filter(|s| s.1 == *date).collect();
+        if that_day.is_empty() {
+            continue;
+        }
+        if split {
+            for (k, len) in lengths.iter().enumerate() {
+                let shifts = sum(that_day
+                    .iter()
+                    .filter(|s| f.templates[s.0].paid_minutes == *len)
+                    .map(|s| s.3));
+                let patterns = std::mem::replace(&mut held[i][k], Expression::from(0.0));
+                bld.row(
+                    Family::WorkforceDaysOff,
+                    constraint!(shifts - patterns == 0.0),
+                );
+            }
+        } else {
+            let shifts = sum(that_day.iter().map(|s| s.3));
+            let working = std::mem::replace(&mut working[i], Expression::from(0.0));
+            bld.row(
+                Family::WorkforceDaysOff,
+                constraint!(shifts - working <= 0.0),
+            );
+        }
+    }
+}
+
+/// The hours an agent of `group` with `leave` days of leave owes in a week of shifts of `lengths`,
+/// when some week of those lengths reaches it (an unreachable minimum is priced once, by
+/// [`Family::WorkforceHours`]).
+fn owed_hours(group: &super::workforce::Group, lengths: &[u32], leave: u32) -> Option<f64> {
+    let reachable = group
+        .patterns(lengths, leave, true)
+        .iter()
+        .any(|(counts, short)| *short == 0.0 && counts.iter().any(|n| *n > 0));
+    reachable.then(|| group.min_hours_with_leave(leave))
 }
 
 /// One group's agents by start tier ([`super::tiers`]): agents without lates, agents of each late

@@ -10,6 +10,7 @@
 
 mod budget;
 mod candidates;
+mod days_off;
 mod extract;
 mod formulation;
 mod ilp;

@@ -441,7 +441,7 @@ fn best_plan(
         let upper = f
             .workforce
             .as_ref()
-            .filter(|w| w.tiers.on())
+            .filter(|w| w.tiers.on() || w.days_off.on())
             .map(|_| relaxation_induced(&counts, &lp.shifts));
         if let Some((shifts, breaks, status)) =
             ilp::node_limited(f, choice, nodes, Some(&counts), bound, upper.as_deref())?

@@ -21,9 +21,9 @@
 //! [`Family::WorkforceDays`]: crate::rules::family::Family::WorkforceDays
 //! [`Family::WorkforceHours`]: crate::rules::family::Family::WorkforceHours
 
-use crate::agents::{Agent, Window};
+use crate::agents::{Agent, When, Window};
 use crate::grid::{iso_week, IsoWeek};
-use crate::leave::{days_away, weekdays_off};
+use crate::leave::{all_day_off, days_away, weekdays_off};
 use crate::model::Model;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
@@ -54,6 +54,9 @@ pub struct Group {
     /// Days of leave each agent of the group takes per ISO week (parallel to `agents`): leave is
     /// credited toward the week's minimum hours ([`crate::leave`]).
     pub leave: Vec<BTreeMap<IsoWeek, u32>>,
+    /// Each agent's windows of unavailability as (when, all day), parallel to `agents`: the
+    /// days-off rows ([`super::days_off`]) tell a day off from leave, which the rule excuses.
+    pub unavailable: Vec<Vec<(When, bool)>>,
 }
 
 impl Group {
@@ -133,6 +136,7 @@ impl Workforce {
                         away: BTreeMap::new(),
                         weekday_off: [0; 7],
                         leave: Vec::new(),
+                        unavailable: Vec::new(),
                     });
                     groups.len() - 1
                 }
@@ -140,6 +144,13 @@ impl Workforce {
             let g = &mut groups[i];
             g.agents.push(a);
             g.leave.push(leave);
+            g.unavailable.push(
+                windows
+                    .iter()
+                    .filter(|w| w.agent == a && !w.preferred)
+                    .map(|w| (w.when, all_day_off(w)))
+                    .collect(),
+            );
             for (day, is_off) in g.weekday_off.iter_mut().zip(off) {
                 *day += u32::from(is_off);
             }
@@ -277,6 +288,7 @@ mod tests {
             away: BTreeMap::new(),
             weekday_off: [0; 7],
             leave: vec![BTreeMap::new(), BTreeMap::new()],
+            unavailable: vec![Vec::new(), Vec::new()],
         }
     }
 
