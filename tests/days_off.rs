@@ -2,11 +2,12 @@
 //! staff with every agent's days off paired is preferred to a slightly cheaper one it cannot,
 //! checked by brute force over every roster of the plan.
 
+mod common;
+
 use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 use vuoro::model::Model;
 use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule_for, Goal, SolverChoice, Workforce};
 
 /// One voice channel at hourly intervals, open 07:00–15:00 every day; one 8 h shift a day starting
 /// 07:00, from three templates: Monday and Wednesday–Friday at full cost, Tuesday ½ % cheaper, the
@@ -39,22 +40,11 @@ fn demand(m: &Model) -> Demand {
 
 /// Shifts per day, Monday first, of the plan for two agents of exactly five 8 h days each.
 fn plan(m: &Model) -> [u32; 7] {
-    let agents = vuoro::agents::read_agents(
-        Path::new("a.csv"),
-        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,40,40,40,5\nB,Bea,voice,40,40,40,5\n",
-        m,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let workforce = Workforce::new(m, &agents, &[]);
-    let plan = schedule_for(
+    let plan = common::plan_for_agents(
         m,
         &demand(m),
-        Goal::Interval,
-        &SolverChoice::default(),
-        Some(&workforce),
-        &mut |_| {},
-    )
-    .expect("solves");
+        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,40,40,40,5\nB,Bea,voice,40,40,40,5\n",
+    );
     let monday = NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
     let mut days = [0; 7];
     for s in plan.spans() {
@@ -167,22 +157,11 @@ fn a_pattern_of_few_days_must_hold_its_hours() {
         }
     }
     let d = Demand::from_csv(Path::new("r.csv"), &csv, &m).unwrap_or_else(|e| panic!("{e}"));
-    let agents = vuoro::agents::read_agents(
-        Path::new("a.csv"),
-        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,16,16,18,4\nB,Bea,voice,16,16,18,4\n",
-        &m,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let workforce = Workforce::new(&m, &agents, &[]);
-    let plan = schedule_for(
+    let plan = common::plan_for_agents(
         &m,
         &d,
-        Goal::Interval,
-        &SolverChoice::default(),
-        Some(&workforce),
-        &mut |_| {},
-    )
-    .expect("solves");
+        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,16,16,18,4\nB,Bea,voice,16,16,18,4\n",
+    );
     let monday = NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
     let mut days: [Vec<u32>; 5] = Default::default();
     for s in plan.spans() {

@@ -2,11 +2,12 @@
 //! without breaking start spread or late fairness is preferred to a slightly cheaper one it cannot,
 //! checked by brute force over every roster of the plan.
 
+mod common;
+
 use chrono::{Datelike, NaiveDate, Timelike};
 use std::path::Path;
 use vuoro::model::Model;
 use vuoro::requirements::demand::Demand;
-use vuoro::schedule::{schedule_for, Goal, SolverChoice, Workforce};
 
 /// One voice channel at hourly intervals, open 07:00–19:00 every day; an "early" 8 h template
 /// starting 07:00–09:00 and a "late" one starting 11:00–13:00 (ending 19:00–21:00: late), the latest
@@ -71,22 +72,11 @@ fn the_plan_keeps_its_late_shifts_within_reach_of_companions() {
     // breaking agents (4 h each) above its saving (0.08 h a shift).
     let m = model();
     let d = demand(&m);
-    let agents = vuoro::agents::read_agents(
-        Path::new("a.csv"),
-        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,40,0,40,5\nB,Bea,voice,40,0,40,5\n",
-        &m,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let workforce = Workforce::new(&m, &agents, &[]);
-    let plan = schedule_for(
+    let plan = common::plan_for_agents(
         &m,
         &d,
-        Goal::Interval,
-        &SolverChoice::default(),
-        Some(&workforce),
-        &mut |_| {},
-    )
-    .expect("solves");
+        "id,name,skills,contract_hours,min_hours,max_hours,max_days\nA,Aino,voice,40,0,40,5\nB,Bea,voice,40,0,40,5\n",
+    );
     let mut days: std::collections::BTreeMap<NaiveDate, Vec<u32>> = Default::default();
     for s in plan.spans() {
         let hour = s.start.with_timezone(&m.time_zone).hour();
