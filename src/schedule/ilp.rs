@@ -502,7 +502,7 @@ fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
 /// [`Family::WorkforceHours`]).
 fn owed_hours(group: &super::workforce::Group, lengths: &[u32], leave: u32) -> Option<f64> {
     let reachable = group
-        .patterns(lengths, leave, true)
+        .patterns(lengths, leave, group.max_days, true)
         .iter()
         .any(|(counts, short)| *short == 0.0 && counts.iter().any(|n| *n > 0));
     reachable.then(|| group.min_hours_with_leave(leave))
@@ -674,9 +674,9 @@ fn weekly_patterns(
     // Agents alike but for their leave this week: each number of leave days has its own minimum.
     let mut patterns: Vec<(Vec<u32>, f64)> = Vec::new();
     let mut n: Vec<Variable> = Vec::new();
-    for (leave, agents) in group.by_leave(week) {
+    for ((leave, days), agents) in group.by_class(week) {
         let mut these = Expression::from(0.0);
-        for (p, short) in group.patterns(&model_lengths, leave, min_hard) {
+        for (p, short) in group.patterns(&model_lengths, leave, days, min_hard) {
             let v = bld.add(variable().min(0));
             bld.objective += super::workforce::SHORT_HOUR_PRICE * short * v;
             these += v;

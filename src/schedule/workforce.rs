@@ -54,12 +54,48 @@ pub struct Group {
     /// Days of leave each agent of the group takes per ISO week (parallel to `agents`): leave is
     /// credited toward the week's minimum hours ([`crate::leave`]).
     pub leave: Vec<BTreeMap<IsoWeek, u32>>,
+    /// Per agent (parallel to `agents`), the dates it may work a shift of the group: a template of the
+    /// group starts that weekday, the agent is not off on it every week, and not on leave. An agent
+    /// off on fixed weekdays, or on leave, may have fewer such days in a week than `max_days`: its
+    /// patterns have as many days at most (a part-timer off on Wednesdays and Thursdays in a
+    /// weekdays-only team reaches 17 h in three 6 h shifts, not four 4 h ones).
+    pub workable: Vec<WorkableDays>,
     /// Each agent's windows of unavailability as (when, all day), parallel to `agents`: the
     /// days-off rows ([`super::days_off`]) tell a day off from leave, which the rule excuses.
     pub unavailable: Vec<Vec<(When, bool)>>,
 }
 
+/// The days an agent may work a shift of its group: weekdays, and dates of leave taken out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkableDays {
+    /// Weekdays (Monday first) a template of the group starts and the agent is not off every week.
+    pub weekdays: [bool; 7],
+    /// Dates of leave on such weekdays.
+    pub leave: Vec<NaiveDate>,
+}
+
+impl WorkableDays {
+    /// How many days of `week` the agent may work.
+    pub fn in_week(&self, week: IsoWeek) -> u32 {
+        let open = self.weekdays.iter().filter(|&&d| d).count() as u32;
+        let away = self.leave.iter().filter(|d| iso_week(**d) == week).count() as u32;
+        open.saturating_sub(away)
+    }
+}
+
 impl Group {
+    /// The group's agents by (days of leave, most days they may work) in `week`: each class has
+    /// its own patterns ([`Group::patterns`]).
+    pub fn by_class(&self, week: IsoWeek) -> BTreeMap<(u32, u32), u32> {
+        let mut out = BTreeMap::new();
+        for (leave, workable) in self.leave.iter().zip(&self.workable) {
+            let leave = leave.get(&week).copied().unwrap_or(0);
+            let days = workable.in_week(week).min(self.max_days);
+            *out.entry((leave, days)).or_default() += 1;
+        }
+        out
+    }
+
     /// Agents of the group who can work on `date`.
     pub fn present(&self, date: NaiveDate) -> u32 {
         let away = self.away.get(&date).copied().unwrap_or(0)
@@ -136,12 +172,26 @@ impl Workforce {
                         away: BTreeMap::new(),
                         weekday_off: [0; 7],
                         leave: Vec::new(),
+                        workable: Vec::new(),
                         unavailable: Vec::new(),
                     });
                     groups.len() - 1
                 }
             };
             let g = &mut groups[i];
+            let mut weekdays = [false; 7];
+            for (d, open) in weekdays.iter_mut().enumerate() {
+                *open = !off[d] && g.templates.iter().any(|&t| model.shifts[t].days[d]);
+            }
+            let on_leave = away
+                .iter()
+                .copied()
+                .filter(|d| weekdays[d.weekday().num_days_from_monday() as usize])
+                .collect();
+            g.workable.push(WorkableDays {
+                weekdays,
+                leave: on_leave,
+            });
             g.agents.push(a);
             g.leave.push(leave);
             g.unavailable.push(
@@ -173,11 +223,17 @@ impl Workforce {
 
 impl Group {
     /// Every week one agent of the group may work: how many shifts of each of `lengths`, at most
-    /// `max_days` in all and at most `max_hours` paid, each with the hours it leaves below the week's
+    /// `days` (its [`Group::by_class`] days, within `max_days`) in all and at most `max_hours` paid, each with the hours it leaves below the week's
     /// minimum with `leave` days of leave (none when the minimum is soft). An idle week stays possible
     /// at the price of its whole minimum; weeks between idle and the minimum only when no week reaches
     /// it, so a contract whose minimum the templates cannot reach still works the most it can.
-    pub fn patterns(&self, lengths: &[u32], leave: u32, min_hard: bool) -> Vec<(Vec<u32>, f64)> {
+    pub fn patterns(
+        &self,
+        lengths: &[u32],
+        leave: u32,
+        days: u32,
+        min_hard: bool,
+    ) -> Vec<(Vec<u32>, f64)> {
         let min = if min_hard {
             self.min_hours_with_leave(leave)
         } else {
@@ -189,7 +245,7 @@ impl Group {
         fill(
             lengths,
             0,
-            self.max_days,
+            days.min(self.max_days),
             &mut counts,
             &mut |c: &[u32]| {
                 let minutes: f64 = c.iter().zip(lengths).map(|(n, l)| f64::from(n * l)).sum();
@@ -226,9 +282,9 @@ pub fn unavoidable_price(
     for group in &workforce.groups {
         let lengths = lengths_of(group);
         for week in weeks {
-            for (leave, agents) in group.by_leave(*week) {
+            for ((leave, days), agents) in group.by_class(*week) {
                 let least = group
-                    .patterns(&lengths, leave, true)
+                    .patterns(&lengths, leave, days, true)
                     .iter()
                     .map(|(_, short)| *short)
                     .fold(f64::INFINITY, f64::min);
@@ -288,15 +344,78 @@ mod tests {
             away: BTreeMap::new(),
             weekday_off: [0; 7],
             leave: vec![BTreeMap::new(), BTreeMap::new()],
+            workable: vec![every_day(); 2],
             unavailable: vec![Vec::new(), Vec::new()],
         }
+    }
+
+    fn every_day() -> WorkableDays {
+        WorkableDays {
+            weekdays: [true; 7],
+            leave: Vec::new(),
+        }
+    }
+
+    /// A weekdays-only part-time team (4 h and 6 h shifts, 17–27 h in at most 4 days): Ada is off
+    /// every Wednesday and Thursday, Bo on leave on Monday 23 November; Cai works every weekday.
+    fn weekday_team() -> Workforce {
+        let m = crate::model::Model::from_toml(
+            std::path::Path::new("m.toml"),
+            "name = \"W\"\n[planning]\ntime_zone = \"Europe/Helsinki\"\ninterval = \"60m\"\n\
+            [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
+            hours = { weekdays = \"08:00-18:00\" }\n\
+            [[shift]]\nname = \"pt\"\nlengths = [\"6h\", \"4h\"]\nstart = \"08:00-12:00\"\nstart_step = \"60m\"\ndays = \"weekdays\"\nchannels = [\"voice\"]\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let csv = "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
+            A,Ada,voice,25,17,27,4\nB,Bo,voice,25,17,27,4\nC,Cai,voice,25,17,27,4\n";
+        let agents = crate::agents::read_agents(std::path::Path::new("a.csv"), csv, &m)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let windows = crate::agents::read_availability(
+            std::path::Path::new("v.csv"),
+            "agent_id,date,from,to,kind\nA,wed,00:00,24:00,unavailable\n\
+            A,thu,00:00,24:00,unavailable\nB,2026-11-23,00:00,24:00,unavailable\n",
+            &agents,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        Workforce::new(&m, &agents, &windows)
+    }
+
+    #[test]
+    fn fixed_days_off_and_leave_leave_fewer_days_to_work() {
+        let team = weekday_team();
+        let group = &team.groups[0];
+        // Ada: Monday, Tuesday and Friday. Bo: four of the five weekdays, one of them leave
+        // (credited: 25/4 h off the minimum). Cai: four (the contract's most).
+        let classes: Vec<((u32, u32), u32)> = group.by_class((2026, 48)).into_iter().collect();
+        assert_eq!(classes, vec![((0, 3), 1), ((0, 4), 1), ((1, 4), 1)]);
+    }
+
+    #[test]
+    fn three_days_reach_seventeen_hours_only_in_six_hour_shifts() {
+        // Lengths in paid minutes, as the program lists them: 6 h and 4 h. 6+6+4 = 16 h < 17 h, so
+        // the only working week of three days is three 6 h shifts; four days allow one 6 h shift.
+        let group = &weekday_team().groups[0];
+        let working = |days| -> Vec<Vec<u32>> {
+            group
+                .patterns(&[360, 240], 0, days, true)
+                .into_iter()
+                .filter(|(c, _)| c.iter().any(|n| *n > 0))
+                .map(|(c, short)| {
+                    assert!(short.abs() < 1e-9, "{short} h short");
+                    c
+                })
+                .collect()
+        };
+        assert_eq!(working(3), vec![vec![3, 0]]);
+        assert!(working(4).contains(&vec![1, 3]));
     }
 
     #[test]
     fn a_reachable_minimum_allows_only_weeks_at_the_minimum_or_idle() {
         // 4 h and 6 h shifts, at most 4 days, 17–27 h: listed by hand, the weeks of at least 17 h are
         // (4,4,4,6) … and every 0 4 h / n 6 h mix; below 17 h only the idle week, at 17 h short.
-        let weeks = part_timers(17.0).patterns(&[240, 360], 0, true);
+        let weeks = part_timers(17.0).patterns(&[240, 360], 0, 4, true);
         for (counts, short) in &weeks {
             let hours = f64::from(counts[0] * 4 + counts[1] * 6);
             assert!(hours <= 27.0 && counts[0] + counts[1] <= 4);
@@ -318,7 +437,7 @@ mod tests {
     #[test]
     fn an_unreachable_minimum_still_works_the_most_it_can_at_a_price_per_hour_short() {
         // Only 4 h shifts and 4 days: 16 h at most against a 17 h minimum.
-        let weeks = part_timers(17.0).patterns(&[240], 0, true);
+        let weeks = part_timers(17.0).patterns(&[240], 0, 4, true);
         let shorts: Vec<(u32, f64)> = weeks.iter().map(|(c, s)| (c[0], *s)).collect();
         assert_eq!(shorts.len(), 5);
         for (n, short) in shorts {
@@ -335,7 +454,7 @@ mod tests {
         assert!((price - 2.0 * SHORT_HOUR_PRICE).abs() < 1e-3);
         assert!(unavoidable_price(&workforce, &[week], |_| vec![240, 360]).abs() < 1e-9);
         // Two days of leave (6.25 h each) leave 4.5 h owed: two 4 h shifts or more meet it.
-        let with_leave = part_timers(17.0).patterns(&[240], 2, true);
+        let with_leave = part_timers(17.0).patterns(&[240], 2, 4, true);
         assert!(with_leave
             .iter()
             .all(|(c, s)| (c[0] >= 2 && *s == 0.0) || c[0] == 0));
