@@ -701,6 +701,33 @@ fn weekly_patterns(
         }
         bld.row(Family::WorkforceHours, constraint!(shifts - held == 0.0));
     }
+    forced_days(bld, f, group, y, week, min_hard);
+}
+
+/// The shifts agents cannot do without ([`Group::forced_days`](super::workforce::Group::forced_days)):
+/// on each such date, the group's shifts at least that long are at least those agents — or each
+/// one missing is priced as its hours short, so a plan exists even when no such shift can be.
+fn forced_days(
+    bld: &mut Builder,
+    f: &Formulation,
+    group: &super::workforce::Group,
+    y: &[Share],
+    week: crate::grid::IsoWeek,
+    min_hard: bool,
+) {
+    let lengths = group_lengths(f, group);
+    for ((date, least), agents) in group.forced_days(&lengths, week, min_hard) {
+        let shifts = sum(y
+            .iter()
+            .filter(|(t, d, _, _)| *d == date && f.templates[*t].paid_minutes >= least)
+            .map(|s| s.3));
+        let missing = bld.add(variable().min(0));
+        bld.objective += super::workforce::SHORT_HOUR_PRICE * (f64::from(least) / 60.0) * missing;
+        bld.row(
+            Family::WorkforceHours,
+            constraint!(shifts + missing >= f64::from(agents)),
+        );
+    }
 }
 
 fn build(f: &Formulation, shift_vars: ShiftVars<'_>) -> Built {

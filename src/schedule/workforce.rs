@@ -75,6 +75,17 @@ pub struct WorkableDays {
 }
 
 impl WorkableDays {
+    /// The dates of `week` the agent may work.
+    pub fn dates(&self, week: IsoWeek) -> Vec<NaiveDate> {
+        let (year, number) = week;
+        let monday = NaiveDate::from_isoywd_opt(year, number, chrono::Weekday::Mon);
+        (0..7u64)
+            .filter(|&d| self.weekdays[d as usize])
+            .filter_map(|d| monday.and_then(|m| m.checked_add_days(chrono::Days::new(d))))
+            .filter(|date| !self.leave.contains(date))
+            .collect()
+    }
+
     /// How many days of `week` the agent may work.
     pub fn in_week(&self, week: IsoWeek) -> u32 {
         let open = self.weekdays.iter().filter(|&&d| d).count() as u32;
@@ -92,6 +103,51 @@ impl Group {
             let leave = leave.get(&week).copied().unwrap_or(0);
             let days = workable.in_week(week).min(self.max_days);
             *out.entry((leave, days)).or_default() += 1;
+        }
+        out
+    }
+
+    /// The shifts some of the group's agents cannot do without in `week`: (date, least paid
+    /// length) → agents. An agent whose every week that reaches its minimum works every day it may
+    /// (a part-timer off two weekdays: three days, 17 h) needs a shift on each of those dates, at
+    /// least as long as the shortest its weeks use — which the weekly patterns, counting lengths
+    /// over the week, do not see: they let two such agents share one Monday 6 h shift. Only for a
+    /// minimum that binds (`min_hard`) and a week whose dates all lie in the period.
+    pub fn forced_days(
+        &self,
+        lengths: &[u32],
+        week: IsoWeek,
+        min_hard: bool,
+    ) -> BTreeMap<(NaiveDate, u32), u32> {
+        let mut out = BTreeMap::new();
+        if !min_hard {
+            return out;
+        }
+        for (leave, workable) in self.leave.iter().zip(&self.workable) {
+            let leave = leave.get(&week).copied().unwrap_or(0);
+            let open = workable.in_week(week);
+            if open > self.max_days {
+                continue;
+            }
+            let reaching: Vec<Vec<u32>> = self
+                .patterns(lengths, leave, open, true)
+                .into_iter()
+                .filter(|(c, short)| *short == 0.0 && c.iter().any(|n| *n > 0))
+                .map(|(c, _)| c)
+                .collect();
+            let every_day = |c: &Vec<u32>| c.iter().sum::<u32>() == open;
+            if reaching.is_empty() || !reaching.iter().all(every_day) {
+                continue;
+            }
+            let least = reaching
+                .iter()
+                .flat_map(|c| c.iter().zip(lengths).filter(|(n, _)| **n > 0))
+                .map(|(_, l)| *l)
+                .min()
+                .unwrap_or(0);
+            for date in workable.dates(week) {
+                *out.entry((date, least)).or_default() += 1;
+            }
         }
         out
     }
@@ -409,6 +465,28 @@ mod tests {
         };
         assert_eq!(working(3), vec![vec![3, 0]]);
         assert!(working(4).contains(&vec![1, 3]));
+    }
+
+    #[test]
+    fn an_agent_with_no_day_to_spare_needs_a_long_shift_on_each_of_its_days() {
+        // Ada reaches 17 h in her three days only as three 6 h shifts: Monday 23, Tuesday 24 and
+        // Friday 27 November each need one. Bo (10.75 h after a day of leave, 12 h in three 4 h
+        // shifts) and Cai (18 h in three 6 h shifts) have a day to spare: nothing is forced.
+        let group = &weekday_team().groups[0];
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("a date");
+        let forced: Vec<_> = group
+            .forced_days(&[240, 360], (2026, 48), true)
+            .into_iter()
+            .collect();
+        assert_eq!(
+            forced,
+            vec![
+                ((day(23), 360), 1),
+                ((day(24), 360), 1),
+                ((day(27), 360), 1)
+            ]
+        );
+        assert!(group.forced_days(&[240, 360], (2026, 48), false).is_empty());
     }
 
     #[test]
