@@ -70,6 +70,13 @@ pub(crate) struct Pattern {
     pub breaks: bool,
 }
 
+impl Pattern {
+    /// The days it works.
+    pub fn days(&self) -> u32 {
+        self.works.iter().filter(|w| **w).count() as u32
+    }
+}
+
 /// Agents of a group alike in the period, and the patterns they may work.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Class {

@@ -422,7 +422,12 @@ fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
     let owed: Vec<Option<f64>> = period
         .classes
         .iter()
-        .map(|c| c.leave.and_then(|leave| owed_hours(group, &lengths, leave)))
+        .map(|c| {
+            // The class's days: its longest week (every week it may work is listed).
+            let days = c.every.iter().map(|p| p.days()).max().unwrap_or(0);
+            c.leave
+                .and_then(|leave| owed_hours(group, &lengths, leave, days))
+        })
         .collect();
     let split = lengths.len() > 1 && owed.iter().all(Option::is_some);
     let days = period.dates.len();
@@ -497,12 +502,17 @@ fn days_off(bld: &mut Builder, f: &Formulation, g: usize, y: &[Share]) {
     }
 }
 
-/// The hours an agent of `group` with `leave` days of leave owes in a week of shifts of `lengths`,
-/// when some week of those lengths reaches it (an unreachable minimum is priced once, by
+/// The hours an agent of `group` with `leave` days of leave owes in a week of shifts of `lengths`
+/// on at most `days` days, when some such week reaches it (an unreachable minimum is priced once, by
 /// [`Family::WorkforceHours`]).
-fn owed_hours(group: &super::workforce::Group, lengths: &[u32], leave: u32) -> Option<f64> {
+fn owed_hours(
+    group: &super::workforce::Group,
+    lengths: &[u32],
+    leave: u32,
+    days: u32,
+) -> Option<f64> {
     let reachable = group
-        .patterns(lengths, leave, group.max_days, true)
+        .patterns(lengths, leave, days, true)
         .iter()
         .any(|(counts, short)| *short == 0.0 && counts.iter().any(|n| *n > 0));
     reachable.then(|| group.min_hours_with_leave(leave))
@@ -717,10 +727,16 @@ fn forced_days(
 ) {
     let lengths = group_lengths(f, group);
     for ((date, least), agents) in group.forced_days(&lengths, week, min_hard) {
-        let shifts = sum(y
+        let long: Vec<&Share> = y
             .iter()
             .filter(|(t, d, _, _)| *d == date && f.templates[*t].paid_minutes >= least)
-            .map(|s| s.3));
+            .collect();
+        if long.is_empty() {
+            // No shift that long on the date (a length of other weekdays): every plan would pay
+            // the row, which the bound's unavoidable price does not hold.
+            continue;
+        }
+        let shifts = sum(long.iter().map(|s| s.3));
         let missing = bld.add(variable().min(0));
         bld.objective += super::workforce::SHORT_HOUR_PRICE * (f64::from(least) / 60.0) * missing;
         bld.row(

@@ -343,7 +343,7 @@ mod tests {
             away: BTreeMap::new(),
             weekday_off: [0; 7],
             leave,
-            workable: Vec::new(),
+            workable: vec![Default::default(); 3],
             unavailable: vec![Vec::new(); 3],
         };
         let (least, slack) = least_hours(&group, (2026, 48), true);

@@ -98,6 +98,7 @@ impl Group {
     /// The group's agents by (days of leave, most days they may work) in `week`: each class has
     /// its own patterns ([`Group::patterns`]).
     pub fn by_class(&self, week: IsoWeek) -> BTreeMap<(u32, u32), u32> {
+        debug_assert_eq!(self.leave.len(), self.workable.len());
         let mut out = BTreeMap::new();
         for (leave, workable) in self.leave.iter().zip(&self.workable) {
             let leave = leave.get(&week).copied().unwrap_or(0);
@@ -123,10 +124,12 @@ impl Group {
         if !min_hard {
             return out;
         }
+        debug_assert_eq!(self.leave.len(), self.workable.len());
         for (leave, workable) in self.leave.iter().zip(&self.workable) {
             let leave = leave.get(&week).copied().unwrap_or(0);
             let open = workable.in_week(week);
-            if open > self.max_days {
+            // An idle week meets a minimum the leave has used up: nothing is forced.
+            if open > self.max_days || self.min_hours_with_leave(leave) <= 1e-9 {
                 continue;
             }
             let reaching: Vec<Vec<u32>> = self
@@ -235,14 +238,20 @@ impl Workforce {
                 }
             };
             let g = &mut groups[i];
+            // A template starting after midnight puts a day's shift in the next day's hours: an
+            // agent away all day may still work the shift of that date, so no day is taken out.
+            let night = g
+                .templates
+                .iter()
+                .any(|&t| model.shifts[t].latest_start >= 24 * 60);
             let mut weekdays = [false; 7];
             for (d, open) in weekdays.iter_mut().enumerate() {
-                *open = !off[d] && g.templates.iter().any(|&t| model.shifts[t].days[d]);
+                *open = (night || !off[d]) && g.templates.iter().any(|&t| model.shifts[t].days[d]);
             }
             let on_leave = away
                 .iter()
                 .copied()
-                .filter(|d| weekdays[d.weekday().num_days_from_monday() as usize])
+                .filter(|d| !night && weekdays[d.weekday().num_days_from_monday() as usize])
                 .collect();
             g.workable.push(WorkableDays {
                 weekdays,
@@ -413,7 +422,8 @@ mod tests {
     }
 
     /// A weekdays-only part-time team (4 h and 6 h shifts, 17–27 h in at most 4 days): Ada is off
-    /// every Wednesday and Thursday, Bo on leave on Monday 23 November; Cai works every weekday.
+    /// every Wednesday and Thursday, Bo on leave on Monday 23 November, Dee Monday to Thursday; Cai
+    /// works every weekday.
     fn weekday_team() -> Workforce {
         let m = crate::model::Model::from_toml(
             std::path::Path::new("m.toml"),
@@ -424,13 +434,16 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let csv = "id,name,skills,contract_hours,min_hours,max_hours,max_days\n\
-            A,Ada,voice,25,17,27,4\nB,Bo,voice,25,17,27,4\nC,Cai,voice,25,17,27,4\n";
+            A,Ada,voice,25,17,27,4\nB,Bo,voice,25,17,27,4\nC,Cai,voice,25,17,27,4\n\
+            D,Dee,voice,25,17,27,4\n";
         let agents = crate::agents::read_agents(std::path::Path::new("a.csv"), csv, &m)
             .unwrap_or_else(|e| panic!("{e}"));
         let windows = crate::agents::read_availability(
             std::path::Path::new("v.csv"),
             "agent_id,date,from,to,kind\nA,wed,00:00,24:00,unavailable\n\
-            A,thu,00:00,24:00,unavailable\nB,2026-11-23,00:00,24:00,unavailable\n",
+            A,thu,00:00,24:00,unavailable\nB,2026-11-23,00:00,24:00,unavailable\n\
+            D,2026-11-23,00:00,24:00,unavailable\nD,2026-11-24,00:00,24:00,unavailable\n\
+            D,2026-11-25,00:00,24:00,unavailable\nD,2026-11-26,00:00,24:00,unavailable\n",
             &agents,
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -442,14 +455,17 @@ mod tests {
         let team = weekday_team();
         let group = &team.groups[0];
         // Ada: Monday, Tuesday and Friday. Bo: four of the five weekdays, one of them leave
-        // (credited: 25/4 h off the minimum). Cai: four (the contract's most).
+        // (credited: 25/4 h off the minimum). Cai: four (the contract's most). Dee: Friday alone.
         let classes: Vec<((u32, u32), u32)> = group.by_class((2026, 48)).into_iter().collect();
-        assert_eq!(classes, vec![((0, 3), 1), ((0, 4), 1), ((1, 4), 1)]);
+        assert_eq!(
+            classes,
+            vec![((0, 3), 1), ((0, 4), 1), ((1, 4), 1), ((4, 1), 1)]
+        );
     }
 
     #[test]
     fn three_days_reach_seventeen_hours_only_in_six_hour_shifts() {
-        // Lengths in paid minutes, as the program lists them: 6 h and 4 h. 6+6+4 = 16 h < 17 h, so
+        // Lengths in paid minutes, 6 h then 4 h (any order: counts follow it). 6+6+4 = 16 h < 17 h, so
         // the only working week of three days is three 6 h shifts; four days allow one 6 h shift.
         let group = &weekday_team().groups[0];
         let working = |days| -> Vec<Vec<u32>> {
@@ -471,7 +487,8 @@ mod tests {
     fn an_agent_with_no_day_to_spare_needs_a_long_shift_on_each_of_its_days() {
         // Ada reaches 17 h in her three days only as three 6 h shifts: Monday 23, Tuesday 24 and
         // Friday 27 November each need one. Bo (10.75 h after a day of leave, 12 h in three 4 h
-        // shifts) and Cai (18 h in three 6 h shifts) have a day to spare: nothing is forced.
+        // shifts) and Cai (18 h in three 6 h shifts) have a day to spare: nothing is forced. Dee's
+        // four days of leave credit 25 h, her whole minimum: an idle Friday meets it.
         let group = &weekday_team().groups[0];
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("a date");
         let forced: Vec<_> = group
