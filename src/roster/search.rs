@@ -363,6 +363,11 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// The roster's cost: every agent's, and [`OPEN`] per open agent-shift.
+    pub fn total(&self) -> f64 {
+        self.accept.total
+    }
+
     /// The agent's shift on a date, if any.
     fn on(&self, a: usize, date: NaiveDate) -> Option<usize> {
         self.held[a]
