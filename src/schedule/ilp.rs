@@ -681,7 +681,8 @@ fn weekly_patterns(
     min_hard: bool,
 ) {
     let model_lengths = group_lengths(f, group);
-    // Agents alike but for their leave this week: each number of leave days has its own minimum.
+    // Agents alike but for their leave and the days they may work this week: each class has its
+    // own minimum and most days.
     let mut patterns: Vec<(Vec<u32>, f64)> = Vec::new();
     let mut n: Vec<Variable> = Vec::new();
     for ((leave, days), agents) in group.by_class(week) {
