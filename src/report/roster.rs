@@ -126,8 +126,8 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
     let search = &roster.search;
     let _ = writeln!(
         out,
-        "\nroster search: {} moves tried, {} kept (a fixed budget: the same inputs give the same roster)",
-        search.moves, search.accepted
+        "\nroster search: {} moves tried, {} kept, in {} start(s) from fixed seeds, the roster of least cost kept (a fixed budget: the same inputs give the same roster)",
+        search.moves, search.accepted, search.starts
     );
     let _ = writeln!(
         out,

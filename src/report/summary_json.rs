@@ -337,6 +337,7 @@ fn roster_figures(model: &Model, roster: &Roster) -> Value {
         "search": {
             "moves": search.moves,
             "accepted": search.accepted,
+            "starts": search.starts,
             "changed_days": search.changed_days,
             "retimed": search.retimed,
             "short_hours": search.short_hours,

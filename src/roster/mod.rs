@@ -49,8 +49,11 @@ pub struct Roster {
 /// the roster's objective split into the parts a planner weighs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchReport {
+    /// Moves tried and kept, over every start.
     pub moves: u64,
     pub accepted: u64,
+    /// Searches from fixed seeds, the roster of least cost kept ([`STARTS`] with the full budget).
+    pub starts: u64,
     pub changed_days: Option<usize>,
     /// Agent-shifts moved within their template's start window to fit their agent.
     pub retimed: usize,
@@ -303,6 +306,7 @@ pub fn assign_with(
     let search = Search::new(&cx, &agents, &shifts, owner, kept.as_ref());
     let weeks = &search.weeks;
     let report = SearchReport {
+        starts: starts_for(budget, shifts.len()),
         moves: moves.0,
         accepted: moves.1,
         chains: moves.2,
@@ -329,8 +333,7 @@ fn best_of_starts(
     budget: Budget,
     demand: Option<&crate::requirements::demand::Demand>,
 ) -> (Vec<Option<usize>>, usize, (u64, u64, u64)) {
-    let full = budget.moves >= Budget::PER_SHIFT * shifts.len() as u64;
-    let starts = if full { STARTS } else { 1 };
+    let starts = starts_for(budget, shifts.len());
     // The best start: its cost, its shifts (moved), owners, shifts moved and chains.
     type Start = (f64, Vec<Span>, Vec<Option<usize>>, usize, u64);
     let mut best: Option<Start> = None;
@@ -356,6 +359,15 @@ fn best_of_starts(
             (o, moved, (tried, accepted, chains))
         }
         None => (owner, 0, (0, 0, 0)),
+    }
+}
+
+/// How many starts [`best_of_starts`] makes: [`STARTS`] with the full budget, else one.
+fn starts_for(budget: Budget, shifts: usize) -> u64 {
+    if budget.moves >= Budget::PER_SHIFT * shifts as u64 {
+        STARTS
+    } else {
+        1
     }
 }
 
