@@ -276,6 +276,14 @@ fn plan_json_carries_the_roster_figures() {
     );
     assert!(table.contains(&head), "{head}\n{table}");
     assert_eq!(roster["agents"], 114);
+    // The default budget is the full one: the search runs from every start and says so.
+    let search = &roster["search"];
+    assert_eq!(search["starts"], 12);
+    let line = format!(
+        "roster search: {} moves tried, {} kept, in {} start(s)",
+        search["moves"], search["accepted"], search["starts"]
+    );
+    assert!(table.contains(&line), "{line}\n{table}");
     assert_service_in_table(&doc["service"], &table);
     let broken = doc["violations"].as_array().expect("violations").len();
     if broken == 0 {
