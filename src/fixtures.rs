@@ -1,7 +1,9 @@
 //! Fixtures the rule and roster unit tests share: November 2026 in Helsinki, one voice channel, one
 //! shift template, so each test states only the weeks it is about.
 
+use crate::grid::TimeGrid;
 use crate::model::Model;
+use crate::requirements::demand::{ChannelDemand, Demand};
 use crate::staffing::{ChannelId, Span, TemplateId};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use std::path::Path;
@@ -39,4 +41,33 @@ pub(crate) fn voice_model() -> Model {
         [[channel]]\nname = \"voice\"\nkind = \"immediate\"\naht = \"3m\"\ntarget = { service_level = \"80%\" }\n\
         [[shift]]\nname = \"day\"\nlength = \"4h\"\nstart = \"08:00-16:00\"\nchannels = [\"voice\"]\n";
     Model::from_toml(Path::new("m.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Hourly voice demand of `days` days from Mon 23 November 2026: one agent required in each
+/// `(day, hour)` listed, none elsewhere.
+pub(crate) fn hourly_demand(days: i64, needed: &[(u32, u32)]) -> Demand {
+    let starts: Vec<DateTime<Utc>> = (0..24 * days)
+        .map(|h| at(23, 0) + Duration::hours(h))
+        .collect();
+    let required: Vec<f64> = starts
+        .iter()
+        .map(|t| {
+            if needed.iter().any(|&(d, h)| at(d, h) == *t) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let n = required.len();
+    Demand {
+        grid: TimeGrid::new(starts, 60, chrono_tz::Europe::Helsinki),
+        channels: vec![ChannelDemand {
+            open: vec![true; n],
+            load: vec![None; n],
+            productive_share: 1.0,
+            floor: required.clone(),
+            required,
+        }],
+    }
 }

@@ -12,11 +12,13 @@
 //! and last the agent's proficiency in the shift's channels; ties go to the earlier agent in the file.
 //! A local search then improves the roster ([`search`]); when the roster knows the demand, shifts also
 //! move within their template's start window to fit their agent while every interval stays as covered
-//! ([`retime`]). Shifts nobody can take are reported as open, and every rule an agent's week breaks is
-//! listed by agent and rule, in planner's words.
+//! ([`retime`]), and an agent whose week breaks a soft rule hands a shift to a colleague whose starts
+//! move to fit it ([`realign`]). Shifts nobody can take are reported as open, and every rule an
+//! agent's week breaks is listed by agent and rule, in planner's words.
 
 mod explain;
 pub mod plan_file;
+mod realign;
 mod retime;
 pub mod roster_file;
 mod search;
@@ -385,12 +387,13 @@ struct Effort {
 /// case) runs once.
 const STARTS: u64 = 12;
 
-/// The search, and with a demand, rounds of moving start times ([`retime::pass`]) each followed by a
-/// search over the moved shifts: half the budget first, the rest shared by the rounds (what rounds
-/// that no longer move anything would have had goes to one last search). Each search ends with
-/// chains of trades for the agents it left below the minimum (none with no moves: the construction
-/// alone), so the rounds after it retime and polish the weeks the chains made. Returns the owners (of `shifts`, left
-/// in start order), the agent-shifts moved, and the moves tried and kept and the chains kept.
+/// The search, and with a demand, rounds of moving start times and handing shifts over
+/// ([`retime::pass`], [`realign::pass`]) each followed by a search over the moved shifts: half the
+/// budget first, the rest shared by the rounds (what rounds that no longer move anything would have
+/// had goes to one last search). Each search ends with chains of trades for the agents it left below
+/// the minimum (none with no moves: the construction alone), so the rounds after it retime and
+/// polish the weeks the chains made. Returns the owners (of `shifts`, left in start order), the
+/// agent-shifts moved, and the moves tried and kept and the chains kept.
 fn searched(
     cx: &mut Context<'_>,
     agents: &[Agent],
@@ -441,7 +444,15 @@ fn searched(
                 .filter(|(_, o)| o.is_some())
                 .map(|(s, _)| s),
         );
-        let settled = retime::pass(cx, agents, shifts, &owner, &mut coverage) == 0;
+        let retimed = retime::pass(cx, agents, shifts, &owner, &mut coverage);
+        // Hand-overs price every colleague for every shift of a troubled agent: on a capped search
+        // (issue 9's 1 026 agents over four weeks) as unaffordable as the sweeps.
+        let realigned = if polish {
+            realign::pass(cx, agents, shifts, &mut owner, &mut coverage)
+        } else {
+            0
+        };
+        let settled = retimed + realigned == 0;
         let moves = if settled {
             // Nothing moves any more: the rounds' remaining budget goes to one last search.
             later.moves * u64::from(RETIME_ROUNDS - round + 1)

@@ -15,7 +15,6 @@ use crate::requirements::demand::Demand;
 use crate::rules::{self, AgentWeek, Context, Offer, Who};
 use crate::staffing::{Break, Span};
 use chrono::{Duration, TimeZone};
-use std::collections::BTreeMap;
 
 /// Slack for float sums of shift fractions (the evaluator rounds agents to 1e-6).
 const EPS: f64 = 1e-6;
@@ -80,17 +79,12 @@ impl<'d> Coverage<'d> {
         }
     }
 
-    /// Share of each interval the span's agent is on shift and off break.
-    fn footprint(&self, span: &Span) -> BTreeMap<usize, f64> {
+    /// Share of each interval the span's agent is on shift and off break, in interval order.
+    fn footprint(&self, span: &Span) -> Vec<(usize, f64)> {
         let grid = &self.demand.grid;
-        let mut out: BTreeMap<usize, f64> = BTreeMap::new();
-        for (t, share) in grid.cover(span.start, span.end) {
-            *out.entry(t).or_default() += share;
-        }
+        let mut out = grid.cover(span.start, span.end);
         for b in &span.breaks {
-            for (t, share) in grid.cover(b.start, b.end()) {
-                *out.entry(t).or_default() -= share;
-            }
+            out = merged(&out, &grid.cover(b.start, b.end()), -1.0);
         }
         out
     }
@@ -106,11 +100,9 @@ impl<'d> Coverage<'d> {
 
     /// Per interval, the change in presence when `from` becomes `to` (the same channels).
     fn change(&self, from: &Span, to: &Span) -> Vec<(usize, f64)> {
-        let mut delta = self.footprint(to);
-        for (t, x) in self.footprint(from) {
-            *delta.entry(t).or_default() -= x;
-        }
-        delta.into_iter().filter(|(_, x)| x.abs() > EPS).collect()
+        let mut delta = merged(&self.footprint(to), &self.footprint(from), -1.0);
+        delta.retain(|(_, x)| x.abs() > EPS);
+        delta
     }
 
     /// Whether moving the agent-shift `from` to `to` keeps every channel-interval that met its
@@ -153,32 +145,69 @@ impl<'d> Coverage<'d> {
     }
 }
 
+/// Two lists of (interval, amount) in interval order added, the second's amounts times `sign`: a
+/// shift's presence less its breaks, or one footprint less another, without a map per call (the
+/// roster's passes judge thousands of moves).
+fn merged(a: &[(usize, f64)], b: &[(usize, f64)], sign: f64) -> Vec<(usize, f64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(&(t, x)), Some(&(u, y))) if t == u => {
+                out.push((t, x + sign * y));
+                (i, j) = (i + 1, j + 1);
+            }
+            (Some(&(t, x)), Some(&(u, _))) if t < u => {
+                out.push((t, x));
+                i += 1;
+            }
+            (Some(&(t, x)), None) => {
+                out.push((t, x));
+                i += 1;
+            }
+            (_, Some(&(u, y))) => {
+                out.push((u, sign * y));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
 /// The span started at each other start of its template's window on its date, nearest first (earlier
 /// first between equals); breaks keep their offsets from the start.
 pub(crate) fn alternatives(model: &Model, span: &Span) -> Vec<Span> {
+    starts(model, span)
+        .into_iter()
+        .map(|(_, delta)| moved(span, delta))
+        .collect()
+}
+
+/// The other starts of the span's template window on its date as (local minute of the day, move
+/// from the span's start), nearest first (earlier first between equals): what [`alternatives`]
+/// builds spans of, for a caller that wants only some of them.
+pub(super) fn starts(model: &Model, span: &Span) -> Vec<(u32, Duration)> {
     let Some(template) = model.shifts.get(span.template.0) else {
         return Vec::new();
     };
     let midnight = span.date.and_time(chrono::NaiveTime::MIN);
     let step = template.start_step.max(1) as usize;
-    let mut out: Vec<Span> = (template.earliest_start..=template.latest_start)
+    let mut out: Vec<(u32, Duration)> = (template.earliest_start..=template.latest_start)
         .step_by(step)
         .filter_map(|m| {
             let local = midnight + Duration::minutes(i64::from(m));
             let start = model.time_zone.from_local_datetime(&local).single()?;
             let delta = start.with_timezone(&chrono::Utc) - span.start;
-            (delta != Duration::zero()).then(|| moved(span, delta))
+            (delta != Duration::zero()).then_some((m, delta))
         })
         .collect();
-    out.sort_by_key(|s| {
-        let d = (s.start - span.start).num_minutes();
-        (d.abs(), d)
-    });
+    out.sort_by_key(|&(_, d)| (d.num_minutes().abs(), d.num_minutes()));
     out
 }
 
 /// The span `delta` later, breaks and all.
-fn moved(span: &Span, delta: Duration) -> Span {
+pub(super) fn moved(span: &Span, delta: Duration) -> Span {
     Span {
         start: span.start + delta,
         end: span.end + delta,
@@ -198,16 +227,16 @@ fn moved(span: &Span, delta: Duration) -> Span {
 /// a pass rebuilds an agent's week for each start it tries without computing them again, nor cloning
 /// the spans.
 #[derive(Clone, Copy)]
-struct Facts {
+pub(super) struct Facts {
     week: crate::grid::IsoWeek,
     end_week: crate::grid::IsoWeek,
     weekend: bool,
     late: bool,
-    start_minute: u32,
+    pub(super) start_minute: u32,
 }
 
 impl Facts {
-    fn of(offer: &Offer<'_>) -> Facts {
+    pub(super) fn of(offer: &Offer<'_>) -> Facts {
         Facts {
             week: offer.week,
             end_week: offer.end_week,
@@ -217,7 +246,7 @@ impl Facts {
         }
     }
 
-    fn offer(self, span: &Span) -> Offer<'_> {
+    pub(super) fn offer(self, span: &Span) -> Offer<'_> {
         Offer {
             span,
             week: self.week,
@@ -315,9 +344,6 @@ pub(crate) fn pass(
 mod tests {
     use super::*;
     use crate::agents::read_agents;
-    use crate::grid::TimeGrid;
-    use crate::requirements::demand::ChannelDemand;
-    use chrono::{DateTime, Utc};
     use std::path::Path;
 
     /// One voice channel, hourly intervals, a 4-hour template starting 08:00–12:00 on the hour.
@@ -336,28 +362,7 @@ mod tests {
 
     /// Hourly demand of Mon 23 and Tue 24 November: one agent in each `(day, hour)` listed.
     fn demand(needed: &[(u32, u32)]) -> Demand {
-        let starts: Vec<DateTime<Utc>> = (0..48).map(|h| at(23, 0) + Duration::hours(h)).collect();
-        let required: Vec<f64> = starts
-            .iter()
-            .map(|t| {
-                let hit = needed.iter().any(|&(d, h)| at(d, h) == *t);
-                if hit {
-                    1.0
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        Demand {
-            grid: TimeGrid::new(starts, 60, chrono_tz::Europe::Helsinki),
-            channels: vec![ChannelDemand {
-                open: vec![true; 48],
-                load: vec![None; 48],
-                productive_share: 1.0,
-                floor: required.clone(),
-                required,
-            }],
-        }
+        crate::fixtures::hourly_demand(2, needed)
     }
 
     /// One agent works Mon 08:00 and Tue 12:00: starts 4 h apart against a 2 h limit. Returns the

@@ -118,7 +118,7 @@ pub(crate) struct Search<'a> {
 }
 
 /// Whether the agent holds the shift's skills and its contract allows the template.
-fn fits(agent: &Agent, s: &Span) -> bool {
+pub(super) fn fits(agent: &Agent, s: &Span) -> bool {
     s.channels.iter().all(|c| agent.has_skill(c.0)) && agent.may_work(s.template.0)
 }
 
