@@ -140,7 +140,7 @@ pub fn roster_report(model: &Model, roster: &Roster) -> String {
     if search.retimed > 0 {
         let _ = writeln!(
             out,
-            "retimed: {} agent-shift(s) moved within their template's start window to fit their agent, every interval as covered as before",
+            "retimed: {} agent-shift(s) moved within their template's start window to fit their agent, every interval that met its requirement still meeting it",
             search.retimed
         );
     }
