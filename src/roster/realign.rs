@@ -302,7 +302,7 @@ impl<'r> Board<'r> {
     }
 
     /// Agent `a` hands agent-shift `i` to `b` and takes `back` (`b`'s shift of that day) with its
-    /// start `moved` as [`Board::giver`] found, `a`'s penalty then `after`; `b`'s week is refitted
+    /// start `moved` as [`Board::taken_back`] found, `a`'s penalty then `after`; `b`'s week is refitted
     /// around `i`. The hand-over and its gain when both weeks are admitted and the gain is positive.
     /// The coverage is left as it was.
     #[allow(clippy::too_many_arguments)]
@@ -347,7 +347,10 @@ impl<'r> Board<'r> {
     /// Moves the starts of agent `b`'s shifts `held` other than `i` into the start-spread band around
     /// `i`'s start that suits `b` best: the bands that start at the spread's width before `i` or at
     /// one of `b`'s starts, each start moved to the nearest start of its window inside the band that
-    /// the coverage allows. Records the best band's moves.
+    /// the coverage allows. Records the best band's moves, even when `b`'s starts as they stand would
+    /// price the same or lower: a colleague whose starts gather around a late shift can take another
+    /// in a later pass (keeping them where they stood broke 260 soft rules on the ten weeks of the
+    /// README against 254: more on five of the ten, fewer on none).
     fn refit_around(
         &mut self,
         b: usize,

@@ -415,4 +415,16 @@ mod tests {
         let mut none = Coverage::new(&d, []);
         assert!(none.allows(&shift(24, 12), &shift(24, 11)));
     }
+
+    /// Worked by hand: intervals in either list appear once, in order, the second's amounts negated.
+    #[test]
+    fn merged_lists_add_interval_by_interval() {
+        let a = [(2, 1.0), (3, 0.5)];
+        let b = [(1, 0.25), (3, 0.5), (4, 1.0)];
+        assert_eq!(
+            merged(&a, &b, -1.0),
+            vec![(1, -0.25), (2, 1.0), (3, 0.0), (4, -1.0)]
+        );
+        assert_eq!(merged(&[], &a, 1.0), a.to_vec());
+    }
 }
