@@ -16,7 +16,7 @@
 //! first. A two-agent ejection chain with repair (Burke et al. 2004, "The state of the art of nurse
 //! rostering", *J. Scheduling* 7).
 
-use super::retime::{alternatives, moved as moved_by, starts, Coverage, Facts};
+use super::retime::{alternatives, moved as moved_by, starts, week_from, Coverage, Facts};
 use super::search::fits;
 use crate::agents::Agent;
 use crate::rules::{self, AgentWeek, Context, Offer, Who, SOFT_BREACH};
@@ -140,19 +140,14 @@ impl<'r> Board<'r> {
 
     /// The week of the agent-shifts `held`, with the starts `moved` in place of the roster's.
     fn week(&self, held: &[usize], moved: &[Moved]) -> AgentWeek {
-        let mut offers: Vec<Offer<'_>> = held
-            .iter()
-            .map(|&j| match moved.iter().find(|m| m.0 == j) {
-                Some((_, span, f)) => f.offer(span),
-                None => self.facts[j].offer(&self.shifts[j]),
-            })
-            .collect();
-        offers.sort_by_key(|o| (o.span.start, o.span.template));
-        let mut week = AgentWeek::default();
-        for o in &offers {
-            week.take(o);
-        }
-        week
+        week_from(
+            held.iter()
+                .map(|&j| match moved.iter().find(|m| m.0 == j) {
+                    Some((_, span, f)) => f.offer(span),
+                    None => self.facts[j].offer(&self.shifts[j]),
+                })
+                .collect(),
+        )
     }
 
     /// The span and facts of agent-shift `j` as `moved` leaves it.

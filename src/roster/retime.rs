@@ -261,7 +261,11 @@ impl Facts {
 /// The week of the agent-shifts `held`, as [`AgentWeek::of`] builds it (in start and template order),
 /// from `facts`.
 fn week_of(shifts: &[Span], facts: &[Facts], held: &[usize]) -> AgentWeek {
-    let mut offers: Vec<Offer<'_>> = held.iter().map(|&j| facts[j].offer(&shifts[j])).collect();
+    week_from(held.iter().map(|&j| facts[j].offer(&shifts[j])).collect())
+}
+
+/// The week of `offers`, taken in start and template order as [`AgentWeek::of`] takes them.
+pub(super) fn week_from(mut offers: Vec<Offer<'_>>) -> AgentWeek {
     offers.sort_by_key(|o| (o.span.start, o.span.template));
     let mut week = AgentWeek::default();
     for o in &offers {
